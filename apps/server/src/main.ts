@@ -1,0 +1,2 @@
+/** @packageDocumentation Placeholder until the server lands. */
+export const placeholder = true as const

@@ -1,0 +1,2 @@
+/** @packageDocumentation Placeholder until this package lands. */
+export const placeholder = true as const
