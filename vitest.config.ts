@@ -19,6 +19,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: [...source, 'module', 'node', 'development|production'] } },
   test: {
     testTimeout: 30_000,
+    passWithNoTests: true,
     hookTimeout: 30_000,
     projects: [
       {
