@@ -1,0 +1,461 @@
+import type { PendingChange, SyncStatus } from './changes.js'
+import type { ChangeListener, EngineDoc, EngineWriter, Json, MergeEngine } from './engine.js'
+import { MapRoot } from './engine.js'
+import { PayloadKind, checkEnvelope, openEnvelope, sealEnvelope } from './envelope.js'
+import { RecordError, RecordErrorCode } from './errors.js'
+import type { HlcString, HybridClock } from './hlc.js'
+import { hlcDevice, maxHlc } from './hlc.js'
+import type { DeviceId, DocName, DraftKey, RecordKey, SalesforceId } from './ids.js'
+import { newDraftKey, parseDocName } from './ids.js'
+import { derivePendingChange } from './pending.js'
+import type { Entry } from './record-state.js'
+import {
+  MetaKey,
+  draftKeyOf,
+  entryKey,
+  maxStampOf,
+  readDeletes,
+  readEntries,
+  readStatus,
+  readValue,
+  readValues,
+  salesforceIdOf,
+  shadowCandidate,
+} from './record-state.js'
+import type { FieldSchema, FieldValue, ObjectSchema } from './schema.js'
+import { checkValue, fieldOf, isTextField } from './schema.js'
+import type { ServerInfo, WriteAck } from './server-updates.js'
+import {
+  acknowledgeDelete,
+  acknowledgeWrite,
+  applyServerDelete,
+  applyServerRecord,
+  applyTextOps,
+  ownEntries,
+  writeMeta,
+  writeResolutions,
+  writeStatus,
+} from './server-updates.js'
+import type { RecordSnapshot } from './snapshot.js'
+import { takeSnapshot } from './snapshot.js'
+import { textOps } from './text-diff.js'
+
+/** Who edits through a document handle. */
+export interface Actor {
+  /** Salesforce user Id of the person editing. */
+  user: string
+  device: DeviceId
+}
+
+/** Options of {@link RecordDocument.open}. */
+export interface OpenRecordOptions {
+  engine: MergeEngine
+  /** `<SObject>/<key>`. */
+  name: string
+  schema: ObjectSchema
+  actor: Actor
+  clock: HybridClock
+  /** A state from {@link RecordDocument.encodeState} to load. */
+  state?: Uint8Array
+}
+
+/** Options of {@link RecordDocument.createDraft}. */
+export interface CreateDraftOptions extends Omit<OpenRecordOptions, 'name' | 'state'> {
+  /** Initial values (createable fields only). */
+  values?: Readonly<Record<string, unknown>>
+  /** The draft key; a new random one by default. */
+  draftKey?: DraftKey
+}
+
+/** Listener of {@link RecordDocument.onUpdate}: sealed update bytes and where they came from. */
+export type UpdateListener = (update: Uint8Array, origin: unknown) => void
+
+/**
+ * One Salesforce record as a CRDT document: merged field values, long text merged by character,
+ * deletes that win, the server shadow, and the pending change derived from them. Every edit is
+ * checked against the object's schema; every update is bytes in an envelope naming the engine
+ * and the document, and is refused anywhere else.
+ *
+ * @example
+ * ```ts
+ * const clock = createHybridClock({ device: parseDeviceId('phone') })
+ * const doc = RecordDocument.createDraft({ engine: yjsEngine, schema, clock,
+ *   actor: { user: '005000000000001AAA', device: clock.device }, values: { Name: 'Acme' } })
+ * doc.set('Phone', '+1 415 555 0100')
+ * doc.pending()?.operation // 'create'
+ * ```
+ */
+export class RecordDocument {
+  readonly name: DocName
+  readonly sobject: string
+  readonly key: RecordKey
+  readonly schema: ObjectSchema
+  readonly actor: Actor
+  readonly clock: HybridClock
+  /** The engine document underneath (the Yjs one exposes its Y.Doc). */
+  readonly engineDoc: EngineDoc
+  readonly #textFields: readonly string[]
+
+  private constructor(options: OpenRecordOptions) {
+    const parts = parseDocName(options.name)
+    if (parts.sobject !== options.schema.name) {
+      throw new RecordError(
+        RecordErrorCode.invalidName,
+        `${parts.name} cannot be opened with the schema of ${options.schema.name}.`,
+      )
+    }
+    this.name = parts.name
+    this.sobject = parts.sobject
+    this.key = parts.key
+    this.schema = options.schema
+    this.actor = options.actor
+    this.clock = options.clock
+    this.#textFields = Object.values(options.schema.fields)
+      .filter(isTextField)
+      .map((f) => f.name)
+      .sort()
+    const genesis = { name: this.name, textFields: this.#textFields }
+    let payload: Uint8Array | undefined
+    if (options.state) {
+      const envelope = openEnvelope(options.state)
+      checkEnvelope(envelope, {
+        engine: options.engine.name,
+        name: this.name,
+        kind: PayloadKind.update,
+      })
+      payload = envelope.payload
+    }
+    this.engineDoc = options.engine.create(genesis, payload)
+  }
+
+  /** Opens a record document (empty, or from a saved state). */
+  static open(options: OpenRecordOptions): RecordDocument {
+    return new RecordDocument(options)
+  }
+
+  /** Creates a record offline under a new draft key, with its initial values. */
+  static createDraft(options: CreateDraftOptions): RecordDocument {
+    const key = options.draftKey ?? newDraftKey()
+    const doc = new RecordDocument({ ...options, name: `${options.schema.name}/${key}` })
+    const values = Object.entries(options.values ?? {}).map(([name, raw]) => {
+      const f = doc.#writable(name, true)
+      return [f, isTextField(f) ? doc.#checkText(f, raw) : checkValue(f, raw)] as const
+    })
+    doc.#edit((w) => {
+      const at = doc.clock.after(maxStampOf(w))
+      w.set(MapRoot.meta, MetaKey.draftKey, key)
+      w.set(MapRoot.meta, MetaKey.created, { user: doc.actor.user, device: doc.actor.device, at })
+      for (const [f, value] of values) {
+        if (isTextField(f)) {
+          w.insertText(f.name, 0, value as string)
+          w.set(MapRoot.entries, entryKey(f.name, at), true)
+        } else {
+          w.set(MapRoot.entries, entryKey(f.name, at), value)
+        }
+      }
+    })
+    return doc
+  }
+
+  // ── reading ───────────────────────────────────────────────────────────────────────────────
+
+  /** The merged value of a field (long text: its text). */
+  get(field: string): FieldValue {
+    fieldOf(this.schema, field)
+    return readValue(this.engineDoc, this.schema, field)
+  }
+
+  /** Merged values of every field. */
+  values(): Record<string, FieldValue> {
+    return readValues(this.engineDoc, this.schema)
+  }
+
+  /** The text of a long-text field. */
+  text(field: string): string {
+    return this.engineDoc.text(field)
+  }
+
+  isDeleted(): boolean {
+    return readDeletes(this.engineDoc).length > 0
+  }
+
+  /** The Salesforce Id, once the record exists in Salesforce. */
+  salesforceId(): SalesforceId | null {
+    return salesforceIdOf(this.engineDoc)
+  }
+
+  /** The draft key, for a record created offline. */
+  draftKey(): DraftKey | null {
+    return draftKeyOf(this.engineDoc)
+  }
+
+  /** The relay's last report on writing this record. */
+  status(): SyncStatus | null {
+    return readStatus(this.engineDoc)
+  }
+
+  /** What Salesforce does not have yet, and the notices for authors (see `derivePendingChange`). */
+  pending(): PendingChange | null {
+    return derivePendingChange(this.engineDoc, this.schema, {
+      name: this.name,
+      sobject: this.sobject,
+      key: this.key,
+    })
+  }
+
+  /** The whole logical state as plain data. */
+  snapshot(): RecordSnapshot {
+    return takeSnapshot(this.engineDoc, {
+      name: this.name,
+      engine: this.engineDoc.engine,
+      textFields: this.#textFields,
+    })
+  }
+
+  // ── device edits ──────────────────────────────────────────────────────────────────────────
+
+  /** Sets a field (a long-text field is replaced through a minimal character diff). */
+  set(field: string, value: unknown): void {
+    this.setMany({ [field]: value })
+  }
+
+  /** Sets several fields in one update. */
+  setMany(values: Readonly<Record<string, unknown>>): void {
+    const checked = Object.entries(values).map(([name, raw]) => {
+      const f = this.#writable(name)
+      return [f, isTextField(f) ? this.#checkText(f, raw) : checkValue(f, raw)] as const
+    })
+    this.#edit((w) => {
+      const entries = readEntries(w)
+      for (const [f, value] of checked) {
+        if (isTextField(f))
+          this.#editText(w, f.name, entries, textOps(w.text(f.name), value as string))
+        else this.#setScalar(w, f.name, entries, value)
+      }
+    })
+  }
+
+  /** Inserts text into a long-text field at `index`. */
+  insertText(field: string, index: number, text: string): void {
+    const f = this.#writable(field)
+    this.#requireText(f)
+    const current = this.engineDoc.text(field)
+    if (!Number.isInteger(index) || index < 0 || index > current.length) {
+      throw new RecordError(RecordErrorCode.invalidOperation, `Index ${index} is outside ${field}.`)
+    }
+    this.#checkText(f, current + text)
+    this.#edit((w) => this.#editText(w, field, readEntries(w), [{ kind: 'insert', index, text }]))
+  }
+
+  /** Deletes `length` characters of a long-text field from `index`. */
+  deleteText(field: string, index: number, length: number): void {
+    const f = this.#writable(field)
+    this.#requireText(f)
+    const current = this.engineDoc.text(field)
+    if (
+      !Number.isInteger(index) ||
+      !Number.isInteger(length) ||
+      index < 0 ||
+      length < 0 ||
+      index + length > current.length
+    ) {
+      throw new RecordError(
+        RecordErrorCode.invalidOperation,
+        `Range ${index}+${length} is outside ${field}.`,
+      )
+    }
+    if (length === 0) return
+    this.#edit((w) => this.#editText(w, field, readEntries(w), [{ kind: 'delete', index, length }]))
+  }
+
+  /** Deletes the record. Idempotent. The delete wins over concurrent and later edits. */
+  delete(): void {
+    if (this.isDeleted()) return
+    this.#edit((w) => {
+      const at = this.clock.after(maxStampOf(w))
+      const seen = [...w.entries(MapRoot.entries)].map(([key]) => key)
+      w.set(MapRoot.deletes, at, { user: this.actor.user, device: this.actor.device, seen })
+    })
+  }
+
+  /**
+   * Drops this device's notices (superseded or beaten edits) up to the given stamps, once the
+   * user has seen them.
+   */
+  dismiss(notices: readonly { field: string; at: HlcString }[]): void {
+    const mine = notices.filter((n) => hlcDevice(n.at) === this.actor.device)
+    if (mine.length === 0) return
+    this.#edit((w) => {
+      const entries = readEntries(w)
+      for (const n of mine) {
+        for (const e of ownEntries(entries.get(n.field), this.actor.device)) {
+          if (e.stamp <= n.at) w.delete(MapRoot.entries, e.key)
+        }
+      }
+    })
+  }
+
+  // ── the relay's writes ────────────────────────────────────────────────────────────────────
+
+  /** Merges the record as Salesforce has it (see `applyServerRecord`). */
+  applyServerRecord(values: Readonly<Record<string, unknown>>, info: ServerInfo): void {
+    this.#edit((w) => applyServerRecord(w, this.schema, values, info))
+  }
+
+  /** Records a write Salesforce accepted. */
+  acknowledgeWrite(ack: WriteAck): void {
+    this.#edit((w) => acknowledgeWrite(w, this.schema, ack))
+  }
+
+  /** Records that our delete reached Salesforce. */
+  acknowledgeDelete(): void {
+    this.#edit(acknowledgeDelete)
+  }
+
+  /** Applies a delete made on the server. */
+  applyServerDelete(deletedBy: string, deletedAt: string): void {
+    this.#edit((w) => applyServerDelete(w, deletedBy, deletedAt))
+  }
+
+  /** Sets or clears the relay's sync status. */
+  setStatus(status: SyncStatus | null): void {
+    this.#edit((w) => writeStatus(w, status))
+  }
+
+  /** Records the Ids draft keys were created as, so references resolve. */
+  resolveDraftKeys(resolutions: Readonly<Record<DraftKey, SalesforceId>>): void {
+    this.#edit((w) => writeResolutions(w, resolutions))
+  }
+
+  // ── sync ──────────────────────────────────────────────────────────────────────────────────
+
+  /** The whole state, sealed. */
+  encodeState(): Uint8Array {
+    return this.#seal(PayloadKind.update, this.engineDoc.encodeState())
+  }
+
+  /** What this replica has, sealed. */
+  encodeStateVector(): Uint8Array {
+    return this.#seal(PayloadKind.stateVector, this.engineDoc.encodeStateVector())
+  }
+
+  /** What a replica at `stateVector` lacks (everything without one), sealed. */
+  encodeUpdate(stateVector?: Uint8Array): Uint8Array {
+    if (!stateVector) return this.encodeState()
+    const envelope = openEnvelope(stateVector)
+    checkEnvelope(envelope, {
+      engine: this.engineDoc.engine,
+      name: this.name,
+      kind: PayloadKind.stateVector,
+    })
+    return this.#seal(PayloadKind.update, this.engineDoc.encodeDiff(envelope.payload))
+  }
+
+  /**
+   * Applies a sealed update from another replica. Refuses (and changes nothing) when it is
+   * malformed, of another engine or for another document.
+   */
+  applyUpdate(update: Uint8Array, origin: unknown = 'remote'): void {
+    const envelope = openEnvelope(update)
+    checkEnvelope(envelope, {
+      engine: this.engineDoc.engine,
+      name: this.name,
+      kind: PayloadKind.update,
+    })
+    this.engineDoc.apply(envelope.payload, origin)
+  }
+
+  /** Calls `listener` with every change as a sealed update. Returns the unsubscribe. */
+  onUpdate(listener: UpdateListener): () => void {
+    const relay: ChangeListener = (payload, origin) =>
+      listener(this.#seal(PayloadKind.update, payload), origin)
+    return this.engineDoc.onChange(relay)
+  }
+
+  destroy(): void {
+    this.engineDoc.destroy()
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────
+
+  #seal(kind: PayloadKind, payload: Uint8Array): Uint8Array {
+    return sealEnvelope({ engine: this.engineDoc.engine, kind, name: this.name, payload })
+  }
+
+  #edit(fn: (w: EngineWriter) => void): void {
+    this.engineDoc.transact((w) => {
+      writeMeta(w, this.name, this.engineDoc.engine)
+      fn(w)
+    })
+  }
+
+  #writable(name: string, creating = false): FieldSchema {
+    const f = fieldOf(this.schema, name)
+    if (this.isDeleted()) {
+      throw new RecordError(RecordErrorCode.recordDeleted, `${this.name} is deleted.`, {
+        field: name,
+      })
+    }
+    const draft = creating || (this.salesforceId() === null && this.draftKey() !== null)
+    const allowed = draft ? f.createable !== false : f.updateable !== false
+    if (!allowed) {
+      throw new RecordError(
+        RecordErrorCode.readOnlyField,
+        `${this.sobject}.${name} is not ${draft ? 'createable' : 'updateable'}.`,
+        { field: name },
+      )
+    }
+    return f
+  }
+
+  #requireText(f: FieldSchema): void {
+    if (!isTextField(f)) {
+      throw new RecordError(RecordErrorCode.fieldType, `${f.name} is not a long-text field.`, {
+        field: f.name,
+      })
+    }
+  }
+
+  #checkText(f: FieldSchema, value: unknown): string {
+    const checked = checkValue({ ...f, type: 'string' }, value ?? '')
+    return checked as string
+  }
+
+  #touch(w: EngineWriter, field: string, entries: Map<string, Entry[]>, value: Json): HlcString {
+    this.clock.observe(maxStampOf(w) ?? this.clock.peek())
+    const list = entries.get(field)
+    let seen = shadowCandidate(w, field)?.stamp
+    for (const e of list ?? []) seen = maxHlc(seen, e.stamp)
+    const at = this.clock.after(seen)
+    if (w.get(MapRoot.authors, this.actor.device) !== this.actor.user) {
+      w.set(MapRoot.authors, this.actor.device, this.actor.user)
+    }
+    // Keep this device's oldest unsent edit of the field (it dates the change) and the new one.
+    const shadowStamp = shadowCandidate(w, field)?.stamp
+    const own = ownEntries(list, this.actor.device).sort((a, b) => (a.stamp < b.stamp ? -1 : 1))
+    const unsent = own.filter((e) => shadowStamp === undefined || e.stamp > shadowStamp)
+    for (const e of own) if (e !== unsent[0]) w.delete(MapRoot.entries, e.key)
+    w.set(MapRoot.entries, entryKey(field, at), value)
+    return at
+  }
+
+  #setScalar(
+    w: EngineWriter,
+    field: string,
+    entries: Map<string, Entry[]>,
+    value: FieldValue,
+  ): void {
+    this.#touch(w, field, entries, value)
+  }
+
+  #editText(
+    w: EngineWriter,
+    field: string,
+    entries: Map<string, Entry[]>,
+    ops: Parameters<typeof applyTextOps>[2],
+  ): void {
+    if (ops.length === 0) return
+    this.#touch(w, field, entries, true)
+    applyTextOps(w, field, ops)
+  }
+}

@@ -1,0 +1,126 @@
+import * as Y from 'yjs'
+import type {
+  ChangeListener,
+  EngineDoc,
+  EngineWriter,
+  Genesis,
+  Json,
+  MapRoot,
+  MergeEngine,
+} from './engine.js'
+import { EngineName } from './engine.js'
+import { RecordError, RecordErrorCode } from './errors.js'
+import { checkYjsUpdate, textRootName } from './yjs-update-check.js'
+
+/** The origin of changes made through {@link EngineDoc.transact}. */
+export const LOCAL_ORIGIN = 'local'
+
+/** A record document held in a Y.Doc: one Y.Map per map root, one Y.Text per long-text field. */
+export class YjsEngineDoc implements EngineDoc {
+  readonly engine: EngineName = EngineName.yjs
+  readonly genesis: Genesis
+  /** The Y.Doc, for y-protocols sync, awareness and y-indexeddb. */
+  readonly ydoc: Y.Doc
+  readonly #textFields: ReadonlySet<string>
+  readonly #writer: EngineWriter
+
+  constructor(genesis: Genesis, ydoc: Y.Doc = new Y.Doc({ gc: true })) {
+    this.genesis = genesis
+    this.ydoc = ydoc
+    this.#textFields = new Set(genesis.textFields)
+    const doc = this.ydoc
+    const text = (field: string): Y.Text => {
+      if (!this.#textFields.has(field)) {
+        throw new RecordError(RecordErrorCode.unknownField, `${field} is not a long-text field`, {
+          field,
+        })
+      }
+      return doc.getText(textRootName(field))
+    }
+    this.#writer = {
+      get: (root, key) => this.get(root, key),
+      entries: (root) => this.entries(root),
+      text: (field) => this.text(field),
+      set: (root, key, value) => doc.getMap<Json>(root).set(key, value),
+      delete: (root, key) => doc.getMap<Json>(root).delete(key),
+      insertText: (field, index, value) => text(field).insert(index, value),
+      deleteText: (field, index, length) => text(field).delete(index, length),
+    }
+  }
+
+  get(root: MapRoot, key: string): Json | undefined {
+    return this.ydoc.getMap<Json>(root).get(key)
+  }
+
+  entries(root: MapRoot): Iterable<readonly [string, Json]> {
+    return this.ydoc.getMap<Json>(root).entries()
+  }
+
+  text(field: string): string {
+    return this.#textFields.has(field) ? this.ydoc.getText(textRootName(field)).toJSON() : ''
+  }
+
+  transact(fn: (w: EngineWriter) => void): void {
+    this.ydoc.transact(() => fn(this.#writer), LOCAL_ORIGIN)
+  }
+
+  encodeState(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.ydoc)
+  }
+
+  encodeStateVector(): Uint8Array {
+    return Y.encodeStateVector(this.ydoc)
+  }
+
+  encodeDiff(stateVector: Uint8Array): Uint8Array {
+    checkStateVector(stateVector)
+    return Y.encodeStateAsUpdate(this.ydoc, stateVector)
+  }
+
+  /** Checks a raw Yjs update (as y-protocols carries it) without applying it. */
+  check(update: Uint8Array): void {
+    checkYjsUpdate(update, this.#textFields)
+  }
+
+  apply(payload: Uint8Array, origin: unknown): void {
+    this.check(payload)
+    Y.applyUpdate(this.ydoc, payload, origin)
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    const handler = (update: Uint8Array, origin: unknown): void => listener(update, origin)
+    this.ydoc.on('update', handler)
+    return () => this.ydoc.off('update', handler)
+  }
+
+  destroy(): void {
+    this.ydoc.destroy()
+  }
+}
+
+function checkStateVector(stateVector: Uint8Array): void {
+  try {
+    Y.decodeStateVector(stateVector)
+  } catch (cause) {
+    throw new RecordError(RecordErrorCode.malformedUpdate, 'Not a Yjs state vector.', { cause })
+  }
+}
+
+/**
+ * The Yjs engine (the default). Every concurrent-write conflict in the record model is between
+ * distinct keys, so Yjs's client-id tie-break never decides a field's value.
+ *
+ * @example
+ * ```ts
+ * const doc = yjsEngine.create({ name: parseDocName('Account/001000000000001AAA').name, textFields: ['Description'] })
+ * ```
+ */
+export const yjsEngine: MergeEngine = {
+  name: EngineName.yjs,
+  create(genesis, state) {
+    const doc = new YjsEngineDoc(genesis)
+    if (state) doc.apply(state, 'load')
+    return doc
+  },
+  checkStateVector,
+}

@@ -1,0 +1,56 @@
+import * as Y from 'yjs'
+import { MAP_ROOTS } from './engine.js'
+import { RecordError, RecordErrorCode } from './errors.js'
+
+const MAPS = new Set<string>(MAP_ROOTS)
+
+/** The Yjs root name of a long-text field. */
+export function textRootName(field: string): string {
+  return `t:${field}`
+}
+
+function refuse(message: string, cause?: unknown): never {
+  throw new RecordError(RecordErrorCode.malformedUpdate, `Refused Yjs update: ${message}`, {
+    cause,
+  })
+}
+
+/**
+ * Decodes a Yjs update without applying it and checks that it only holds what a record document
+ * may hold: JSON values in the known maps and characters in the known long-text fields. Nested
+ * types, embeds, formatting, binary content and unknown roots are refused, as are bytes that do
+ * not decode. Throws `BRIEFCASE_MALFORMED_UPDATE`.
+ */
+export function checkYjsUpdate(update: Uint8Array, textFields: ReadonlySet<string>): void {
+  let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[] }
+  try {
+    decoded = Y.decodeUpdate(update)
+  } catch (cause) {
+    refuse('the bytes do not decode as a Yjs update.', cause)
+  }
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue
+    const content = struct.content
+    const isString = content instanceof Y.ContentString
+    if (!(content instanceof Y.ContentAny || isString || content instanceof Y.ContentDeleted)) {
+      refuse(`content of type ${content.constructor.name} is not allowed in a record document.`)
+    }
+    const parent: unknown = struct.parent
+    if (parent === null) {
+      if (struct.origin === null && struct.rightOrigin === null) refuse('an item has no parent.')
+      continue
+    }
+    if (typeof parent !== 'string') refuse('nested types are not allowed in a record document.')
+    if (MAPS.has(parent)) {
+      if (typeof struct.parentSub !== 'string' || isString) {
+        refuse(`root "${parent}" holds keyed JSON values only.`)
+      }
+    } else if (parent.startsWith('t:') && textFields.has(parent.slice(2))) {
+      if (struct.parentSub !== null || content instanceof Y.ContentAny) {
+        refuse(`root "${parent}" holds text only.`)
+      }
+    } else {
+      refuse(`unknown root "${parent}".`)
+    }
+  }
+}
