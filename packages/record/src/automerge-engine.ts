@@ -152,6 +152,16 @@ export class AutomergeEngineDoc implements EngineDoc {
     return A.saveSince(this.#doc, known)
   }
 
+  isCoveredBy(stateVector: Uint8Array): boolean {
+    automergeEngine.checkStateVector(stateVector)
+    const heads: string[] = []
+    for (let i = 0; i < stateVector.length; i += HASH_BYTES) {
+      heads.push(hex(stateVector.subarray(i, i + HASH_BYTES)))
+    }
+    if (!heads.every((h) => A.hasHeads(this.#doc, [h]))) return false
+    return A.saveSince(this.#doc, heads).length === 0
+  }
+
   apply(payload: Uint8Array, origin: unknown): void {
     checkAutomergeChunks(payload)
     const before = A.getHeads(this.#doc)

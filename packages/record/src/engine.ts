@@ -76,6 +76,8 @@ export interface EngineDoc extends EngineView {
   encodeStateVector(): Uint8Array
   /** Everything this replica has that a replica at `stateVector` lacks. */
   encodeDiff(stateVector: Uint8Array): Uint8Array
+  /** True when a replica at `stateVector` has everything this one has. */
+  isCoveredBy(stateVector: Uint8Array): boolean
   /**
    * Applies a payload from another replica. Throws `BRIEFCASE_MALFORMED_UPDATE` and leaves the
    * document as it was when the payload is not a valid update for this document.

@@ -351,6 +351,17 @@ export class RecordDocument {
     return this.#seal(PayloadKind.update, this.engineDoc.encodeDiff(envelope.payload))
   }
 
+  /** True when the replica whose sealed state vector this is has every change this one has. */
+  isCoveredBy(stateVector: Uint8Array): boolean {
+    const envelope = openEnvelope(stateVector)
+    checkEnvelope(envelope, {
+      engine: this.engineDoc.engine,
+      name: this.name,
+      kind: PayloadKind.stateVector,
+    })
+    return this.engineDoc.isCoveredBy(envelope.payload)
+  }
+
   /**
    * Applies a sealed update from another replica. Refuses (and changes nothing) when it is
    * malformed, of another engine or for another document.

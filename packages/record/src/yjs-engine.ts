@@ -77,6 +77,15 @@ export class YjsEngineDoc implements EngineDoc {
     return Y.encodeStateAsUpdate(this.ydoc, stateVector)
   }
 
+  isCoveredBy(stateVector: Uint8Array): boolean {
+    checkStateVector(stateVector)
+    const remote = Y.decodeStateVector(stateVector)
+    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.ydoc))) {
+      if ((remote.get(client) ?? 0) < clock) return false
+    }
+    return true
+  }
+
   /** Checks a raw Yjs update (as y-protocols carries it) without applying it. */
   check(update: Uint8Array): void {
     checkYjsUpdate(update, this.#textFields)

@@ -1,0 +1,30 @@
+import { z } from 'zod'
+
+/** Stable codes of the relay's JSON errors (`{ error: { code, message } }`). */
+export const RelayErrorCode = {
+  unauthenticated: 'BRIEFCASE_UNAUTHENTICATED',
+  sessionExpired: 'BRIEFCASE_SESSION_EXPIRED',
+  forbidden: 'BRIEFCASE_FORBIDDEN',
+  notFound: 'BRIEFCASE_NOT_FOUND',
+  badRequest: 'BRIEFCASE_BAD_REQUEST',
+  invalidName: 'BRIEFCASE_INVALID_NAME',
+  malformedUpdate: 'BRIEFCASE_MALFORMED_UPDATE',
+  engineMismatch: 'BRIEFCASE_ENGINE_MISMATCH',
+  foreignUpdate: 'BRIEFCASE_FOREIGN_UPDATE',
+  unknownField: 'BRIEFCASE_UNKNOWN_FIELD',
+  tooManyPreferences: 'BRIEFCASE_TOO_MANY_PREFERENCES',
+  payloadTooLarge: 'BRIEFCASE_PAYLOAD_TOO_LARGE',
+  salesforceUnavailable: 'BRIEFCASE_SALESFORCE_UNAVAILABLE',
+  salesforceError: 'BRIEFCASE_SALESFORCE_ERROR',
+  internal: 'BRIEFCASE_INTERNAL',
+} as const
+/** One of {@link RelayErrorCode}'s values. */
+export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode]
+
+/** The body of every relay error response. */
+export const ErrorBody: z.ZodType<{ error: { code: string; message: string; details?: unknown } }> =
+  z.object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  })
+/** The body of every relay error response. */
+export type ErrorBody = z.infer<typeof ErrorBody>

@@ -1,0 +1,39 @@
+/**
+ * @packageDocumentation
+ * The contract between Briefcase devices and the relay: routes, the bulk-sync binary format, the
+ * JSON API's shapes and the relay's error codes. Pure; used by `@briefcase/relay` and
+ * `@briefcase/client`.
+ */
+export type {
+  CachePlan,
+  LookupResult,
+  OfflineItem,
+  OfflineItemsResponse,
+  PlannedDashboard,
+  PlannedRecord,
+  Preferences,
+  QuickAction,
+  SchemaResponse,
+  SessionInfo,
+  ViewResponse,
+} from './api.js'
+export { CacheSource, OfflineItemKind, PreferencesSchema } from './api.js'
+export type { BulkRequestDoc, BulkResponseDoc } from './bulk.js'
+export {
+  BulkFormatError,
+  decodeBulkRequest,
+  decodeBulkResponse,
+  encodeBulkRequest,
+  encodeBulkResponse,
+} from './bulk.js'
+export { ErrorBody, RelayErrorCode } from './errors.js'
+export {
+  AUTHORIZATION,
+  MAX_BULK_BYTES,
+  MAX_BULK_DOCS,
+  MAX_FRAME_BYTES,
+  MAX_PREFERENCES,
+  Route,
+  SESSION_FRAGMENT,
+  TOKEN_PARAM,
+} from './routes.js'
