@@ -214,29 +214,35 @@ export class RecordDocument {
 
   // ── device edits ──────────────────────────────────────────────────────────────────────────
 
-  /** Sets a field (a long-text field is replaced through a minimal character diff). */
-  set(field: string, value: unknown): void {
-    this.setMany({ [field]: value })
+  /**
+   * Sets a field (a long-text field is replaced through a minimal character diff). Returns the
+   * edit's stamp.
+   */
+  set(field: string, value: unknown): HlcString {
+    return this.setMany({ [field]: value })
   }
 
-  /** Sets several fields in one update. */
-  setMany(values: Readonly<Record<string, unknown>>): void {
+  /** Sets several fields in one update. Returns the greatest stamp of its edits. */
+  setMany(values: Readonly<Record<string, unknown>>): HlcString {
     const checked = Object.entries(values).map(([name, raw]) => {
       const f = this.#writable(name)
       return [f, isTextField(f) ? this.#checkText(f, raw) : checkValue(f, raw)] as const
     })
+    let last: HlcString | undefined
     this.#edit((w) => {
       const entries = readEntries(w)
       for (const [f, value] of checked) {
-        if (isTextField(f))
-          this.#editText(w, f.name, entries, textOps(w.text(f.name), value as string))
-        else this.#setScalar(w, f.name, entries, value)
+        const at = isTextField(f)
+          ? this.#editText(w, f.name, entries, textOps(w.text(f.name), value as string))
+          : this.#touch(w, f.name, entries, value)
+        last = maxHlc(last, at)
       }
     })
+    return last ?? this.clock.peek()
   }
 
-  /** Inserts text into a long-text field at `index`. */
-  insertText(field: string, index: number, text: string): void {
+  /** Inserts text into a long-text field at `index`. Returns the edit's stamp. */
+  insertText(field: string, index: number, text: string): HlcString {
     const f = this.#writable(field)
     this.#requireText(f)
     const current = this.engineDoc.text(field)
@@ -244,38 +250,37 @@ export class RecordDocument {
       throw new RecordError(RecordErrorCode.invalidOperation, `Index ${index} is outside ${field}.`)
     }
     this.#checkText(f, current + text)
-    this.#edit((w) => this.#editText(w, field, readEntries(w), [{ kind: 'insert', index, text }]))
+    return this.#textEdit(field, [{ kind: 'insert', index, text }])
   }
 
-  /** Deletes `length` characters of a long-text field from `index`. */
-  deleteText(field: string, index: number, length: number): void {
+  /** Deletes `length` characters of a long-text field from `index`. Returns the edit's stamp. */
+  deleteText(field: string, index: number, length: number): HlcString {
     const f = this.#writable(field)
     this.#requireText(f)
     const current = this.engineDoc.text(field)
-    if (
-      !Number.isInteger(index) ||
-      !Number.isInteger(length) ||
-      index < 0 ||
-      length < 0 ||
-      index + length > current.length
-    ) {
+    const valid = [index, length].every((n) => Number.isInteger(n) && n >= 0)
+    if (!valid || index + length > current.length) {
       throw new RecordError(
         RecordErrorCode.invalidOperation,
         `Range ${index}+${length} is outside ${field}.`,
       )
     }
-    if (length === 0) return
-    this.#edit((w) => this.#editText(w, field, readEntries(w), [{ kind: 'delete', index, length }]))
+    return this.#textEdit(field, length === 0 ? [] : [{ kind: 'delete', index, length }])
   }
 
-  /** Deletes the record. Idempotent. The delete wins over concurrent and later edits. */
-  delete(): void {
-    if (this.isDeleted()) return
+  /**
+   * Deletes the record. The delete wins over concurrent and later edits. Returns its stamp, or
+   * `null` when the record was already deleted.
+   */
+  delete(): HlcString | null {
+    if (this.isDeleted()) return null
+    let at: HlcString | undefined
     this.#edit((w) => {
-      const at = this.clock.after(maxStampOf(w))
+      at = this.clock.after(maxStampOf(w))
       const seen = [...w.entries(MapRoot.entries)].map(([key]) => key)
       w.set(MapRoot.deletes, at, { user: this.actor.user, device: this.actor.device, seen })
     })
+    return at ?? null
   }
 
   /**
@@ -297,9 +302,19 @@ export class RecordDocument {
 
   // ── the relay's writes ────────────────────────────────────────────────────────────────────
 
-  /** Merges the record as Salesforce has it (see `applyServerRecord`). */
-  applyServerRecord(values: Readonly<Record<string, unknown>>, info: ServerInfo): void {
-    this.#edit((w) => applyServerRecord(w, this.schema, values, info))
+  /**
+   * Merges the record as Salesforce has it (see `applyServerRecord`). Returns the stamps of the
+   * fields that changed.
+   */
+  applyServerRecord(
+    values: Readonly<Record<string, unknown>>,
+    info: ServerInfo,
+  ): Record<string, HlcString> {
+    let changed: Record<string, HlcString> = {}
+    this.#edit((w) => {
+      changed = applyServerRecord(w, this.schema, values, info)
+    })
+    return changed
   }
 
   /** Records a write Salesforce accepted. */
@@ -450,13 +465,12 @@ export class RecordDocument {
     return at
   }
 
-  #setScalar(
-    w: EngineWriter,
-    field: string,
-    entries: Map<string, Entry[]>,
-    value: FieldValue,
-  ): void {
-    this.#touch(w, field, entries, value)
+  #textEdit(field: string, ops: Parameters<typeof applyTextOps>[2]): HlcString {
+    let at: HlcString | undefined
+    this.#edit((w) => {
+      at = this.#editText(w, field, readEntries(w), ops)
+    })
+    return at ?? this.clock.peek()
   }
 
   #editText(
@@ -464,9 +478,10 @@ export class RecordDocument {
     field: string,
     entries: Map<string, Entry[]>,
     ops: Parameters<typeof applyTextOps>[2],
-  ): void {
-    if (ops.length === 0) return
-    this.#touch(w, field, entries, true)
+  ): HlcString | undefined {
+    if (ops.length === 0) return undefined
+    const at = this.#touch(w, field, entries, true)
     applyTextOps(w, field, ops)
+    return at
   }
 }

@@ -84,7 +84,8 @@ export function applyServerRecord(
   schema: ObjectSchema,
   values: Readonly<Record<string, unknown>>,
   info: ServerInfo,
-): void {
+): Record<string, HlcString> {
+  const changed: Record<string, HlcString> = {}
   const stamp = serverStamp(ms(info.lastModifiedDate), info.lastModifiedById)
   const first = w.get(MapRoot.server, ServerKey.baseStamp) === undefined
   if (first) w.set(MapRoot.server, ServerKey.baseStamp, stamp)
@@ -97,22 +98,24 @@ export function applyServerRecord(
     if (known && shadow === value) continue
     if (f && isTextField(f)) {
       const base = typeof shadow === 'string' ? shadow : ''
-      applyTextOps(
-        w,
-        field,
-        mergeTextOps(base, w.text(field), typeof value === 'string' ? value : ''),
-      )
+      const incoming = typeof value === 'string' ? value : ''
+      applyTextOps(w, field, mergeTextOps(base, w.text(field), incoming))
     }
-    w.set(MapRoot.shadow, field, value)
-    if (first && !known) continue
     const current = shadowCandidate(w, field)?.stamp
+    w.set(MapRoot.shadow, field, value)
+    if (first && !known) {
+      changed[field] = stamp
+      continue
+    }
     const own =
       current !== undefined && stamp <= current
         ? stampAfter(current, serverDevice(info.lastModifiedById))
         : stamp
     w.set(MapRoot.stamps, field, own)
+    changed[field] = own
   }
   writeInfo(w, info)
+  return changed
 }
 
 /**
