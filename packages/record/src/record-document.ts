@@ -145,6 +145,7 @@ export class RecordDocument {
       const at = doc.clock.after(maxStampOf(w))
       w.set(MapRoot.meta, MetaKey.draftKey, key)
       w.set(MapRoot.meta, MetaKey.created, { user: doc.actor.user, device: doc.actor.device, at })
+      doc.#claimDevice(w)
       for (const [f, value] of values) {
         if (isTextField(f)) {
           w.insertText(f.name, 0, value as string)
@@ -277,6 +278,7 @@ export class RecordDocument {
     let at: HlcString | undefined
     this.#edit((w) => {
       at = this.clock.after(maxStampOf(w))
+      this.#claimDevice(w)
       const seen = [...w.entries(MapRoot.entries)].map(([key]) => key)
       w.set(MapRoot.deletes, at, { user: this.actor.user, device: this.actor.device, seen })
     })
@@ -447,15 +449,20 @@ export class RecordDocument {
     return checked as string
   }
 
+  /** Records which user this device edits for (once). */
+  #claimDevice(w: EngineWriter): void {
+    if (w.get(MapRoot.authors, this.actor.device) !== this.actor.user) {
+      w.set(MapRoot.authors, this.actor.device, this.actor.user)
+    }
+  }
+
   #touch(w: EngineWriter, field: string, entries: Map<string, Entry[]>, value: Json): HlcString {
     this.clock.observe(maxStampOf(w) ?? this.clock.peek())
     const list = entries.get(field)
     let seen = shadowCandidate(w, field)?.stamp
     for (const e of list ?? []) seen = maxHlc(seen, e.stamp)
     const at = this.clock.after(seen)
-    if (w.get(MapRoot.authors, this.actor.device) !== this.actor.user) {
-      w.set(MapRoot.authors, this.actor.device, this.actor.user)
-    }
+    this.#claimDevice(w)
     // Keep this device's oldest unsent edit of the field (it dates the change) and the new one.
     const shadowStamp = shadowCandidate(w, field)?.stamp
     const own = ownEntries(list, this.actor.device).sort((a, b) => (a.stamp < b.stamp ? -1 : 1))
