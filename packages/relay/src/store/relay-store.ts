@@ -1,0 +1,202 @@
+import type { ObjectSchema, WriteOperation } from '@briefcase/record'
+
+/**
+ * Where a record document is stored: its name (`<SObject>/<key>`) and its field-visibility group
+ * (see docs/decisions/0002-field-visibility-groups.md). Devices only ever see the name.
+ */
+export interface DocKey {
+  name: string
+  group: string
+}
+
+/** What the relay knows about a stored document besides its updates. */
+export interface DocMeta extends DocKey {
+  sobject: string
+  /** The key part of the name: a Salesforce Id or a draft key. */
+  key: string
+  /** Engine name (`yjs`). */
+  engine: string
+  /** The user who created a draft (null for documents loaded from Salesforce). */
+  owner: string | null
+  /** The record's display name, as last seen. */
+  displayName: string | null
+  /** The record's Salesforce Id, once it has one. */
+  salesforceId: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+/** Fields of {@link DocMeta} a write may set; the first write of a document must give `sobject`. */
+export interface DocMetaInput {
+  sobject: string
+  key: string
+  engine: string
+  owner?: string | null
+  displayName?: string | null
+  salesforceId?: string | null
+}
+
+/** One update in a document's log. */
+export interface StoredUpdate {
+  seq: number
+  data: Uint8Array
+}
+
+/** A document as stored: the latest compacted state and the updates appended since. */
+export interface StoredDoc {
+  meta: DocMeta
+  /** Compacted state (engine bytes), null before the first compaction. */
+  state: Uint8Array | null
+  /** The last sequence number folded into `state` (0 without one). */
+  stateSeq: number
+  /** Updates after `stateSeq`, in order. */
+  updates: StoredUpdate[]
+}
+
+/** The pending index: one row per document Salesforce lacks something of. */
+export interface PendingEntry extends DocKey {
+  sobject: string
+  operation: WriteOperation
+  /** HLC string of the oldest unsent change (records go in this order). */
+  firstChangeAt: string | null
+  /** Draft keys this record's references hold. */
+  dependsOn: string[]
+  /** The last sync status' state, so a projector can skip records waiting for a fix. */
+  status: 'ok' | 'error' | 'retrying' | null
+  updatedAt: number
+}
+
+/** A pending row as written. */
+export type PendingInput = Omit<PendingEntry, keyof DocKey | 'updatedAt'>
+
+/** Everything one document contributes to a commit. */
+export interface DocWrite {
+  key: DocKey
+  /** Created with the document, updated when given. */
+  meta?: DocMetaInput
+  /** Engine updates to append, in order. */
+  updates?: readonly Uint8Array[]
+  /** `undefined`: unchanged; `null`: nothing pending any more. */
+  pending?: PendingInput | null
+  /** Users who now hold the document (kept as a set). */
+  users?: readonly string[]
+}
+
+/** A relay session (the token only carries its id). */
+export interface SessionRecord {
+  id: string
+  userId: string
+  device: string
+  createdAt: number
+  expiresAt: number
+  revokedAt: number | null
+}
+
+/** A sign-in in progress: PKCE verifier and where to go back, kept server-side. */
+export interface OAuthStateRecord {
+  state: string
+  verifier: string
+  device: string
+  returnTo: string
+  expiresAt: number
+}
+
+/** A Salesforce user who signed in through the relay. */
+export interface UserRecord {
+  id: string
+  orgId: string
+  username: string
+  name: string
+  email: string | null
+  instanceUrl: string
+  /** The refresh token, encrypted (opaque to the store). */
+  refreshToken: Uint8Array
+  updatedAt: number
+}
+
+/** A field-visibility group: the schema of the fields its users may read. */
+export interface FieldGroupRecord {
+  id: string
+  sobject: string
+  schema: ObjectSchema
+}
+
+/** Filter of {@link RelayStore.listDocs}. */
+export interface ListDocsOptions {
+  sobject?: string
+  name?: string
+  group?: string
+  /** Only documents that have a Salesforce Id. */
+  withSalesforceId?: boolean
+  limit?: number
+  /** Continue after this key (from the previous page's last row). */
+  after?: DocKey
+}
+
+/**
+ * The relay's durable state. Every method is asynchronous so that a networked backend
+ * (PostgreSQL) fits the same interface; {@link RelayStore.commit} is the one write path for
+ * documents and is atomic and durable when its promise resolves.
+ */
+export interface RelayStore {
+  /** Backend name, for logs and metrics (`sqlite`). */
+  readonly backend: string
+
+  // ── documents ──────────────────────────────────────────────────────────────────────────────
+  /**
+   * Writes every document's updates, metadata, pending row and users in one transaction.
+   * Resolves, once durable, with the last sequence number of each write (0 when it appended
+   * nothing).
+   */
+  commit(writes: readonly DocWrite[]): Promise<number[]>
+  /** Loads documents (state and later updates); absent ones are missing from the map. */
+  loadDocs(keys: readonly DocKey[]): Promise<Map<string, StoredDoc>>
+  /** Metadata of documents, without their content. */
+  docMetas(keys: readonly DocKey[]): Promise<Map<string, DocMeta>>
+  /** Pages through documents' metadata, ordered by (name, group). */
+  listDocs(options?: ListDocsOptions): Promise<DocMeta[]>
+  /** The documents of a record in a group (by Salesforce Id, whatever their name). */
+  findBySalesforceId(sobject: string, salesforceId: string, group?: string): Promise<DocMeta[]>
+  /**
+   * Replaces the updates up to `throughSeq` with `state` (which holds them all). Updates
+   * appended after `throughSeq` stay. Safe against concurrent appends.
+   */
+  compact(key: DocKey, state: Uint8Array, throughSeq: number): Promise<void>
+  /** How many updates follow the compacted state. */
+  updateCount(key: DocKey): Promise<number>
+  /** Users who hold a document. */
+  docUsers(key: DocKey): Promise<string[]>
+
+  // ── pending index ──────────────────────────────────────────────────────────────────────────
+  /** Documents with something Salesforce lacks, oldest change first. */
+  listPending(options?: { limit?: number; sobject?: string }): Promise<PendingEntry[]>
+
+  // ── field-visibility groups ─────────────────────────────────────────────────────────────────
+  putGroup(group: FieldGroupRecord): Promise<void>
+  getGroup(id: string): Promise<FieldGroupRecord | undefined>
+
+  // ── sessions and sign-in ───────────────────────────────────────────────────────────────────
+  createSession(session: SessionRecord): Promise<void>
+  getSession(id: string): Promise<SessionRecord | undefined>
+  revokeSession(id: string, at: number): Promise<void>
+  putOAuthState(record: OAuthStateRecord): Promise<void>
+  /** Removes and returns a sign-in state (single use); undefined when unknown or expired. */
+  takeOAuthState(state: string, now: number): Promise<OAuthStateRecord | undefined>
+  putUser(user: UserRecord): Promise<void>
+  getUser(id: string): Promise<UserRecord | undefined>
+  /** Deletes expired sign-in states and sessions expired before `before`. */
+  purgeExpired(now: number, before: number): Promise<void>
+
+  // ── preferences ────────────────────────────────────────────────────────────────────────────
+  /** The user's offline preferences; `null` when never set (the default policy applies). */
+  getPreferences(userId: string): Promise<string[] | null>
+  putPreferences(userId: string, items: readonly string[], at: number): Promise<void>
+
+  /** Releases the backend. */
+  close(): Promise<void>
+}
+
+/** The string form of a key, for maps. */
+export function docKeyString(key: DocKey): string {
+  return `${key.group}|${key.name}`
+}

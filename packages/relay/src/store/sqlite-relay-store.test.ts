@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runRelayStoreContract } from './relay-store.contract.js'
+import { docKeyString } from './relay-store.js'
+import { SqliteRelayStore } from './sqlite-relay-store.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'relay-store-'))
+let n = 0
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+runRelayStoreContract(
+  'sqlite (file, WAL)',
+  () => new SqliteRelayStore({ file: join(dir, `s${++n}.sqlite`) }),
+)
+
+describe('SqliteRelayStore', () => {
+  it('runs in WAL mode with synchronous FULL, and keeps a commit across reopening', async () => {
+    const file = join(dir, 'reopen.sqlite')
+    const key = { name: 'Account/001000000000001AAA', group: 'g' }
+    const a = new SqliteRelayStore({ file })
+    expect(a.database.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(a.database.pragma('synchronous', { simple: true })).toBe(2)
+    await a.commit([
+      {
+        key,
+        meta: { sobject: 'Account', key: '001000000000001AAA', engine: 'yjs' },
+        updates: [new Uint8Array([5])],
+      },
+    ])
+    await a.close()
+    const b = new SqliteRelayStore({ file })
+    expect([...((await b.loadDocs([key])).get(docKeyString(key))?.updates[0]?.data ?? [])]).toEqual(
+      [5],
+    )
+    await b.close()
+  })
+
+  it('shares a database it was given and leaves it open on close', async () => {
+    const owner = new SqliteRelayStore({ file: join(dir, 'shared.sqlite') })
+    const guest = new SqliteRelayStore({ database: owner.database })
+    await guest.close()
+    expect(owner.database.open).toBe(true)
+    await owner.close()
+    expect(owner.database.open).toBe(false)
+  })
+})
