@@ -1,0 +1,30 @@
+import type { RecordDocument } from '@briefcase/record'
+import { MapRoot } from '@briefcase/record'
+import type { PlanRecord } from './plan-types.js'
+import type { DocRef } from './ports.js'
+
+/** The user who created a draft, as its document records it. */
+export function creatorOf(doc: RecordDocument): string | null {
+  const created = doc.engineDoc.get(MapRoot.meta, 'created')
+  if (typeof created !== 'object' || created === null || Array.isArray(created)) return null
+  const user = (created as { user?: unknown }).user
+  return typeof user === 'string' && user !== '' ? user : null
+}
+
+/**
+ * What the planner needs of a document, or `undefined` when Salesforce has everything (no
+ * operation pending).
+ */
+export function planRecordOf(ref: DocRef, doc: RecordDocument): PlanRecord | undefined {
+  const pending = doc.pending()
+  if (!pending || pending.operation === null) return undefined
+  return {
+    ref,
+    sobject: doc.sobject,
+    salesforceId: doc.salesforceId(),
+    draftKey: doc.draftKey(),
+    creator: creatorOf(doc),
+    pending,
+    schema: doc.schema,
+  }
+}
