@@ -171,8 +171,14 @@ export function runRelayStoreContract(
         name: 'Account',
         fields: { Name: { name: 'Name', type: 'string' as const } },
       }
-      await store.putGroup({ id: 'g1', sobject: 'Account', schema })
-      expect(await store.getGroup('g1')).toEqual({ id: 'g1', sobject: 'Account', schema })
+      await store.putGroup({ id: 'g1', sobject: 'Account', schema, nameField: null })
+      await store.putGroup({ id: 'g1', sobject: 'Account', schema, nameField: 'Name' })
+      expect(await store.getGroup('g1')).toEqual({
+        id: 'g1',
+        sobject: 'Account',
+        schema,
+        nameField: 'Name',
+      })
       expect(await store.getGroup('nope')).toBeUndefined()
     })
 

@@ -119,6 +119,8 @@ export interface FieldGroupRecord {
   id: string
   sobject: string
   schema: ObjectSchema
+  /** The field holding a record's display name (`Name`, `Subject`, `CaseNumber`, …). */
+  nameField: string | null
 }
 
 /** Filter of {@link RelayStore.listDocs}. */

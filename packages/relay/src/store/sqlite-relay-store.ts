@@ -359,19 +359,25 @@ export class SqliteRelayStore implements RelayStore {
   putGroup(group: FieldGroupRecord): Promise<void> {
     return this.#run(() => {
       this.#stmt(
-        `INSERT INTO relay_field_group (id, sobject, schema) VALUES (?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET schema = excluded.schema`,
-      ).run(group.id, group.sobject, JSON.stringify(group.schema))
+        `INSERT INTO relay_field_group (id, sobject, schema, name_field) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET schema = excluded.schema, name_field = excluded.name_field`,
+      ).run(group.id, group.sobject, JSON.stringify(group.schema), group.nameField)
     })
   }
 
   getGroup(id: string): Promise<FieldGroupRecord | undefined> {
     return this.#run(() => {
-      const row = this.#stmt('SELECT id, sobject, schema FROM relay_field_group WHERE id = ?').get(
-        id,
-      ) as { id: string; sobject: string; schema: string } | undefined
+      const row = this.#stmt(
+        'SELECT id, sobject, schema, name_field FROM relay_field_group WHERE id = ?',
+      ).get(id) as
+        { id: string; sobject: string; schema: string; name_field: string | null } | undefined
       return row
-        ? { id: row.id, sobject: row.sobject, schema: JSON.parse(row.schema) as ObjectSchema }
+        ? {
+            id: row.id,
+            sobject: row.sobject,
+            schema: JSON.parse(row.schema) as ObjectSchema,
+            nameField: row.name_field,
+          }
         : undefined
     })
   }

@@ -49,7 +49,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE relay_field_group (
     id TEXT PRIMARY KEY,
     sobject TEXT NOT NULL,
-    schema TEXT NOT NULL
+    schema TEXT NOT NULL,
+    name_field TEXT
   );
   CREATE TABLE relay_session (
     id TEXT PRIMARY KEY,

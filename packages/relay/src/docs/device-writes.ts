@@ -1,0 +1,55 @@
+import { RelayErrorCode } from '@briefcase/protocol'
+import { MapRoot, YjsEngineDoc, isDraftKey } from '@briefcase/record'
+import * as Y from 'yjs'
+import { RelayError, toRelayError } from '../errors.js'
+import type { DocHub } from './doc-hub.js'
+import type { HotDoc } from './hot-doc.js'
+import { guardYjsUpdate } from './update-guard.js'
+
+/** Who writes through a device connection, and which fields they may edit. */
+export interface DeviceWriter {
+  user: string
+  device: string
+  /** True when the user may write the field (createable for a draft, else updateable). */
+  editable: (field: string) => boolean
+}
+
+/**
+ * Applies a device's raw Yjs update to a hot document after the structural check
+ * (`YjsEngineDoc.check`) and the authorization check ({@link guardYjsUpdate}). Nothing is applied
+ * when either refuses (`RelayError`). The change reaches the store with the hub's next commit.
+ */
+export function applyDeviceUpdate(
+  hub: DocHub,
+  hot: HotDoc,
+  payload: Uint8Array,
+  writer: DeviceWriter,
+  origin: unknown,
+): void {
+  const engineDoc = hot.doc.engineDoc
+  if (!(engineDoc instanceof YjsEngineDoc)) {
+    throw new RelayError(RelayErrorCode.engineMismatch, 'The relay syncs Yjs documents only.')
+  }
+  try {
+    engineDoc.check(payload)
+  } catch (error) {
+    throw toRelayError(error)
+  }
+  const ydoc = engineDoc.ydoc
+  const key = hot.doc.key
+  const creatingDraft = isDraftKey(key) && engineDoc.get(MapRoot.meta, 'name') === undefined
+  const clients = guardYjsUpdate(ydoc, payload, {
+    docName: hot.doc.name,
+    draftKey: isDraftKey(key) ? key : null,
+    user: writer.user,
+    device: writer.device,
+    schema: hot.group.schema,
+    editable: writer.editable,
+    creatingDraft,
+    ownerOf: (client) => hub.ownerOf(hot, client),
+  })
+  Y.applyUpdate(ydoc, payload, origin)
+  hot.owners ??= new Map()
+  for (const client of clients) if (!hot.owners.has(client)) hot.owners.set(client, writer.device)
+  hub.noteUser(hot, writer.user)
+}

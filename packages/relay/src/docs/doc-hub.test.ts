@@ -1,0 +1,145 @@
+import type { ObjectSchema, SalesforceId, ServerInfo } from '@briefcase/record'
+import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@briefcase/record'
+import { pino } from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SqliteRelayStore } from '../store/sqlite-relay-store.js'
+import { DocHub } from './doc-hub.js'
+import type { DocCommitEvent } from './doc-hub.js'
+
+const schema: ObjectSchema = {
+  name: 'Account',
+  fields: {
+    Name: { name: 'Name', type: 'string' },
+    Phone: { name: 'Phone', type: 'phone' },
+    Description: { name: 'Description', type: 'textarea' },
+  },
+}
+const group = { id: 'g1', sobject: 'Account', schema, nameField: 'Name' }
+const logger = pino({ level: 'silent' })
+const id = (n: number): string => `001${String(n).padStart(12, '0')}`
+
+function info(n: number, at = '2026-01-01T00:00:00.000Z'): ServerInfo {
+  return {
+    salesforceId: `${id(n)}AAA` as SalesforceId,
+    lastModifiedDate: at,
+    systemModstamp: at,
+    lastModifiedById: '005000000000001AAA',
+  }
+}
+
+describe('DocHub', () => {
+  const stores: SqliteRelayStore[] = []
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close()
+  })
+  const make = (options: { maxHotDocs?: number; compactAfter?: number } = {}) => {
+    const store = new SqliteRelayStore()
+    stores.push(store)
+    return { store, hub: new DocHub({ store, engine: yjsEngine, logger, ...options }) }
+  }
+
+  it('persists every change before telling listeners, and reloads the same state', async () => {
+    const { store, hub } = make()
+    await hub.putGroup(group)
+    const events: DocCommitEvent[] = []
+    hub.onCommit((e) => events.push(e))
+    const key = { name: 'Account/001000000000001AAA', group: 'g1' }
+    const hot = hub.create(key, group)
+    hot.doc.applyServerRecord({ Name: 'Acme', Phone: '1', Description: 'Text' }, info(1))
+    expect(events).toEqual([])
+    await hub.flush()
+    expect(events).toHaveLength(1)
+    expect(events[0]?.pending).toBeNull()
+    expect(hot.meta).toMatchObject({ displayName: 'Acme', salesforceId: '001000000000001AAA' })
+    hub.release(hot)
+
+    const other = new DocHub({ store, engine: yjsEngine, logger })
+    const again = await other.read(key, (doc) => doc.values())
+    expect(again).toEqual({ Name: 'Acme', Phone: '1', Description: 'Text' })
+    expect(await other.read({ ...key, group: 'g2' }, (doc) => doc.values())).toBeUndefined()
+  })
+
+  it('keeps the pending index in step with the document', async () => {
+    const { store, hub } = make()
+    await hub.putGroup(group)
+    const key = { name: 'Account/001000000000001AAA', group: 'g1' }
+    const hot = hub.create(key, group)
+    hot.doc.applyServerRecord({ Name: 'Acme', Phone: '1' }, info(1))
+    await hub.flush()
+    expect(await store.listPending()).toEqual([])
+    const device = RecordDocument.open({
+      engine: yjsEngine,
+      name: key.name,
+      schema,
+      actor: { user: '005000000000001AAA', device: parseDeviceId('d1') },
+      clock: createHybridClock({ device: parseDeviceId('d1') }),
+      state: hot.doc.encodeState(),
+    })
+    const stamp = device.set('Phone', '2')
+    hot.doc.applyUpdate(device.encodeUpdate(hot.doc.encodeStateVector()))
+    await hub.flush()
+    expect(await store.listPending()).toMatchObject([
+      { name: key.name, group: 'g1', operation: 'update', firstChangeAt: stamp, status: null },
+    ])
+    await hub.mutate(key, (doc) =>
+      doc.acknowledgeWrite({
+        fields: { Phone: { value: '2', stamp } },
+        info: info(1, '2026-01-02T00:00:00.000Z'),
+      }),
+    )
+    expect(await store.listPending()).toEqual([])
+    hub.release(hot)
+  })
+
+  it('compacts a document after many updates without changing it', async () => {
+    const { store, hub } = make({ compactAfter: 5 })
+    await hub.putGroup(group)
+    const key = { name: 'Account/001000000000001AAA', group: 'g1' }
+    const hot = hub.create(key, group)
+    hot.doc.applyServerRecord({ Name: 'A0', Description: '' }, info(1))
+    await hub.flush()
+    for (let i = 1; i <= 7; i++) {
+      hot.doc.applyServerRecord({ Name: `A${i}` }, info(1, `2026-01-0${i + 1}T00:00:00.000Z`))
+      await hub.flush()
+    }
+    expect(await store.updateCount(key)).toBeLessThan(5)
+    hub.release(hot)
+    const other = new DocHub({ store, engine: yjsEngine, logger })
+    expect(await other.read(key, (doc) => doc.get('Name'))).toBe('A7')
+  })
+
+  it('evicts unused documents beyond its bound, never one in use', async () => {
+    const { hub } = make({ maxHotDocs: 2 })
+    await hub.putGroup(group)
+    const keys = [1, 2, 3, 4].map((n) => ({ name: `Account/${id(n)}AAA`, group: 'g1' }))
+    const held = hub.create(keys[0] as (typeof keys)[0], group)
+    held.doc.applyServerRecord({ Name: 'held' }, info(1))
+    for (const key of keys.slice(1)) {
+      const hot = hub.create(key, group)
+      hot.doc.applyServerRecord({ Name: key.name }, info(2))
+      await hub.flush()
+      hub.release(hot)
+    }
+    expect(hub.hotCount).toBe(2)
+    expect(held.doc.get('Name')).toBe('held')
+    const back = await hub.acquire(keys)
+    expect(back.size).toBe(4)
+    for (const h of back.values()) hub.release(h)
+    hub.release(held)
+  })
+
+  it('rejects the flush and drops the document when its commit fails', async () => {
+    const { store, hub } = make()
+    await hub.putGroup(group)
+    const resets: string[] = []
+    hub.onReset((hot) => resets.push(hot.key.name))
+    const hot = hub.create({ name: 'Account/001000000000001AAA', group: 'g1' }, group)
+    await store.close()
+    hot.doc.applyServerRecord({ Name: 'Acme' }, info(1))
+    await expect(hub.flush()).rejects.toThrow()
+    expect(resets).toEqual(['Account/001000000000001AAA'])
+    expect(hot.broken).toBe(true)
+    hub.release(hot)
+    await expect(hub.flush()).resolves.toBeUndefined()
+  })
+})
