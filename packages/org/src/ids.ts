@@ -21,31 +21,15 @@ function checksum(id15: string): string {
   return suffix
 }
 
-/**
- * Recovers the case of an 18-character Id from its checksum (18-character Ids are
- * case-insensitive), or `undefined` when the checksum cannot describe it.
- */
-function fromCaseInsensitive(id18: string): SalesforceId | undefined {
-  let id15 = ''
-  for (let chunk = 0; chunk < 3; chunk++) {
-    const bits = SUFFIX.indexOf(id18.charAt(15 + chunk).toUpperCase())
-    if (bits < 0) return undefined
-    for (let i = 0; i < 5; i++) {
-      const c = id18.charAt(chunk * 5 + i)
-      id15 += (bits & (1 << i)) !== 0 ? c.toUpperCase() : c.toLowerCase()
-    }
-  }
-  const fixed = id15 + checksum(id15)
-  return fixed.toUpperCase() === id18.toUpperCase() ? (fixed as SalesforceId) : undefined
-}
-
 /** The 18-character form of a 15- or 18-character Id, or `undefined` if `value` is not an Id. */
 export function toSalesforceId(value: string): SalesforceId | undefined {
   if (ID15.test(value)) return (value + checksum(value)) as SalesforceId
   if (!ID18.test(value)) return undefined
-  const exact = value.slice(0, 15) + checksum(value.slice(0, 15))
-  if (exact === value) return value as SalesforceId
-  return fromCaseInsensitive(value)
+  // Salesforce rejects an 18-character Id whose suffix is not the checksum of its first 15
+  // characters (MALFORMED_ID), so the case is not recovered from the suffix.
+  return value.slice(0, 15) + checksum(value.slice(0, 15)) === value
+    ? (value as SalesforceId)
+    : undefined
 }
 
 /** True when `value` is a 15- or 18-character Id whose checksum (if any) is right. */
