@@ -11,6 +11,12 @@ export function creatorOf(doc: RecordDocument): string | null {
   return typeof user === 'string' && user !== '' ? user : null
 }
 
+/** A string of the document's `server` map (Salesforce Id, LastModifiedDate, SystemModstamp). */
+export function serverString(doc: RecordDocument, key: string): string | null {
+  const value = doc.engineDoc.get(MapRoot.server, key)
+  return typeof value === 'string' ? value : null
+}
+
 /**
  * What the planner needs of a document, or `undefined` when Salesforce has everything (no
  * operation pending).
@@ -26,5 +32,6 @@ export function planRecordOf(ref: DocRef, doc: RecordDocument): PlanRecord | und
     creator: creatorOf(doc),
     pending,
     schema: doc.schema,
+    systemModstamp: serverString(doc, 'systemModstamp'),
   }
 }

@@ -19,6 +19,8 @@ export interface PlanRecord {
   /** The document's pending change; `operation` is not null. */
   pending: PendingChange
   schema: ObjectSchema
+  /** The SystemModstamp the shadow was last acknowledged or read at. */
+  systemModstamp: string | null
 }
 
 /** A fact about an edit the projector can write into a custom field. */

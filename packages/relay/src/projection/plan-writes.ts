@@ -122,7 +122,13 @@ function groupWrite(
     firstChangeAt: record.pending.firstChangeAt,
   }
   const refused: string[] = []
+  const draftKeyField = input.options.draftKeyField ?? 'Briefcase_Draft_Key__c'
   for (const f of group.fields) {
+    if (f.field === draftKeyField) {
+      // The relay owns the draft-key field: a device never sets it.
+      refused.push(f.field)
+      continue
+    }
     if (permissions) {
       const p = permissions.fields[f.field]
       if (!p || !(kind === 'upsert' ? p.createable : p.updateable)) {

@@ -88,3 +88,60 @@ export interface ProjectionLogger {
 export interface ProjectionMetrics {
   increment(name: string, labels?: Readonly<Record<string, string>>, value?: number): void
 }
+
+/** One record's write as the outbox keeps it: enough to recognise it in Salesforce after a crash. */
+export interface IntentWrite {
+  ref: DocRef
+  sobject: string
+  kind: 'upsert' | 'update' | 'delete'
+  salesforceId: string | null
+  draftKey: string | null
+  /** Values sent (references to records created in the same call hold their draft key). */
+  fields: Record<string, { value: string | number | boolean | null; stamp: string }>
+  /** Reference fields sent as `@{ref.id}`: field → draft key of the record created first. */
+  refs: Record<string, string>
+}
+
+/** A call recorded before it is sent and settled after its outcome is applied. */
+export interface OutboxEntry {
+  id: number
+  author: string
+  writes: IntentWrite[]
+  /** ms since the epoch. */
+  createdAt: number
+}
+
+/** A draft key the projector has sent, and the Id it was created as once known. */
+export interface DraftEntry {
+  draftKey: string
+  ref: DocRef
+  sobject: string
+  salesforceId: string | null
+}
+
+/**
+ * The projector's durable state: the outbox of calls in flight, the draft keys sent, and the
+ * records blocked by an error until their document changes. Asynchronous so that a networked
+ * backend fits; every method is atomic and durable when its promise resolves.
+ */
+export interface ProjectionStore {
+  /**
+   * Records a call about to be sent, as in flight, with the draft keys of its creates (as sent,
+   * Id unknown, unless already known). Resolves with the entry's id.
+   */
+  recordIntent(author: string, writes: readonly IntentWrite[], at: number): Promise<number>
+  /** Removes a settled call. */
+  settleIntent(id: number): Promise<void>
+  /** Calls recorded and never settled, oldest first (after a crash or an ambiguous failure). */
+  unsettledIntents(): Promise<OutboxEntry[]>
+  /** The draft keys among `keys` that were sent, with their Ids where known. */
+  drafts(keys: readonly string[]): Promise<Map<string, DraftEntry>>
+  /** Records the Ids draft keys were created as. */
+  resolveDrafts(resolutions: Readonly<Record<string, string>>): Promise<void>
+  /** Forgets draft keys whose create Salesforce refused (never created). */
+  forgetDrafts(keys: readonly string[]): Promise<void>
+  /** Blocked documents (`group|name`) with the fingerprint of the pending change that failed. */
+  blocks(): Promise<Map<string, string>>
+  putBlock(ref: DocRef, fingerprint: string): Promise<void>
+  clearBlock(ref: DocRef): Promise<void>
+}

@@ -1,0 +1,179 @@
+import type { SalesforceId } from '@briefcase/record'
+import { acknowledgeInDocument, findRow } from './acknowledge.js'
+import type { CallOutcome, WriteOutcome } from './composite-result.js'
+import { readComposite } from './composite-result.js'
+import type { ProjectorContext } from './context.js'
+import { reportStatus, status } from './context.js'
+import { refKey } from './doc-ref.js'
+import { pendingFingerprint } from './fingerprint.js'
+import type { PlanRecord, PlannedCall, PlannedWrite } from './plan-types.js'
+import type { IntentWrite, SalesforceConnection } from './ports.js'
+import type { RetryBook } from './retry-book.js'
+import type { CallFailure } from './salesforce-errors.js'
+import { classifyCallError } from './salesforce-errors.js'
+
+/** What a call did. */
+export interface CallResult {
+  /** Set when the call itself failed (no per-record outcome). */
+  failure?: CallFailure
+  outcome?: CallOutcome
+  /** Records acknowledged, refused, retried, halted. */
+  counts: { written: number; refused: number; retried: number; halted: number }
+}
+
+/** The outbox form of a planned write. */
+export function intentOf(w: PlannedWrite): IntentWrite {
+  return {
+    ref: w.ref,
+    sobject: w.sobject,
+    kind: w.kind,
+    salesforceId: w.salesforceId,
+    draftKey: w.draftKey,
+    fields: w.fields,
+    refs: w.refs,
+  }
+}
+
+function compositeBody(call: PlannedCall): string {
+  const compositeRequest = call.subrequests.map((s) => {
+    const sub: Record<string, unknown> = {
+      method: s.method,
+      url: s.url,
+      referenceId: s.referenceId,
+    }
+    if (s.body !== undefined) sub.body = s.body
+    return sub
+  })
+  return JSON.stringify({ allOrNone: false, collateSubrequests: false, compositeRequest })
+}
+
+/** The state of a wave the executor reads: each record as planned. */
+export interface WaveRecords {
+  records: ReadonlyMap<string, PlanRecord>
+  retries: RetryBook
+  /** Records with refused fields: their status stays the refusal, not ok. */
+  refused: ReadonlySet<string>
+  /** SystemModstamp checks of this run (a write makes its record's stale). */
+  verified: Map<string, unknown>
+}
+
+async function applyOne(
+  ctx: ProjectorContext,
+  w: PlannedWrite,
+  o: WriteOutcome,
+  outcome: CallOutcome,
+  parentIds: ReadonlyMap<string, SalesforceId>,
+  wave: WaveRecords,
+): Promise<void> {
+  const key = refKey(w.ref)
+  const at = ctx.now()
+  if (o.kind === 'ok') {
+    wave.retries.clear(key)
+    wave.verified.delete(key)
+    const id = o.id ?? w.salesforceId
+    await ctx.docs.withDocument(w.ref, (doc) => {
+      if (w.kind === 'delete') doc.acknowledgeDelete()
+      else if (id) {
+        const rows = outcome.rows.get(w.sobject)
+        const row = findRow(rows, id, w.draftKey, ctx.settings.draftKeyField)
+        acknowledgeInDocument(doc, w, { id, parentIds, row, at })
+      }
+      if (!wave.refused.has(key)) reportStatus(doc, status('ok', at))
+    })
+    return
+  }
+  if (o.kind === 'halted') return
+  if (o.kind === 'retry') {
+    const attempt = wave.retries.fail(key, at)
+    const { code, message } = o.error
+    await ctx.docs.withDocument(w.ref, (doc) =>
+      reportStatus(doc, status('retrying', at, { code, message, attempt })),
+    )
+    return
+  }
+  wave.retries.clear(key)
+  const { code, message, fields } = o.error
+  if (o.kind === 'gone') {
+    await ctx.docs.withDocument(w.ref, (doc) => {
+      doc.applyServerDelete('', new Date(at).toISOString())
+      reportStatus(doc, status('error', at, { code, message: 'Deleted in Salesforce.' }))
+    })
+    return
+  }
+  const record = wave.records.get(key)
+  if (record) await ctx.store.putBlock(w.ref, pendingFingerprint(record.pending))
+  await ctx.docs.withDocument(w.ref, (doc) =>
+    reportStatus(doc, status('error', at, { code, message, fields })),
+  )
+}
+
+/**
+ * Sends one planned call under its author's session with a durable outbox entry around it:
+ * the intent is recorded before the request; after the answer, each record's outcome goes into
+ * its document (acknowledgement with the Id and read-back, error status and block, or retry),
+ * the Ids of new records into the store, and only then is the entry settled. A failure that may
+ * have reached Salesforce (no answer, 5xx) leaves the entry in flight for reconciliation.
+ */
+export async function executeCall(
+  ctx: ProjectorContext,
+  call: PlannedCall,
+  conn: SalesforceConnection,
+  wave: WaveRecords,
+): Promise<CallResult> {
+  const counts = { written: 0, refused: 0, retried: 0, halted: 0 }
+  const creates = call.writes.flatMap((w) =>
+    w.kind === 'upsert' && w.draftKey ? [w.draftKey] : [],
+  )
+  const id = await ctx.store.recordIntent(call.author, call.writes.map(intentOf), ctx.now())
+  await ctx.stage('intent-recorded', {
+    outbox: id,
+    author: call.author,
+    writes: call.writes.length,
+  })
+  let response: unknown
+  try {
+    ctx.metrics?.increment('briefcase_projection_api_calls_total', { kind: 'write' })
+    response = await conn.request({
+      method: 'POST',
+      url: '/composite',
+      body: compositeBody(call),
+      headers: { 'content-type': 'application/json' },
+    })
+  } catch (error) {
+    const failure = classifyCallError(error)
+    if (!failure.ambiguous) {
+      await ctx.store.forgetDrafts(creates)
+      await ctx.store.settleIntent(id)
+    }
+    return { failure, counts }
+  }
+  await ctx.stage('response-received', { outbox: id })
+  const outcome = readComposite(call, response)
+  const parentIds = new Map<string, SalesforceId>()
+  call.writes.forEach((w, i) => {
+    const o = outcome.writes[i]
+    if (w.kind === 'upsert' && w.draftKey && o?.kind === 'ok' && o.id)
+      parentIds.set(w.draftKey, o.id)
+  })
+  const refusedCreates: string[] = []
+  for (const [i, w] of call.writes.entries()) {
+    const o = outcome.writes[i] as WriteOutcome
+    await applyOne(ctx, w, o, outcome, parentIds, wave)
+    if (o.kind === 'ok') counts.written += 1
+    else if (o.kind === 'retry') counts.retried += 1
+    else if (o.kind === 'halted') counts.halted += 1
+    else counts.refused += 1
+    // A create answered with anything but success was not made: its draft key is unused.
+    if (o.kind !== 'ok' && w.kind === 'upsert' && w.draftKey) refusedCreates.push(w.draftKey)
+    ctx.metrics?.increment('briefcase_projection_records_total', { outcome: o.kind })
+  }
+  await ctx.stage('acks-applied', { outbox: id })
+  if (parentIds.size > 0) await ctx.store.resolveDrafts(Object.fromEntries(parentIds))
+  if (refusedCreates.length > 0) await ctx.store.forgetDrafts(refusedCreates)
+  await ctx.store.settleIntent(id)
+  await ctx.stage('settled', { outbox: id })
+  for (const f of outcome.failures) {
+    ctx.logger.warn({ author: call.author, ...f }, 'A Composite subrequest failed')
+  }
+  return { outcome, counts }
+}

@@ -1,0 +1,121 @@
+import type { FieldSchema, FieldValue, ServerInfo } from '@briefcase/record'
+import { canonicalDatetime, checkValue, isSalesforceId, toSalesforceId } from '@briefcase/record'
+import type { ServerRow } from './composite-result.js'
+import type { SalesforceConnection } from './ports.js'
+import type { RecordQuery } from './record-query.js'
+import { queryUrl, recordSoql } from './record-query.js'
+import { readErrors } from './salesforce-errors.js'
+
+/** Queries per Composite call (Salesforce allows 5 queries or collections). */
+const QUERIES_PER_CALL = 5
+
+/** An error a query answered with: thrown, so the caller retries. */
+export class QueryFailedError extends Error {
+  override readonly name = 'QueryFailedError' as const
+  readonly errorCode: string
+
+  constructor(code: string, message: string) {
+    super(message)
+    this.errorCode = code
+  }
+}
+
+/** The server information of a row, or `undefined` when it lacks the system fields. */
+export function serverInfoOf(row: ServerRow): ServerInfo | undefined {
+  const id = typeof row.Id === 'string' ? toSalesforceId(row.Id) : undefined
+  const { LastModifiedDate: lmd, SystemModstamp: sms, LastModifiedById: by } = row
+  if (!id || typeof lmd !== 'string' || typeof sms !== 'string') return undefined
+  return {
+    salesforceId: id,
+    lastModifiedDate: lmd,
+    systemModstamp: sms,
+    lastModifiedById: typeof by === 'string' ? by : '',
+  }
+}
+
+/** The canonical form of a datetime string, for comparing SystemModstamps. */
+export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (!a || !b) return false
+  return (canonicalDatetime(a) ?? a) === (canonicalDatetime(b) ?? b)
+}
+
+/**
+ * True when what Salesforce holds equals what was sent: both in canonical form (datetimes in UTC,
+ * 15-character Ids as 18); an empty string and null are the same (Salesforce stores no empty
+ * strings).
+ */
+export function sameValue(
+  field: FieldSchema | undefined,
+  server: unknown,
+  sent: FieldValue,
+): boolean {
+  const blank = (v: unknown): boolean => v === null || v === undefined || v === ''
+  if (blank(server) || blank(sent)) return blank(server) && blank(sent)
+  if (server === sent) return true
+  if (!field) return false
+  try {
+    const relaxed: FieldSchema = { ...field, length: 0, restrictedPicklist: false }
+    return checkValue(relaxed, server) === checkValue(relaxed, sent)
+  } catch {
+    return false
+  }
+}
+
+/** The Id a row holds, in 18-character form. */
+export function rowId(row: ServerRow): string | undefined {
+  const id = typeof row.Id === 'string' ? toSalesforceId(row.Id) : undefined
+  return id !== undefined && isSalesforceId(id) ? id : undefined
+}
+
+interface QueryPage {
+  records?: ServerRow[]
+  nextRecordsUrl?: string
+  done?: boolean
+}
+
+/**
+ * Runs record queries under one session, five to a Composite call (one API call each), and
+ * follows further pages. Returns the rows of each query, in the order given. Throws when a query
+ * fails.
+ */
+export async function queryRecords(
+  conn: SalesforceConnection,
+  apiVersion: string,
+  queries: readonly RecordQuery[],
+): Promise<ServerRow[][]> {
+  const out: ServerRow[][] = []
+  for (let start = 0; start < queries.length; start += QUERIES_PER_CALL) {
+    const chunk = queries.slice(start, start + QUERIES_PER_CALL)
+    const compositeRequest = chunk.map((q, i) => ({
+      method: 'GET',
+      url: queryUrl(apiVersion, recordSoql(q)),
+      referenceId: `q${i}`,
+    }))
+    const response = await conn.request<{
+      compositeResponse?: { body: unknown; httpStatusCode: number }[]
+    }>({
+      method: 'POST',
+      url: '/composite',
+      body: JSON.stringify({ allOrNone: false, collateSubrequests: false, compositeRequest }),
+      headers: { 'content-type': 'application/json' },
+    })
+    for (let i = 0; i < chunk.length; i++) {
+      const result = response.compositeResponse?.[i]
+      if (!result || result.httpStatusCode >= 400) {
+        const error = readErrors(result?.body)[0]
+        throw new QueryFailedError(
+          error?.code ?? 'UNKNOWN_EXCEPTION',
+          error?.message ?? 'Query failed.',
+        )
+      }
+      let page = result.body as QueryPage
+      const rows = [...(page.records ?? [])]
+      while (page.done === false && page.nextRecordsUrl) {
+        page = await conn.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl })
+        rows.push(...(page.records ?? []))
+      }
+      out.push(rows)
+    }
+  }
+  return out
+}
