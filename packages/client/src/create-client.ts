@@ -1,6 +1,7 @@
 import type { BriefcaseClient } from './briefcase-client.js'
-import { BriefcaseClientError } from './errors.js'
+import { ClientRuntime } from './client-runtime.js'
 import type { BriefcaseClientOptions } from './options.js'
+import { resolveOptions } from './resolved-options.js'
 
 /**
  * Creates the Briefcase client of one browser profile (or test). Nothing is shared between
@@ -13,8 +14,5 @@ import type { BriefcaseClientOptions } from './options.js'
  * ```
  */
 export function createBriefcaseClient(options: BriefcaseClientOptions): BriefcaseClient {
-  throw new BriefcaseClientError(
-    'BRIEFCASE_CLOSED',
-    `The client is being built (${String(options.relayUrl)}).`,
-  )
+  return new ClientRuntime(resolveOptions(options))
 }

@@ -1,0 +1,209 @@
+import type { SchemaResponse } from '@briefcase/protocol'
+import type { Actor, DocName, HybridClock } from '@briefcase/record'
+import { RecordDocument, YjsEngineDoc, parseDocName, yjsEngine } from '@briefcase/record'
+import * as Y from 'yjs'
+import type { ChangeOrigin } from '../events.js'
+import type { Viewer } from '../pending/pending-state.js'
+import { withDerived } from '../pending/pending-state.js'
+import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
+import type { DocStore } from '../storage/doc-store.js'
+import { LOAD_ORIGIN, LoadedDoc, changeOrigin } from './loaded-doc.js'
+
+/** Rows beyond which a document is compacted into one when it is loaded. */
+const COMPACT_ROWS = 8
+
+/** What {@link LoadedDocs} needs. */
+export interface LoadedDocsOptions {
+  store: DocStore
+  index: CacheIndex
+  actor: Actor
+  clock: HybridClock
+  viewer: Viewer
+  schema: (sobject: string) => Promise<SchemaResponse>
+  /** An update of `doc` was stored (or is being stored): broadcast it, schedule a push. */
+  onStored: (doc: DocName, update: Uint8Array, origin: ChangeOrigin) => void
+  /** A loaded document changed (any origin). */
+  onChange: (doc: DocName, origin: ChangeOrigin) => void
+  /** Index entries changed. */
+  onIndexChanges: (changes: IndexChange[]) => void
+  onIgnoredError: (error: unknown, context: string) => void
+}
+
+/**
+ * The record documents loaded in memory, shared and reference-counted. Every update that is not
+ * read from IndexedDB or received from another tab is appended to the document's database, and
+ * the document's index entry (pending change, state vector, name) is rewritten after it.
+ */
+export class LoadedDocs {
+  readonly #o: LoadedDocsOptions
+  readonly #loaded = new Map<string, LoadedDoc>()
+  readonly #loading = new Map<string, Promise<LoadedDoc>>()
+  readonly #closing = new Map<string, Promise<void>>()
+  readonly #summaries = new Map<string, { dirty: boolean; running: Promise<void> | null }>()
+
+  constructor(options: LoadedDocsOptions) {
+    this.#o = options
+  }
+
+  get(doc: string): LoadedDoc | undefined {
+    return this.#loaded.get(doc)
+  }
+
+  /** Every loaded document. */
+  all(): LoadedDoc[] {
+    return [...this.#loaded.values()]
+  }
+
+  /** Loads a document (or shares the loaded one) and holds it until {@link release}. */
+  async acquire(doc: DocName, created?: RecordDocument): Promise<LoadedDoc> {
+    await this.#closing.get(doc)
+    let loaded = this.#loaded.get(doc)
+    if (!loaded) {
+      let loading = this.#loading.get(doc)
+      if (!loading) {
+        loading = this.#load(doc, created)
+        this.#loading.set(doc, loading)
+        loading.then(
+          () => this.#loading.delete(doc),
+          () => this.#loading.delete(doc),
+        )
+      }
+      loaded = await loading
+    }
+    loaded.refs += 1
+    return loaded
+  }
+
+  /** Lets go of a document; the last holder's release stores what is left and unloads it. */
+  async release(loaded: LoadedDoc): Promise<void> {
+    loaded.refs -= 1
+    if (loaded.refs > 0) return
+    this.#loaded.delete(loaded.doc)
+    const closing = loaded
+      .flushed()
+      .catch((e: unknown) => this.#o.onIgnoredError(e, `store ${loaded.doc} before unloading`))
+      .then(() => loaded.destroy())
+    this.#closing.set(loaded.doc, closing)
+    await closing
+    if (this.#closing.get(loaded.doc) === closing) this.#closing.delete(loaded.doc)
+  }
+
+  /** Runs `work` on a document loaded for it, and waits until its changes are stored. */
+  async with<T>(doc: DocName, work: (loaded: LoadedDoc) => T | Promise<T>): Promise<T> {
+    const loaded = await this.acquire(doc)
+    try {
+      const result = await work(loaded)
+      await loaded.flushed()
+      return result
+    } finally {
+      await this.release(loaded)
+    }
+  }
+
+  /** Rewrites a loaded document's index entry now (e.g. after its relay state vector changed). */
+  refreshSummary(loaded: LoadedDoc): Promise<void> {
+    return this.#scheduleSummary(loaded)
+  }
+
+  /** Unloads everything (stores what is left first). */
+  async closeAll(): Promise<void> {
+    const all = [...this.#loaded.values()]
+    for (const loaded of all) loaded.refs = 1
+    await Promise.all(all.map((l) => this.release(l)))
+  }
+
+  async #load(doc: DocName, created?: RecordDocument): Promise<LoadedDoc> {
+    const { sobject } = parseDocName(doc)
+    const schema = await this.#o.schema(sobject)
+    const document =
+      created ??
+      RecordDocument.open({
+        engine: yjsEngine,
+        name: doc,
+        schema: schema.schema,
+        actor: this.#o.actor,
+        clock: this.#o.clock,
+      })
+    const engineDoc = document.engineDoc
+    if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
+    const ydoc = engineDoc.ydoc
+    if (!created) {
+      const stored = await this.#o.store.load(doc)
+      const rows = stored.rows
+      if (rows.length > 0) {
+        Y.applyUpdate(
+          ydoc,
+          rows.length === 1 ? (rows[0] as Uint8Array) : Y.mergeUpdates(rows),
+          LOAD_ORIGIN,
+        )
+      }
+      if (rows.length > COMPACT_ROWS && stored.lastKey !== null) {
+        this.#o.store
+          .compact(doc, Y.encodeStateAsUpdate(ydoc), stored.lastKey)
+          .catch((e: unknown) => this.#o.onIgnoredError(e, `compact ${doc}`))
+      }
+    }
+    const loaded = new LoadedDoc(doc, document, ydoc, schema)
+    loaded.relaySV = (await this.#o.index.get(doc))?.relaySV ?? null
+    ydoc.on('update', (update: Uint8Array, origin: unknown) =>
+      this.#onUpdate(loaded, update, origin),
+    )
+    this.#loaded.set(doc, loaded)
+    return loaded
+  }
+
+  #onUpdate(loaded: LoadedDoc, update: Uint8Array, origin: unknown): void {
+    if (origin === LOAD_ORIGIN) return
+    const kind = changeOrigin(origin)
+    if (kind !== 'tab') {
+      loaded.track('append', this.#o.store.append(loaded.doc, update))
+      this.#o.onStored(loaded.doc, update, kind)
+      loaded.track('index', this.#scheduleSummary(loaded))
+    }
+    this.#o.onChange(loaded.doc, kind)
+    loaded.notify(kind)
+  }
+
+  /** Coalesces index rewrites: one runs at a time, the last one sees every change before it. */
+  #scheduleSummary(loaded: LoadedDoc): Promise<void> {
+    let state = this.#summaries.get(loaded.doc)
+    if (!state) {
+      state = { dirty: false, running: null }
+      this.#summaries.set(loaded.doc, state)
+    }
+    const s = state
+    s.dirty = true
+    s.running ??= (async () => {
+      try {
+        while (s.dirty) {
+          s.dirty = false
+          await Promise.resolve()
+          await this.#writeSummary(loaded)
+        }
+      } catch (error) {
+        s.dirty = true
+        throw error
+      } finally {
+        s.running = null
+        if (!s.dirty) this.#summaries.delete(loaded.doc)
+      }
+    })()
+    return s.running
+  }
+
+  async #writeSummary(loaded: LoadedDoc): Promise<void> {
+    const document = loaded.document
+    const pending = document.pending()
+    const deviceSV = Y.encodeStateVector(loaded.ydoc)
+    const deleted = document.isDeleted()
+    const draft = document.salesforceId() === null && document.draftKey() !== null
+    // The entry never claims more than the document's database holds.
+    await loaded.flushedAppends()
+    const changes = await this.#o.index.update([loaded.doc], (record) => {
+      if (!record) return undefined
+      const name = loaded.displayName(record.name)
+      return withDerived({ ...record, name, pending, deviceSV, deleted, draft }, this.#o.viewer)
+    })
+    this.#o.onIndexChanges(changes)
+  }
+}

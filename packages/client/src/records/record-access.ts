@@ -1,0 +1,164 @@
+import type { LookupResult } from '@briefcase/protocol'
+import type { DocName } from '@briefcase/record'
+import {
+  RecordDocument,
+  YjsEngineDoc,
+  newDraftKey,
+  parseDocName,
+  yjsEngine,
+} from '@briefcase/record'
+import * as Y from 'yjs'
+import {
+  BriefcaseClientError,
+  BriefcaseClientErrorCode,
+  isBriefcaseClientError,
+} from '../errors.js'
+import { withDerived } from '../pending/pending-state.js'
+import type { OpenOptions } from '../record-handle.js'
+import type { IndexRecord } from '../storage/index-record.js'
+import { newIndexRecord } from '../storage/index-record.js'
+import type { UserSpace } from '../user-space.js'
+import { OpenRecordHandle } from './open-record-handle.js'
+
+/** The record joins (or stays in) the cache as opened in this session; its expiry restarts. */
+function touched(record: IndexRecord, now: number, expiryMs: number): IndexRecord {
+  const sources = record.sources.includes('session')
+    ? record.sources
+    : [...record.sources, 'session' as const]
+  return { ...record, sources, lastAccess: now, lastOpened: now, expiresAt: now + expiryMs }
+}
+
+/**
+ * Opens a record: from the cache at once, or (online) from the relay, which marks it viewed; it
+ * joins the cache as opened in this session. Offline and not cached: `BRIEFCASE_NOT_CACHED`.
+ */
+export async function openRecord(
+  space: UserSpace,
+  name: string,
+  options: OpenOptions = {},
+): Promise<OpenRecordHandle> {
+  const parts = parseDocName(name)
+  const doc = parts.name
+  const now = space.o.now()
+  const expiryMs = space.o.timings.expiryMs
+  let record = await space.index.get(doc)
+  if (!record || record.deviceSV === null) {
+    if (!space.o.online()) {
+      throw new BriefcaseClientError(
+        BriefcaseClientErrorCode.notCached,
+        `${doc} is not in the offline cache and the client is offline.`,
+      )
+    }
+    const view = await space.o.api.view(doc)
+    await space.schema(parts.sobject)
+    const fresh = newIndexRecord({
+      doc,
+      sobject: parts.sobject,
+      key: parts.key,
+      name: view.name,
+      sources: ['session'],
+      now,
+      expiryMs,
+      opened: true,
+    })
+    space.indexChanged(
+      await space.index.update([doc], (r) => r ?? withDerived(fresh, space.viewer)),
+    )
+    const result = await space.sync([doc], 'push')
+    record = await space.index.get(doc)
+    if (!record || record.deviceSV === null) {
+      const failure = result.failed[0]
+      throw new BriefcaseClientError(
+        BriefcaseClientErrorCode.relayError,
+        failure ? `${doc}: ${failure.message}` : `The relay sent nothing for ${doc}.`,
+        failure ? { relayCode: failure.code } : {},
+      )
+    }
+  } else if (space.o.online()) {
+    space.o.api.view(doc).catch((e: unknown) => space.o.onIgnoredError(e, `mark ${doc} viewed`))
+  }
+  space.indexChanged(
+    await space.index.update([doc], (r) => (r ? touched(r, now, expiryMs) : undefined)),
+  )
+  const loaded = await space.docs.acquire(doc)
+  return new OpenRecordHandle(space, loaded, options.live !== false)
+}
+
+/** Creates a record under a new draft key; stored (document and index) before it returns. */
+export async function createRecord(
+  space: UserSpace,
+  sobject: string,
+  values: Readonly<Record<string, unknown>>,
+): Promise<OpenRecordHandle> {
+  const schema = await space.schema(sobject)
+  const random = space.o.random
+  const document = RecordDocument.createDraft({
+    engine: yjsEngine,
+    schema: schema.schema,
+    clock: space.clock,
+    actor: space.actor,
+    values,
+    draftKey: newDraftKey((bytes) => bytes.map(() => Math.floor(random() * 256))),
+  })
+  const engineDoc = document.engineDoc
+  if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
+  const doc = document.name
+  const now = space.o.now()
+  await space.store.append(doc, Y.encodeStateAsUpdate(engineDoc.ydoc))
+  const nameValue = document.values()[schema.nameField]
+  const record: IndexRecord = {
+    ...newIndexRecord({
+      doc,
+      sobject,
+      key: document.key,
+      name: typeof nameValue === 'string' && nameValue !== '' ? nameValue : document.key,
+      sources: ['session'],
+      now,
+      expiryMs: space.o.timings.expiryMs,
+      opened: true,
+    }),
+    draft: true,
+    pending: document.pending(),
+    deviceSV: Y.encodeStateVector(engineDoc.ydoc),
+  }
+  space.indexChanged(await space.index.update([doc], () => withDerived(record, space.viewer)))
+  space.schedulePush(doc)
+  const loaded = await space.docs.acquire(doc, document)
+  return new OpenRecordHandle(space, loaded, true)
+}
+
+/**
+ * Lookup matches: the relay's (online) and the cached records of the object whose name contains
+ * the query (drafts answer with their draft key, so a lookup may point at a draft).
+ */
+export async function lookupRecords(
+  space: UserSpace,
+  sobject: string,
+  query: string,
+): Promise<LookupResult[]> {
+  const q = query.trim().toLowerCase()
+  const cached = (await space.index.list({ sobject }))
+    .filter((r) => !r.deleted && r.name.toLowerCase().includes(q))
+    .map((r) => ({ id: r.key, name: r.name }))
+  let remote: LookupResult[] = []
+  if (space.o.online()) {
+    try {
+      remote = await space.o.api.lookup(sobject, query)
+    } catch (error) {
+      if (!isBriefcaseClientError(error, BriefcaseClientErrorCode.offline)) throw error
+    }
+  }
+  const seen = new Set(remote.map((r) => r.id))
+  return [...remote, ...cached.filter((r) => !seen.has(r.id))]
+}
+
+/** The document name of `doc`, or a `BRIEFCASE_BAD_REQUEST`. */
+export function docNameOf(doc: string): DocName {
+  try {
+    return parseDocName(doc).name
+  } catch (cause) {
+    throw new BriefcaseClientError(BriefcaseClientErrorCode.badRequest, `Not a record: ${doc}`, {
+      cause,
+    })
+  }
+}

@@ -1,0 +1,202 @@
+import type {
+  CachePlan,
+  LookupResult,
+  OfflineItem,
+  QuickAction,
+  SchemaResponse,
+  SessionInfo,
+  ViewResponse,
+} from '@briefcase/protocol'
+import { AUTHORIZATION, Route, RelayErrorCode } from '@briefcase/protocol'
+import { BriefcaseClientError, BriefcaseClientErrorCode } from '../errors.js'
+
+/** What a request told about the relay. */
+export interface RelayOutcome {
+  reachable: boolean
+  /** Known only when the relay answered. */
+  authenticated?: boolean
+}
+
+/** Options of {@link RelayApi}. */
+export interface RelayApiOptions {
+  baseUrl: URL
+  fetch: typeof fetch
+  /** The session token, or `null` when signed out. */
+  token: () => string | null
+  timeoutMs: number
+  /** True while the client must not use the network (forced or browser offline). */
+  offline: () => boolean
+  onOutcome: (outcome: RelayOutcome) => void
+}
+
+interface RequestOptions {
+  body?: BodyInit
+  contentType?: string
+  signal?: AbortSignal | undefined
+  token?: string
+}
+
+const UNAVAILABLE = new Set([502, 503, 504])
+
+/**
+ * The relay's HTTP API (protocol routes). Every failure becomes a `BriefcaseClientError`:
+ * network failures and timeouts are `BRIEFCASE_OFFLINE` (and mark the relay unreachable), 401 is
+ * `BRIEFCASE_UNAUTHENTICATED`, other refusals carry the relay's code.
+ */
+export class RelayApi {
+  readonly #o: RelayApiOptions
+
+  constructor(options: RelayApiOptions) {
+    this.#o = options
+  }
+
+  /** The absolute URL of a relay path. */
+  url(path: string): URL {
+    return new URL(path.replace(/^\//, ''), this.#o.baseUrl)
+  }
+
+  session(token?: string): Promise<SessionInfo> {
+    return this.#json('GET', Route.session, token === undefined ? {} : { token })
+  }
+
+  async logout(): Promise<void> {
+    await this.#request('POST', Route.logout, {})
+  }
+
+  cachePlan(signal?: AbortSignal): Promise<CachePlan> {
+    return this.#json('POST', Route.cachePlan, {
+      body: '{}',
+      contentType: 'application/json',
+      signal,
+    })
+  }
+
+  schema(sobject: string): Promise<SchemaResponse> {
+    return this.#json('GET', `${Route.schemas}/${encodeURIComponent(sobject)}`, {})
+  }
+
+  async offlineItems(): Promise<OfflineItem[]> {
+    return listOf<OfflineItem>(await this.#json('GET', Route.offlineItems, {}), 'items')
+  }
+
+  async preferences(): Promise<string[]> {
+    return listOf<string>(await this.#json('GET', Route.preferences, {}), 'items')
+  }
+
+  async savePreferences(items: readonly string[]): Promise<string[]> {
+    const body = JSON.stringify({ items })
+    const saved = await this.#json('PUT', Route.preferences, {
+      body,
+      contentType: 'application/json',
+    })
+    return listOf<string>(saved ?? { items }, 'items')
+  }
+
+  view(doc: string): Promise<ViewResponse> {
+    return this.#json('POST', `${Route.records}/${doc}/view`, {})
+  }
+
+  async quickActions(): Promise<QuickAction[]> {
+    return listOf<QuickAction>(await this.#json('GET', Route.quickActions, {}), 'actions')
+  }
+
+  async lookup(sobject: string, query: string): Promise<LookupResult[]> {
+    const path = `${Route.lookup}/${encodeURIComponent(sobject)}?q=${encodeURIComponent(query)}`
+    return listOf<LookupResult>(await this.#json('GET', path, {}), 'results')
+  }
+
+  /** `POST /sync/bulk`: encoded request in, encoded response out. */
+  async bulkSync(request: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+    const response = await this.#request('POST', Route.bulkSync, {
+      body: request as Uint8Array<ArrayBuffer>,
+      contentType: 'application/octet-stream',
+      signal,
+    })
+    return new Uint8Array(await response.arrayBuffer())
+  }
+
+  async #json<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+    const response = await this.#request(method, path, options)
+    const text = await response.text()
+    return (text === '' ? null : JSON.parse(text)) as T
+  }
+
+  async #request(method: string, path: string, options: RequestOptions): Promise<Response> {
+    if (this.#o.offline()) {
+      throw new BriefcaseClientError(BriefcaseClientErrorCode.offline, 'The client is offline.')
+    }
+    const token = options.token ?? this.#o.token()
+    if (token === null) {
+      throw new BriefcaseClientError(BriefcaseClientErrorCode.unauthenticated, 'Not signed in.')
+    }
+    const headers: Record<string, string> = { [AUTHORIZATION]: `Bearer ${token}` }
+    if (options.contentType) headers['content-type'] = options.contentType
+    const timeout = AbortSignal.timeout(this.#o.timeoutMs)
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+    let response: Response
+    try {
+      const init: RequestInit = { method, headers, signal }
+      if (options.body !== undefined) init.body = options.body
+      response = await this.#o.fetch(this.url(path), init)
+    } catch (cause) {
+      options.signal?.throwIfAborted()
+      this.#o.onOutcome({ reachable: false })
+      throw new BriefcaseClientError(
+        BriefcaseClientErrorCode.offline,
+        `The relay cannot be reached (${method} ${path}).`,
+        { cause },
+      )
+    }
+    if (response.ok) {
+      this.#o.onOutcome({ reachable: true, authenticated: true })
+      return response
+    }
+    throw await this.#failure(response, method, path)
+  }
+
+  async #failure(response: Response, method: string, path: string): Promise<BriefcaseClientError> {
+    const status = response.status
+    if (UNAVAILABLE.has(status)) {
+      this.#o.onOutcome({ reachable: false })
+      return new BriefcaseClientError(
+        BriefcaseClientErrorCode.offline,
+        `The relay is unavailable (${status} on ${method} ${path}).`,
+        { status },
+      )
+    }
+    const body = await response.text().catch(() => '')
+    let relayCode: string | undefined
+    let message = `${method} ${path} failed with ${status}.`
+    try {
+      const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } }
+      if (typeof parsed.error?.code === 'string') relayCode = parsed.error.code
+      if (typeof parsed.error?.message === 'string') message = parsed.error.message
+    } catch {
+      // Not a relay error body: keep the generic message.
+    }
+    const unauthenticated =
+      status === 401 ||
+      relayCode === RelayErrorCode.unauthenticated ||
+      relayCode === RelayErrorCode.sessionExpired
+    this.#o.onOutcome({ reachable: true, authenticated: !unauthenticated })
+    const code = unauthenticated
+      ? BriefcaseClientErrorCode.unauthenticated
+      : relayCode === RelayErrorCode.tooManyPreferences
+        ? BriefcaseClientErrorCode.tooManyPreferences
+        : BriefcaseClientErrorCode.relayError
+    return new BriefcaseClientError(code, message, {
+      status,
+      ...(relayCode === undefined ? {} : { relayCode }),
+    })
+  }
+}
+
+/** A list the relay returned either bare or wrapped in an object under `key`. */
+function listOf<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[]
+  if (typeof body === 'object' && body !== null) {
+    const inner = (body as Record<string, unknown>)[key]
+    if (Array.isArray(inner)) return inner as T[]
+  }
+  return []
+}

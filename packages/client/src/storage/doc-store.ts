@@ -1,0 +1,30 @@
+/** A record document as stored: its update rows in order, and the key of the last one. */
+export interface StoredDoc {
+  rows: Uint8Array[]
+  /** Key of the last row (`null`: no row), for {@link DocStore.compact}. */
+  lastKey: number | null
+}
+
+/**
+ * Where record documents live on the device: one append-only log of Yjs updates per document.
+ * Appends resolve only once committed; failures reject (never silent).
+ */
+export interface DocStore {
+  /** The database name of a document. */
+  databaseName(doc: string): string
+  /** Every stored row of a document (none for a document never stored). */
+  load(doc: string): Promise<StoredDoc>
+  /** Appends an update; resolves once it is committed. */
+  append(doc: string, update: Uint8Array): Promise<void>
+  /**
+   * Replaces the rows up to `upTo` with `state` (their merge), unless rows were appended after
+   * `upTo` meanwhile (another tab): then nothing changes and it resolves `false`.
+   */
+  compact(doc: string, state: Uint8Array, upTo: number): Promise<boolean>
+  /** Deletes the document's database. */
+  remove(doc: string): Promise<void>
+  /** Stored bytes of a document (sum of its rows). */
+  bytes(doc: string): Promise<number>
+  /** Closes every open connection (the data stays). */
+  close(): void
+}

@@ -1,0 +1,186 @@
+import type { DocStore, StoredDoc } from './doc-store.js'
+import { deleteDatabase, openDatabase, requestResult, transactionDone } from './idb-request.js'
+import type { StorageGuard } from './storage-guard.js'
+
+/** y-indexeddb's store names: a database written here opens with `IndexeddbPersistence`. */
+const UPDATES = 'updates'
+const CUSTOM = 'custom'
+/** Connections kept open at once; the least recently used idle one closes beyond this. */
+const MAX_CONNECTIONS = 48
+
+interface AppendQueue {
+  queued: Uint8Array[]
+  waiters: { resolve: () => void; reject: (e: unknown) => void }[]
+  running: Promise<void> | null
+}
+
+/** Options of {@link IndexedDbDocStore}. */
+export interface IndexedDbDocStoreOptions {
+  factory: IDBFactory
+  /** Database name prefix: `briefcase:<userId>:doc:`. */
+  prefix: string
+  durability: 'strict' | 'relaxed'
+  guard: StorageGuard
+}
+
+/**
+ * Record documents in IndexedDB, one database per document in y-indexeddb's layout (an
+ * auto-increment `updates` store of Yjs updates, and `custom`). Unlike `IndexeddbPersistence` it
+ * takes the IndexedDB factory as an option, awaits every write (appends queued while a write is
+ * in flight go in the next transaction: group commit), reports every failure, never appends on
+ * open, and writes to documents that are not loaded.
+ */
+export class IndexedDbDocStore implements DocStore {
+  readonly #options: IndexedDbDocStoreOptions
+  readonly #connections = new Map<string, Promise<IDBDatabase>>()
+  readonly #queues = new Map<string, AppendQueue>()
+
+  constructor(options: IndexedDbDocStoreOptions) {
+    this.#options = options
+  }
+
+  databaseName(doc: string): string {
+    return `${this.#options.prefix}${doc}`
+  }
+
+  async load(doc: string): Promise<StoredDoc> {
+    // Appends already accepted are committed first, so a load never misses one.
+    await this.#queues.get(doc)?.running
+    return this.#guarded('load', doc, async (db) => {
+      const tx = db.transaction(UPDATES, 'readonly')
+      const store = tx.objectStore(UPDATES)
+      const [rows, keys] = await Promise.all([
+        requestResult(store.getAll()),
+        requestResult(store.getAllKeys()),
+      ])
+      const last = keys.at(-1)
+      return {
+        rows: rows.map((r) => (r instanceof Uint8Array ? r : new Uint8Array(r as ArrayBuffer))),
+        lastKey: typeof last === 'number' ? last : null,
+      }
+    })
+  }
+
+  append(doc: string, update: Uint8Array): Promise<void> {
+    let queue = this.#queues.get(doc)
+    if (!queue) {
+      queue = { queued: [], waiters: [], running: null }
+      this.#queues.set(doc, queue)
+    }
+    const q = queue
+    q.queued.push(update)
+    return new Promise<void>((resolve, reject) => {
+      q.waiters.push({ resolve, reject })
+      q.running ??= this.#drain(doc, q)
+    })
+  }
+
+  async #drain(doc: string, q: AppendQueue): Promise<void> {
+    await Promise.resolve()
+    try {
+      while (q.queued.length > 0) {
+        const updates = q.queued.splice(0)
+        const waiters = q.waiters.splice(0)
+        try {
+          await this.#guarded('append', doc, async (db) => {
+            const tx = db.transaction(UPDATES, 'readwrite', {
+              durability: this.#options.durability,
+            })
+            const store = tx.objectStore(UPDATES)
+            for (const update of updates) store.add(update)
+            await transactionDone(tx)
+          })
+          for (const w of waiters) w.resolve()
+        } catch (error) {
+          // Keep the updates: the next append retries them first, so nothing is dropped.
+          q.queued.unshift(...updates)
+          for (const w of waiters) w.reject(error)
+          break
+        }
+      }
+    } finally {
+      q.running = null
+      if (q.queued.length === 0) this.#queues.delete(doc)
+    }
+  }
+
+  compact(doc: string, state: Uint8Array, upTo: number): Promise<boolean> {
+    return this.#guarded('compact', doc, async (db) => {
+      const tx = db.transaction(UPDATES, 'readwrite', { durability: this.#options.durability })
+      const store = tx.objectStore(UPDATES)
+      let replaced = false
+      const keys = store.getAllKeys()
+      // Follow-up requests are issued inside the success callback, while the transaction is
+      // active, so no other writer can slip in between the check and the replacement.
+      keys.onsuccess = () => {
+        const last = keys.result.at(-1)
+        if (last !== upTo) return
+        for (const key of keys.result) store.delete(key)
+        store.add(state)
+        replaced = true
+      }
+      await transactionDone(tx)
+      return replaced
+    })
+  }
+
+  async remove(doc: string): Promise<void> {
+    const name = this.databaseName(doc)
+    const open = this.#connections.get(doc)
+    this.#connections.delete(doc)
+    if (open) (await open.catch(() => null))?.close()
+    await this.#options.guard.run('delete', name, () => deleteDatabase(this.#options.factory, name))
+  }
+
+  bytes(doc: string): Promise<number> {
+    return this.load(doc).then((d) => d.rows.reduce((n, r) => n + r.byteLength, 0))
+  }
+
+  close(): void {
+    for (const open of this.#connections.values()) {
+      void open.then((db) => db.close()).catch(() => undefined)
+    }
+    this.#connections.clear()
+  }
+
+  #guarded<T>(operation: string, doc: string, work: (db: IDBDatabase) => Promise<T>): Promise<T> {
+    const name = this.databaseName(doc)
+    return this.#options.guard.run(operation, name, async () => {
+      try {
+        return await work(await this.#connection(doc))
+      } catch (error) {
+        // A connection closed under us (the database was deleted or upgraded in another tab):
+        // reopen once.
+        if ((error as { name?: unknown }).name !== 'InvalidStateError') throw error
+        this.#connections.delete(doc)
+        return work(await this.#connection(doc))
+      }
+    })
+  }
+
+  #connection(doc: string): Promise<IDBDatabase> {
+    const known = this.#connections.get(doc)
+    if (known) {
+      this.#connections.delete(doc)
+      this.#connections.set(doc, known)
+      return known
+    }
+    const opening = openDatabase(this.#options.factory, this.databaseName(doc), 1, (db) => {
+      db.createObjectStore(UPDATES, { autoIncrement: true })
+      db.createObjectStore(CUSTOM)
+    })
+    opening.catch(() => this.#connections.delete(doc))
+    this.#connections.set(doc, opening)
+    this.#evict()
+    return opening
+  }
+
+  #evict(): void {
+    for (const [doc, open] of this.#connections) {
+      if (this.#connections.size <= MAX_CONNECTIONS) return
+      if (this.#queues.has(doc)) continue
+      this.#connections.delete(doc)
+      void open.then((db) => db.close()).catch(() => undefined)
+    }
+  }
+}

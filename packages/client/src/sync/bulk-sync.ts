@@ -1,0 +1,169 @@
+import type { BulkRequestDoc, BulkResponseDoc } from '@briefcase/protocol'
+import { decodeBulkResponse, encodeBulkRequest } from '@briefcase/protocol'
+import type { DocName } from '@briefcase/record'
+import { PayloadKind, isRecordError } from '@briefcase/record'
+import type { SyncFailure, SyncResult } from '../briefcase-client.js'
+import type { Viewer } from '../pending/pending-state.js'
+import { withDerived } from '../pending/pending-state.js'
+import type { LoadedDoc } from '../records/loaded-doc.js'
+import { BULK_ORIGIN } from '../records/loaded-doc.js'
+import type { LoadedDocs } from '../records/loaded-docs.js'
+import type { RelayApi } from '../relay/relay-api.js'
+import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
+import type { IndexRecord } from '../storage/index-record.js'
+import { covers, insertsAnything, sealStateVector, unseal } from './state-vectors.js'
+
+/** Documents per bulk request (progress is reported per batch). */
+const BATCH = 250
+/** Documents applied at once (each is its own IndexedDB database). */
+const CONCURRENCY = 8
+
+/** What {@link BulkSync} needs. */
+export interface BulkSyncOptions {
+  api: RelayApi
+  index: CacheIndex
+  docs: LoadedDocs
+  viewer: Viewer
+  onIndexChanges: (changes: IndexChange[]) => void
+}
+
+/**
+ * Reconciles many record documents with the relay in few round trips (`POST /sync/bulk`): each
+ * document goes with the device's state vector, plus the device's changes the relay lacks
+ * (computed against the relay's last known state vector, so only dirty documents are loaded);
+ * the relay answers with what the device lacks and its state vector after a durable commit.
+ * Documents whose answer inserts nothing are not loaded.
+ */
+export class BulkSync {
+  readonly #o: BulkSyncOptions
+
+  constructor(options: BulkSyncOptions) {
+    this.#o = options
+  }
+
+  async sync(
+    docs: readonly string[],
+    onProgress: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<SyncResult> {
+    const result: SyncResult = { total: docs.length, changed: 0, failed: [] }
+    onProgress(0, docs.length)
+    for (let start = 0; start < docs.length; start += BATCH) {
+      signal?.throwIfAborted()
+      const batch = docs.slice(start, start + BATCH)
+      const records = await this.#o.index.getMany(batch)
+      const held = new Map<string, LoadedDoc>()
+      try {
+        const request = await this.#request(records, held)
+        const response = decodeBulkResponse(
+          await this.#o.api.bulkSync(encodeBulkRequest(request), signal),
+        )
+        await this.#apply(response, held, result)
+      } finally {
+        await Promise.all([...held.values()].map((l) => this.#o.docs.release(l)))
+      }
+      onProgress(Math.min(docs.length, start + batch.length), docs.length)
+    }
+    return result
+  }
+
+  async #request(
+    records: readonly IndexRecord[],
+    held: Map<string, LoadedDoc>,
+  ): Promise<BulkRequestDoc[]> {
+    const request: BulkRequestDoc[] = []
+    for (const record of records) {
+      const name = record.doc as DocName
+      const dirty = !covers(record.relaySV, record.deviceSV)
+      if (dirty || this.#o.docs.get(name)) {
+        const loaded = await this.#o.docs.acquire(name)
+        held.set(name, loaded)
+        const d = loaded.document
+        request.push({
+          name,
+          stateVector: d.encodeStateVector(),
+          update: record.relaySV
+            ? d.encodeUpdate(sealStateVector(name, record.relaySV))
+            : d.encodeState(),
+        })
+      } else {
+        request.push({
+          name,
+          stateVector: record.deviceSV ? sealStateVector(name, record.deviceSV) : new Uint8Array(),
+          update: new Uint8Array(),
+        })
+      }
+    }
+    return request
+  }
+
+  async #apply(
+    response: readonly BulkResponseDoc[],
+    held: Map<string, LoadedDoc>,
+    result: SyncResult,
+  ): Promise<void> {
+    const relaySVs = new Map<string, Uint8Array>()
+    const failures = new Map<string, SyncFailure>()
+    const updates: { name: DocName; update: Uint8Array; payload: Uint8Array }[] = []
+    for (const r of response) {
+      const name = r.name as DocName
+      if (!r.ok) {
+        failures.set(name, { doc: name, code: r.code, message: r.message })
+        continue
+      }
+      try {
+        relaySVs.set(name, unseal(name, r.stateVector, PayloadKind.stateVector))
+        if (r.update.length > 0) {
+          updates.push({
+            name,
+            update: r.update,
+            payload: unseal(name, r.update, PayloadKind.update),
+          })
+        }
+      } catch (error) {
+        failures.set(name, {
+          doc: name,
+          code: 'BRIEFCASE_MALFORMED_UPDATE',
+          message: String(error),
+        })
+      }
+    }
+    // One transaction for every state vector and failure of the batch.
+    const changes = await this.#o.index.update(
+      [...relaySVs.keys(), ...failures.keys()],
+      (record) => {
+        if (!record) return undefined
+        const failure = failures.get(record.doc)
+        const relaySV = relaySVs.get(record.doc) ?? record.relaySV
+        const syncError = failure ? { code: failure.code, message: failure.message } : null
+        return withDerived({ ...record, relaySV, syncError }, this.#o.viewer)
+      },
+    )
+    this.#o.onIndexChanges(changes)
+    for (const [doc, relaySV] of relaySVs) {
+      const loaded = held.get(doc) ?? this.#o.docs.get(doc)
+      if (loaded) loaded.relaySV = relaySV
+    }
+    const befores = new Map(changes.map((c) => [c.doc, c.before]))
+    const known = new Set(changes.map((c) => c.doc))
+    const queue = updates.filter((u) => known.has(u.name))
+    const worker = async (): Promise<void> => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const u = next
+        const loaded = held.get(u.name) ?? this.#o.docs.get(u.name)
+        const before = befores.get(u.name)
+        const needed = loaded !== undefined || !before?.deviceSV || insertsAnything(u.payload)
+        if (!needed) continue
+        try {
+          await this.#o.docs.with(u.name, (l) => l.document.applyUpdate(u.update, BULK_ORIGIN))
+          result.changed += 1
+        } catch (error) {
+          const code = isRecordError(error) ? error.code : 'BRIEFCASE_STORAGE_FAILED'
+          failures.set(u.name, { doc: u.name, code, message: String(error) })
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+    result.failed.push(...failures.values())
+  }
+}

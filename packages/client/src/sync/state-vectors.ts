@@ -1,0 +1,38 @@
+import type { DocName } from '@briefcase/record'
+import { PayloadKind, openEnvelope, sealEnvelope } from '@briefcase/record'
+import * as Y from 'yjs'
+
+/**
+ * True when a replica at `relay` has every change of a replica at `device` (raw Yjs state
+ * vectors). Nothing on the device is always covered; a relay that never answered covers nothing.
+ */
+export function covers(relay: Uint8Array | null, device: Uint8Array | null): boolean {
+  if (device === null) return true
+  const mine = Y.decodeStateVector(device)
+  if (mine.size === 0) return true
+  if (relay === null) return false
+  const theirs = Y.decodeStateVector(relay)
+  for (const [client, clock] of mine) if ((theirs.get(client) ?? 0) < clock) return false
+  return true
+}
+
+/** True when a raw Yjs update inserts anything (a pure delete set alone is not a change here). */
+export function insertsAnything(update: Uint8Array): boolean {
+  return Y.parseUpdateMeta(update).to.size > 0
+}
+
+/** Seals a raw Yjs state vector for the wire. */
+export function sealStateVector(name: DocName, payload: Uint8Array): Uint8Array {
+  return sealEnvelope({ engine: 'yjs', kind: PayloadKind.stateVector, name, payload })
+}
+
+/** The raw payload of a sealed message for `name`, checking engine, name and kind. */
+export function unseal(name: string, bytes: Uint8Array, kind: PayloadKind): Uint8Array {
+  const envelope = openEnvelope(bytes)
+  if (envelope.engine !== 'yjs' || envelope.name !== name || envelope.kind !== kind) {
+    throw new Error(
+      `Unexpected ${envelope.engine} message for ${envelope.name} (kind ${envelope.kind}).`,
+    )
+  }
+  return envelope.payload
+}

@@ -1,0 +1,342 @@
+import type { SchemaResponse, SessionInfo } from '@briefcase/protocol'
+import type { Actor, DocName, HybridClock } from '@briefcase/record'
+import { createHybridClock, parseDeviceId } from '@briefcase/record'
+import type { SyncResult } from './briefcase-client.js'
+import { BriefcaseClientError, BriefcaseClientErrorCode } from './errors.js'
+import type { SyncReason } from './events.js'
+import {
+  CacheChangeEvent,
+  PendingChangeEvent,
+  RecordChangeEvent,
+  RefreshProgressEvent,
+} from './events.js'
+import { LiveSync } from './live/live-sync.js'
+import type { BriefcaseTimings, WebSocketConstructor } from './options.js'
+import { indexEvents } from './pending/index-events.js'
+import type { Viewer } from './pending/pending-state.js'
+import type { LoadedDoc } from './records/loaded-doc.js'
+import { LoadedDocs } from './records/loaded-docs.js'
+import type { RelayApi } from './relay/relay-api.js'
+import type { CacheIndex, IndexChange } from './storage/cache-index.js'
+import { CacheIndex as Index } from './storage/cache-index.js'
+import { IndexedDbDocStore } from './storage/indexed-db-doc-store.js'
+import type { StorageGuard } from './storage/storage-guard.js'
+import { BulkSync } from './sync/bulk-sync.js'
+import { BulkLock } from './tabs/bulk-lock.js'
+import type { TabMessage } from './tabs/tab-channel.js'
+import { TabChannel } from './tabs/tab-channel.js'
+
+/** What a {@link UserSpace} is built from (resolved client options and the session). */
+export interface UserSpaceOptions {
+  session: SessionInfo
+  factory: IDBFactory
+  api: RelayApi
+  guard: StorageGuard
+  timings: BriefcaseTimings
+  now: () => number
+  random: () => number
+  durability: 'strict' | 'relaxed'
+  autoSync: boolean
+  locks: LockManager | null
+  BroadcastChannel: (new (name: string) => BroadcastChannel) | null
+  WebSocket: WebSocketConstructor | null
+  /** `ws(s)://relay/sync/live`. */
+  liveUrl: string
+  liveSyncLimit: number
+  token: () => string | null
+  /** True while the client is online. */
+  online: () => boolean
+  emit: (event: Event) => void
+  /** Something in the status (syncing, live records, last refresh) changed. */
+  onStatus: () => void
+  /** A live connection dropped. */
+  onConnectionLost: () => void
+  /** Another tab logged the user out. */
+  onLoggedOutElsewhere: () => void
+  onIgnoredError: (error: unknown, context: string) => void
+}
+
+/** Database names of a user: everything starts with this prefix. */
+export function userPrefix(user: string): string {
+  return `briefcase:${user}:`
+}
+
+/**
+ * Everything of one signed-in user on this device: the cache index, the record documents, bulk
+ * and live sync, the tab channel and the bulk lock. Created at sign-in (or restore), closed at
+ * logout or `close()`.
+ */
+export class UserSpace {
+  readonly o: UserSpaceOptions
+  readonly user: string
+  readonly prefix: string
+  readonly index: CacheIndex
+  readonly store: IndexedDbDocStore
+  readonly docs: LoadedDocs
+  readonly bulk: BulkSync
+  readonly live: LiveSync | null
+  readonly channel: TabChannel
+  readonly lock: BulkLock
+  readonly viewer: Viewer
+  readonly clock: HybridClock
+  readonly actor: Actor
+  /** Records whose pending change is being discarded (they leave the list as `null`). */
+  readonly discarding: Set<string> = new Set()
+  lastRefresh: number | null = null
+  #syncs = 0
+  readonly #schemas = new Map<string, SchemaResponse>()
+  readonly #dirty = new Set<string>()
+  readonly #liveWants = new Map<string, number>()
+  #pushTimer: ReturnType<typeof setTimeout> | null = null
+  #pollTimer: ReturnType<typeof setInterval> | null = null
+  #lastOpenPoll = 0
+  #closed = false
+
+  private constructor(o: UserSpaceOptions, index: CacheIndex) {
+    this.o = o
+    this.user = o.session.user.id
+    this.prefix = userPrefix(this.user)
+    this.index = index
+    this.viewer = { user: this.user }
+    const device = parseDeviceId(o.session.device)
+    this.clock = createHybridClock({ device, now: o.now })
+    this.actor = { user: this.user, device }
+    this.store = new IndexedDbDocStore({
+      factory: o.factory,
+      prefix: `${this.prefix}doc:`,
+      durability: o.durability,
+      guard: o.guard,
+    })
+    this.docs = new LoadedDocs({
+      store: this.store,
+      index,
+      actor: this.actor,
+      clock: this.clock,
+      viewer: this.viewer,
+      schema: (sobject) => this.schema(sobject),
+      onStored: (doc, update, origin) => {
+        this.channel.post({ type: 'update', doc, update })
+        if (origin === 'local') this.schedulePush(doc)
+      },
+      onChange: (doc, origin) => this.o.emit(new RecordChangeEvent(doc, origin)),
+      onIndexChanges: (changes) => this.indexChanged(changes),
+      onIgnoredError: o.onIgnoredError,
+    })
+    this.bulk = new BulkSync({
+      api: o.api,
+      index,
+      docs: this.docs,
+      viewer: this.viewer,
+      onIndexChanges: (changes) => this.indexChanged(changes),
+    })
+    this.live = o.WebSocket
+      ? new LiveSync({
+          url: o.liveUrl,
+          WebSocket: o.WebSocket,
+          token: o.token,
+          limit: o.liveSyncLimit,
+          random: o.random,
+          reconnectMinMs: o.timings.reconnectMinMs,
+          reconnectMaxMs: o.timings.reconnectMaxMs,
+          onLiveChange: (doc) => {
+            this.docs.get(doc)?.notifyLive()
+            this.o.onStatus()
+          },
+          onLost: o.onConnectionLost,
+          onIgnoredError: o.onIgnoredError,
+        })
+      : null
+    this.channel = new TabChannel(o.BroadcastChannel, `${this.prefix}${o.session.device}`)
+    this.channel.onMessage((m) => this.#onTabMessage(m))
+    this.lock = new BulkLock(o.locks, `${this.prefix}bulk`)
+  }
+
+  /** Opens the user's cache index and starts background work. */
+  static async open(o: UserSpaceOptions): Promise<UserSpace> {
+    const name = `${userPrefix(o.session.user.id)}index`
+    const index = await Index.open(o.factory, name, o.guard, o.durability)
+    const space = new UserSpace(o, index)
+    space.lastRefresh = (await index.getMeta<number>('lastRefresh')) ?? null
+    if (o.autoSync) {
+      space.#pollTimer = setInterval(() => void space.#poll(), o.timings.pendingPollMs)
+    }
+    return space
+  }
+
+  get syncing(): boolean {
+    return this.#syncs > 0
+  }
+
+  /** The object's schema: memory, then the index, then the relay (and kept). */
+  async schema(sobject: string): Promise<SchemaResponse> {
+    const known = this.#schemas.get(sobject) ?? (await this.index.getSchema(sobject))
+    if (known) {
+      this.#schemas.set(sobject, known)
+      return known
+    }
+    if (!this.o.online()) {
+      throw new BriefcaseClientError(
+        BriefcaseClientErrorCode.notCached,
+        `The schema of ${sobject} is not cached and the client is offline.`,
+      )
+    }
+    const fetched = await this.o.api.schema(sobject)
+    await this.index.putSchemas([fetched])
+    this.#schemas.set(sobject, fetched)
+    return fetched
+  }
+
+  /** Keeps schemas fetched by a refresh. */
+  async rememberSchemas(schemas: readonly SchemaResponse[]): Promise<void> {
+    await this.index.putSchemas(schemas)
+    for (const s of schemas) this.#schemas.set(s.schema.name, s)
+  }
+
+  /**
+   * Bulk-syncs documents (all cached ones with `null`), with progress events. Full syncs
+   * (`start`, `reconnect`, `refresh`) take the bulk lock, so one tab syncs in bulk at a time.
+   */
+  async sync(
+    docs: readonly string[] | null,
+    reason: SyncReason,
+    signal?: AbortSignal,
+  ): Promise<SyncResult> {
+    const run = (): Promise<SyncResult> => this.syncHoldingLock(docs, reason, signal)
+    return docs === null ? this.lock.run(run) : run()
+  }
+
+  /** {@link sync} for a caller that already holds the bulk lock (refresh). */
+  async syncHoldingLock(
+    docs: readonly string[] | null,
+    reason: SyncReason,
+    signal?: AbortSignal,
+  ): Promise<SyncResult> {
+    this.#syncs += 1
+    this.o.onStatus()
+    try {
+      const names = docs ?? (await this.index.all()).map((r) => r.doc)
+      return await this.bulk.sync(
+        names,
+        (done, total) => {
+          if (reason !== 'push') this.o.emit(new RefreshProgressEvent(done, total, reason))
+        },
+        signal,
+      )
+    } finally {
+      this.#syncs -= 1
+      this.o.onStatus()
+    }
+  }
+
+  /** Pushes a locally changed record soon (debounced). */
+  schedulePush(doc: string): void {
+    this.#dirty.add(doc)
+    if (!this.o.autoSync || this.#pushTimer !== null) return
+    this.#pushTimer = setTimeout(() => {
+      this.#pushTimer = null
+      void this.pushNow()
+    }, this.o.timings.pushDelayMs)
+  }
+
+  /** Pushes the records changed since the last push, when online. */
+  async pushNow(): Promise<void> {
+    if (!this.o.online() || this.#dirty.size === 0) return
+    const docs = [...this.#dirty]
+    this.#dirty.clear()
+    try {
+      await this.sync(docs, 'push')
+    } catch (error) {
+      for (const d of docs) this.#dirty.add(d)
+      this.o.onIgnoredError(error, 'push')
+    }
+  }
+
+  /** The client came online: connect live records and reconcile the cache. */
+  onOnline(first: boolean): void {
+    this.live?.setEnabled(true)
+    if (!this.o.autoSync) return
+    this.sync(null, first ? 'start' : 'reconnect').then(
+      () => this.pushNow(),
+      (e: unknown) => this.o.onIgnoredError(e, 'sync on reconnect'),
+    )
+  }
+
+  onOffline(): void {
+    this.live?.setEnabled(false)
+  }
+
+  /** A handle wants its record live (the most recent ones win the bound). */
+  wantLive(loaded: LoadedDoc): void {
+    this.#liveWants.set(loaded.doc, (this.#liveWants.get(loaded.doc) ?? 0) + 1)
+    this.live?.want(loaded)
+    if (this.o.online()) this.live?.setEnabled(true)
+  }
+
+  unwantLive(doc: string): void {
+    const n = (this.#liveWants.get(doc) ?? 0) - 1
+    if (n > 0) this.#liveWants.set(doc, n)
+    else {
+      this.#liveWants.delete(doc)
+      this.live?.unwant(doc)
+    }
+  }
+
+  /** Index entries changed here: events, and the other tabs are told. */
+  indexChanged(changes: readonly IndexChange[]): void {
+    if (changes.length === 0) return
+    for (const event of indexEvents(changes, this.viewer, this.discarding)) this.o.emit(event)
+    this.channel.post({ type: 'index', docs: changes.map((c) => c.doc) })
+  }
+
+  /** Stops background work and closes connections and databases (the data stays). */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#pushTimer !== null) clearTimeout(this.#pushTimer)
+    if (this.#pollTimer !== null) clearInterval(this.#pollTimer)
+    this.live?.close()
+    this.channel.close()
+    await this.docs.closeAll()
+    this.store.close()
+    this.index.close()
+  }
+
+  /** Background poll: records the relay holds but Salesforce has not acknowledged yet, and
+   * open records without a live connection. */
+  async #poll(): Promise<void> {
+    if (!this.o.online() || this.syncing) return
+    try {
+      const docs = new Set<string>()
+      for (const r of await this.index.pending()) {
+        if (r.syncStatus === 'received' && !this.live?.isLive(r.doc)) docs.add(r.doc)
+      }
+      const now = this.o.now()
+      if (now - this.#lastOpenPoll >= this.o.timings.openPollMs) {
+        this.#lastOpenPoll = now
+        for (const l of this.docs.all()) if (!this.live?.isLive(l.doc)) docs.add(l.doc)
+      }
+      if (docs.size > 0) await this.sync([...docs], 'push')
+    } catch (error) {
+      this.o.onIgnoredError(error, 'poll')
+    }
+  }
+
+  #onTabMessage(message: TabMessage): void {
+    switch (message.type) {
+      case 'update':
+        this.docs.get(message.doc)?.applyFromTab(message.update)
+        return
+      case 'index':
+        this.o.emit(new PendingChangeEvent(null, null, null))
+        this.o.emit(new CacheChangeEvent(message.docs as DocName[] | null))
+        return
+      case 'refreshed':
+        this.lastRefresh = message.at
+        this.o.onStatus()
+        return
+      case 'logout':
+        this.o.onLoggedOutElsewhere()
+        return
+    }
+  }
+}
