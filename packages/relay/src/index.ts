@@ -1,10 +1,29 @@
 /**
  * @packageDocumentation
- * The Briefcase relay: a Hono app that authenticates devices through the org's OAuth, checks
- * every record against Salesforce with the user's authority, syncs record documents live
- * (y-protocols over WebSocket) and in bulk (one HTTP request for many documents), stores them
- * durably, and projects merged state into Salesforce writes.
+ * The Briefcase relay: a Hono app that signs devices in through the org's OAuth, checks every
+ * record against Salesforce with the user's authority, syncs record documents live (y-protocols
+ * over WebSocket) and in bulk (one HTTP request for many documents), stores them durably, and
+ * hands merged state to the projector. See README.md.
  */
+export type { Relay, RelayOptions, RelaySalesforce } from './relay.js'
+export { createLiveSocketServer, createRelay } from './relay.js'
+export type { RelayEnv, RelayVariables } from './app/env.js'
+export type { RelaySession } from './auth/sessions.js'
+export { RelayError, isRelayError } from './errors.js'
+export type { BriefcaseFilter, RelatedRecords } from './cache/briefcase-filters.js'
+export { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
+export type { DocCommitEvent, DocCommitListener, DocHubOptions } from './docs/doc-hub.js'
+export { DocHub } from './docs/doc-hub.js'
+export type { HotDoc } from './docs/hot-doc.js'
+export type { DeviceWriter } from './docs/device-writes.js'
+export { applyDeviceUpdate } from './docs/device-writes.js'
+export type { GuardContext } from './docs/update-guard.js'
+export { guardYjsUpdate } from './docs/update-guard.js'
+export { RelayMetrics } from './metrics/relay-metrics.js'
+export type { SalesforceOptions } from './salesforce/connections.js'
+export type { ObjectView } from './salesforce/object-views.js'
+export { fieldGroupId } from './salesforce/object-views.js'
+export { LiveCloseCode } from './sync/live-sync.js'
 export type {
   DocKey,
   DocMeta,

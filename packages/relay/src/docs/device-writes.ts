@@ -12,6 +12,8 @@ export interface DeviceWriter {
   device: string
   /** True when the user may write the field (createable for a draft, else updateable). */
   editable: (field: string) => boolean
+  /** True when the user may delete the record. */
+  canDelete: boolean
 }
 
 /**
@@ -45,6 +47,7 @@ export function applyDeviceUpdate(
     device: writer.device,
     schema: hot.group.schema,
     editable: writer.editable,
+    canDelete: writer.canDelete,
     creatingDraft,
     ownerOf: (client) => hub.ownerOf(hot, client),
   })

@@ -31,7 +31,12 @@ const group = { id: 'g-rep', sobject: 'Account', schema, nameField: 'Name' }
 const NAME = 'Account/001000000000001AAA'
 const USER = '005000000000001AAA'
 const editable = (field: string): boolean => schema.fields[field]?.updateable !== false
-const writer = (device: string, user = USER): DeviceWriter => ({ user, device, editable })
+const writer = (device: string, user = USER): DeviceWriter => ({
+  user,
+  device,
+  editable,
+  canDelete: true,
+})
 
 function ydocOf(doc: RecordDocument): Y.Doc {
   return (doc.engineDoc as YjsEngineDoc).ydoc

@@ -19,6 +19,8 @@ export interface GuardContext {
   schema: ObjectSchema
   /** True when the user may write `field` (createable for a draft, else updateable). */
   editable: (field: string) => boolean
+  /** True when the user may delete the record. */
+  canDelete: boolean
   /** True when the document is a draft the relay has no content for yet: the sender creates it. */
   creatingDraft: boolean
   /** The owner (device id or {@link RELAY_OWNER}) of a Yjs client's existing content. */

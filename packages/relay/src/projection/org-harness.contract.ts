@@ -123,6 +123,8 @@ export interface Harness {
   config(extra?: Partial<ProjectorConfig>): ProjectorConfig
   /** A jsforce session of a user (by username). */
   conn(username: string): Connection
+  /** Creates a record in the org as a user (the manager by default); returns its Id. */
+  create(sobject: string, values: Record<string, unknown>, username?: string): Promise<string>
   /** The field-visibility group of a user for an object (schema from their describe). */
   group(sobject: string, username: string): Promise<FieldGroupRecord>
   /** Loads a record from the org into a relay document (as the relay does when caching it). */
@@ -236,6 +238,11 @@ export async function startHarness(options: OrgOptions = { seed: false }): Promi
     salesforce,
     config: (extra = {}) => ({ docs, store, salesforce, sleep: () => Promise.resolve(), ...extra }),
     conn,
+    create: async (sobject, values, username = MANAGER) => {
+      const r = await conn(username).sobject(sobject).create(values)
+      if (!r.success || !r.id) throw new Error(`Could not create ${sobject}`)
+      return r.id
+    },
     group,
     load: async (sobject, id, username) => {
       const g = await group(sobject, username)

@@ -1,0 +1,42 @@
+import { RelayErrorCode, Route } from '@briefcase/protocol'
+import { Hono } from 'hono'
+import { RelayError } from '../errors.js'
+import { authRoutes } from '../routes/auth.js'
+import { lookupRoutes } from '../routes/lookup.js'
+import { offlineRoutes } from '../routes/offline.js'
+import { quickActionRoutes } from '../routes/quick-actions.js'
+import { recordRoutes } from '../routes/records.js'
+import { schemaRoutes } from '../routes/schemas.js'
+import { syncRoutes } from '../routes/sync.js'
+import type { RelayEnv } from './env.js'
+import { errorResponse, onRelayError } from './errors-handler.js'
+import { requestLogging } from './middleware.js'
+import type { RelayServices } from './services.js'
+
+/**
+ * The relay's Hono app: one route file per resource, mounted under the paths of `Route`, one
+ * error shape (`{ error: { code, message } }`) for every failure and for unknown routes.
+ */
+export function createApp(services: RelayServices): Hono<RelayEnv> {
+  const app = new Hono<RelayEnv>()
+  app.use('*', requestLogging(services))
+  app.route('/auth', authRoutes(services))
+  app.route('/sync', syncRoutes(services))
+  app.route(Route.schemas, schemaRoutes(services))
+  app.route('/api', offlineRoutes(services))
+  app.route(Route.records, recordRoutes(services))
+  app.route(Route.quickActions, quickActionRoutes(services))
+  app.route(Route.lookup, lookupRoutes(services))
+  app.get(Route.metrics, async (c) => {
+    const registry = services.metrics.registry
+    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType })
+  })
+  app.onError(onRelayError(services))
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new RelayError(RelayErrorCode.notFound, `No route ${c.req.method} ${c.req.path}.`),
+    ),
+  )
+  return app
+}

@@ -1,0 +1,49 @@
+import { RelayErrorCode } from '@briefcase/protocol'
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { RelayError, toRelayError } from '../errors.js'
+import type { RelayEnv } from './env.js'
+import type { RelayServices } from './services.js'
+
+const BY_STATUS: Readonly<Record<number, RelayErrorCode>> = {
+  400: RelayErrorCode.badRequest,
+  401: RelayErrorCode.unauthenticated,
+  403: RelayErrorCode.forbidden,
+  404: RelayErrorCode.notFound,
+  413: RelayErrorCode.payloadTooLarge,
+}
+
+/** The relay error for anything a handler threw (Hono's HTTPExceptions included). */
+export function asRelayError(error: unknown): RelayError {
+  if (error instanceof HTTPException) {
+    const code = BY_STATUS[error.status] ?? RelayErrorCode.badRequest
+    return new RelayError(code, error.message || 'Bad request.', { cause: error })
+  }
+  return toRelayError(error)
+}
+
+/** The JSON error response: `{ error: { code, message, details? } }` with the code's status. */
+export function errorResponse(c: Context<RelayEnv>, error: RelayError): Response {
+  const body = {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+  }
+  return c.json(body, error.status)
+}
+
+/** The app's `onError`: logs, counts and answers with the stable JSON error shape. */
+export function onRelayError(
+  services: RelayServices,
+): (error: unknown, c: Context<RelayEnv>) => Response {
+  return (error: unknown, c: Context<RelayEnv>): Response => {
+    const e = asRelayError(error)
+    const log = c.get('log') ?? services.logger
+    if (e.code === RelayErrorCode.internal) log.error({ err: error }, 'internal error')
+    else log.info({ code: e.code, message: e.message }, 'request refused')
+    services.metrics.errors.inc({ code: e.code })
+    return errorResponse(c, e)
+  }
+}

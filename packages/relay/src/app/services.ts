@@ -1,0 +1,31 @@
+import type { Logger } from 'pino'
+import type { RelaySecrets } from '../auth/secrets.js'
+import type { Sessions } from '../auth/sessions.js'
+import type { CachePlanner } from '../cache/cache-planner.js'
+import type { DocHub } from '../docs/doc-hub.js'
+import type { DocResolver } from '../docs/doc-resolver.js'
+import type { RelayMetrics } from '../metrics/relay-metrics.js'
+import type { SalesforceSessions } from '../salesforce/connections.js'
+import type { ObjectViews } from '../salesforce/object-views.js'
+import type { RecordAccess } from '../salesforce/record-access.js'
+import type { RelayStore } from '../store/relay-store.js'
+import type { LiveSync } from '../sync/live-sync.js'
+
+/** Everything the routes use, built once by `createRelay`. */
+export interface RelayServices {
+  logger: Logger
+  now: () => number
+  store: RelayStore
+  hub: DocHub
+  secrets: RelaySecrets
+  sessions: Sessions
+  salesforce: SalesforceSessions
+  views: ObjectViews
+  access: RecordAccess
+  resolver: DocResolver
+  metrics: RelayMetrics
+  live: LiveSync
+  cache: CachePlanner
+  /** Origins `return` may point to after sign-in (the relay's own origin is always allowed). */
+  returnOrigins: ReadonlySet<string>
+}

@@ -1,0 +1,224 @@
+import { RelayErrorCode } from '@briefcase/protocol'
+import type { DocNameParts } from '@briefcase/record'
+import { isDraftKey, parseDocName } from '@briefcase/record'
+import type { Logger } from 'pino'
+import { RelayError, toRelayError } from '../errors.js'
+import type { ObjectView, ObjectViews } from '../salesforce/object-views.js'
+import type { RecordAccess } from '../salesforce/record-access.js'
+import { selectFields, serverInfoOf, serverValuesOf } from '../salesforce/server-record.js'
+import { docKeyString } from '../store/relay-store.js'
+import type { DocKey } from '../store/relay-store.js'
+import type { DocHub } from './doc-hub.js'
+import type { HotDoc } from './hot-doc.js'
+
+/** A document a user may sync, pinned in the hub (release it with `hub.release`). */
+export interface ResolvedDoc {
+  name: string
+  ok: true
+  hot: HotDoc
+  view: ObjectView
+  /** True when the document was created by this call (loaded from Salesforce or a new draft). */
+  created: boolean
+  /**
+   * Writes the record as fetched from Salesforce into a new document; null when there is nothing
+   * to write. Callers run it in their synchronous commit phase, so that a request's writes share
+   * one transaction. Idempotent.
+   */
+  init: (() => void) | null
+}
+
+/** A document a user may not sync, and why. */
+export interface RefusedDoc {
+  name: string
+  ok: false
+  error: RelayError
+}
+
+/** Options of {@link DocResolver}. */
+export interface DocResolverOptions {
+  hub: DocHub
+  views: ObjectViews
+  access: RecordAccess
+  logger: Logger
+}
+
+interface Wanted {
+  index: number
+  parts: DocNameParts & { name: string }
+  view: ObjectView
+  key: DocKey
+}
+
+/**
+ * Turns the document names a device asks for into documents the user may sync: checks each
+ * name, the user's view of its object (which selects the field-visibility group) and the user's
+ * access in Salesforce, opens existing documents, loads missing records from Salesforce (one
+ * query per object per 200 Ids) and creates new drafts. Per-document refusals are data.
+ */
+export class DocResolver {
+  readonly #hub: DocHub
+  readonly #views: ObjectViews
+  readonly #access: RecordAccess
+  readonly #logger: Logger
+
+  constructor(options: DocResolverOptions) {
+    this.#hub = options.hub
+    this.#views = options.views
+    this.#access = options.access
+    this.#logger = options.logger
+  }
+
+  /**
+   * Resolves `names` for `userId`, in order. `createDrafts(name)`: true when a draft-key name the
+   * relay does not have may become a new, empty draft owned by the user (a device is about to
+   * create it).
+   */
+  async resolve(
+    userId: string,
+    names: readonly string[],
+    options: { createDrafts: (name: string) => boolean },
+  ): Promise<(ResolvedDoc | RefusedDoc)[]> {
+    const results: (ResolvedDoc | RefusedDoc | undefined)[] = names.map(() => undefined)
+    const refuse = (i: number, error: unknown): void => {
+      results[i] = { name: names[i] as string, ok: false, error: toRelayError(error) }
+    }
+    const parsed: { index: number; parts: DocNameParts & { name: string } }[] = []
+    names.forEach((name, index) => {
+      try {
+        parsed.push({ index, parts: parseDocName(name) })
+      } catch (error) {
+        refuse(index, error)
+      }
+    })
+    const views = new Map<string, Promise<ObjectView>>()
+    for (const p of parsed) {
+      if (!views.has(p.parts.sobject))
+        views.set(p.parts.sobject, this.#views.viewFor(userId, p.parts.sobject))
+    }
+    const wanted: Wanted[] = []
+    for (const p of parsed) {
+      try {
+        const view = await (views.get(p.parts.sobject) as Promise<ObjectView>)
+        wanted.push({ ...p, view, key: { name: p.parts.name, group: view.group.id } })
+      } catch (error) {
+        refuse(p.index, error)
+      }
+    }
+    for (const view of new Set(wanted.map((w) => w.view))) await this.#hub.putGroup(view.group)
+    const hot = await this.#hub.acquire(wanted.map((w) => w.key))
+    const bySobject = new Map<string, Wanted[]>()
+    for (const w of wanted) {
+      const list = bySobject.get(w.view.sobject)
+      if (list) list.push(w)
+      else bySobject.set(w.view.sobject, [w])
+    }
+    await Promise.all(
+      [...bySobject.values()].map((list) =>
+        this.#resolveObject(userId, list, hot, options, results).catch((error: unknown) => {
+          for (const w of list) {
+            if (results[w.index] !== undefined) continue
+            refuse(w.index, error)
+            const h = hot.get(docKeyString(w.key))
+            if (h) this.#hub.release(h)
+          }
+        }),
+      ),
+    )
+    return results.map((r, i) => r ?? { name: names[i] as string, ok: false, error: internal() })
+  }
+
+  async #resolveObject(
+    userId: string,
+    list: Wanted[],
+    hot: Map<string, HotDoc>,
+    options: { createDrafts: (name: string) => boolean },
+    results: (ResolvedDoc | RefusedDoc | undefined)[],
+  ): Promise<void> {
+    const ok = (w: Wanted, h: HotDoc, created: boolean, init: (() => void) | null = null): void => {
+      results[w.index] = { name: w.parts.name, ok: true, hot: h, view: w.view, created, init }
+    }
+    const no = (w: Wanted, code: RelayErrorCode, message: string): void => {
+      const h = hot.get(docKeyString(w.key))
+      if (h) this.#hub.release(h)
+      results[w.index] = { name: w.parts.name, ok: false, error: new RelayError(code, message) }
+    }
+    const check = new Map<string, Wanted[]>()
+    const load: Wanted[] = []
+    const addCheck = (id: string, w: Wanted): void => {
+      const l = check.get(id)
+      if (l) l.push(w)
+      else check.set(id, [w])
+    }
+    for (const w of list) {
+      const h = hot.get(docKeyString(w.key))
+      if (isDraftKey(w.parts.key)) {
+        if (!h) {
+          if (!options.createDrafts(w.parts.name)) {
+            no(w, RelayErrorCode.notFound, `${w.parts.name} does not exist.`)
+            continue
+          }
+          const elsewhere = await this.#hub.store.listDocs({ name: w.parts.name })
+          if (elsewhere.some((m) => m.owner !== userId)) {
+            no(w, RelayErrorCode.forbidden, `${w.parts.name} is another user's draft.`)
+            continue
+          }
+          ok(w, this.#hub.create(w.key, w.view.group, userId), true)
+          continue
+        }
+        const owner = h.meta?.owner ?? h.owner
+        const id = h.doc.salesforceId()
+        if (owner === userId) ok(w, h, false)
+        else if (id) addCheck(id, w)
+        else no(w, RelayErrorCode.forbidden, `${w.parts.name} is another user's draft.`)
+      } else if (h && h.doc.salesforceId() !== null) addCheck(w.parts.key, w)
+      else load.push(w)
+    }
+    const sobject = list[0]?.view.sobject ?? ''
+    if (check.size > 0) {
+      const readable = await this.#access.readable(userId, sobject, [...check.keys()])
+      for (const [id, ws] of check) {
+        for (const w of ws) {
+          const h = hot.get(docKeyString(w.key)) as HotDoc
+          if (readable.has(id)) ok(w, h, false)
+          else
+            no(
+              w,
+              RelayErrorCode.forbidden,
+              `You may not read ${w.parts.name}, or it no longer exists.`,
+            )
+        }
+      }
+    }
+    if (load.length > 0) {
+      const view = load[0]?.view as ObjectView
+      const fields = selectFields(Object.keys(view.group.schema.fields))
+      const records = await this.#access.fetch(
+        userId,
+        sobject,
+        fields,
+        load.map((w) => w.parts.key),
+      )
+      for (const w of load) {
+        const record = records.get(w.parts.key)
+        const info = record ? serverInfoOf(record) : undefined
+        if (!record || !info) {
+          no(w, RelayErrorCode.forbidden, `You may not read ${w.parts.name}, or it does not exist.`)
+          continue
+        }
+        const h = hot.get(docKeyString(w.key)) ?? this.#hub.create(w.key, w.view.group)
+        const values = serverValuesOf(record)
+        ok(w, h, true, () => {
+          if (h.doc.salesforceId() === null) h.doc.applyServerRecord(values, info)
+        })
+      }
+    }
+    this.#logger.debug(
+      { user: userId, sobject, docs: list.length, loaded: load.length },
+      'resolved documents',
+    )
+  }
+}
+
+function internal(): RelayError {
+  return new RelayError(RelayErrorCode.internal, 'The document could not be resolved.')
+}

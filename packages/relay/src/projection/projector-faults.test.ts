@@ -1,0 +1,152 @@
+import type { DraftKey } from '@briefcase/record'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ProjectionStage } from './context.js'
+import type { Device, Harness } from './org-harness.contract.js'
+import { REP1, startHarness } from './org-harness.contract.js'
+import type { ProjectorConfig } from './projector.js'
+import { createProjector } from './projector.js'
+import type { DocRef } from './ports.js'
+
+let h: Harness
+beforeEach(async () => {
+  h = await startHarness()
+})
+afterEach(async () => {
+  await h.close()
+})
+
+/** A fake clock the projector's sleeps advance, recording them. */
+function fakeTime(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
+  let t = Date.now()
+  const sleeps: number[] = []
+  return {
+    now: () => t,
+    sleep: (ms) => {
+      sleeps.push(ms)
+      t += ms
+      return Promise.resolve()
+    },
+    sleeps,
+  }
+}
+
+async function editedAccounts(n: number): Promise<{ phone: Device; refs: DocRef[] }> {
+  const group = await h.group('Account', REP1)
+  const phone = h.device(REP1, 'phone')
+  const refs: DocRef[] = []
+  for (let i = 0; i < n; i++) {
+    const ref = await h.load('Account', await h.create('Account', { Name: `A${i}` }), REP1)
+    ;(await phone.open(ref)).set('Name', `A${i} edited`)
+    await phone.push(ref, group)
+    refs.push(ref)
+  }
+  return { phone, refs }
+}
+
+function config(
+  time: ReturnType<typeof fakeTime>,
+  extra: Partial<ProjectorConfig> = {},
+): ProjectorConfig {
+  return h.config({ now: time.now, sleep: time.sleep, random: () => 0.5, ...extra })
+}
+
+describe('projector under faults', () => {
+  it('retries 5xx answers with growing backoff, then writes', async () => {
+    const { phone, refs } = await editedAccounts(2)
+    h.org.setFaults({
+      failNext: [
+        {
+          method: 'POST',
+          pathIncludes: '/composite',
+          status: 500,
+          errorCode: 'UNKNOWN_EXCEPTION',
+          message: 'boom',
+          times: 3,
+        },
+      ],
+    })
+    const time = fakeTime()
+    const report = await createProjector(config(time)).runOnce()
+    expect(report).toMatchObject({ written: 2, refused: 0 })
+    expect(time.sleeps).toEqual([375, 750, 1500])
+    expect(h.records('Account').filter((r) => String(r.Name).endsWith('edited'))).toHaveLength(2)
+    for (const ref of refs) expect((await phone.pull(ref)).status()?.state).toBe('ok')
+  })
+
+  it('pauses every write on REQUEST_LIMIT_EXCEEDED and on lock contention, then writes', async () => {
+    await editedAccounts(1)
+    h.org.setFaults({
+      limitBurst: 1,
+      failNext: [
+        {
+          method: 'POST',
+          status: 400,
+          errorCode: 'UNABLE_TO_LOCK_ROW',
+          message: 'locked',
+          times: 1,
+        },
+      ],
+    })
+    const time = fakeTime()
+    expect(await createProjector(config(time)).runOnce()).toMatchObject({ written: 1 })
+    expect(time.sleeps.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('retries a dropped connection, reconciling the call first: nothing duplicated', async () => {
+    const accounts = await h.group('Account', REP1)
+    const phone = h.device(REP1, 'phone')
+    const draft = phone.draft(accounts, { Name: 'Dropped Co' })
+    await phone.push(draft.ref, accounts)
+    h.org.setFaults({ dropConnectionRate: 1 })
+    const time = fakeTime()
+    const sleep = async (ms: number): Promise<void> => {
+      h.org.setFaults({ dropConnectionRate: 0 })
+      await time.sleep(ms)
+    }
+    expect(await createProjector(config(time, { sleep })).runOnce()).toMatchObject({ written: 1 })
+    expect(h.records('Account').filter((r) => r.Name === 'Dropped Co')).toHaveLength(1)
+    expect(await h.store.unsettledIntents()).toEqual([])
+  })
+
+  for (const stage of [
+    'intent-recorded',
+    'response-received',
+    'acks-applied',
+  ] as ProjectionStage[]) {
+    it(`recovers from a crash at ${stage}: no duplicate, nothing lost`, async () => {
+      const accounts = await h.group('Account', REP1)
+      const contacts = await h.group('Contact', REP1)
+      const id = await h.create('Account', { Name: 'Existing' })
+      const existing = await h.load('Account', id, REP1)
+      const phone = h.device(REP1, 'phone')
+      const parent = phone.draft(accounts, { Name: 'Crash Co' })
+      const child = phone.draft(contacts, { LastName: 'Crash', AccountId: parent.doc.draftKey() })
+      ;(await phone.open(existing)).set('Name', 'Existing edited')
+      for (const [ref, group] of [
+        [parent.ref, accounts],
+        [child.ref, contacts],
+        [existing, accounts],
+      ] as const) {
+        await phone.push(ref, group)
+      }
+      const crash = (s: ProjectionStage): void => {
+        if (s === stage) throw new Error(`crash at ${s}`)
+      }
+      await expect(createProjector(h.config({ onStage: crash })).runOnce()).rejects.toThrow('crash')
+      const report = await createProjector(h.config()).runOnce()
+      expect(report.recovered).toBe(1)
+      const key = parent.doc.draftKey() as DraftKey
+      const accountsNamed = h.records('Account').filter((r) => r.Briefcase_Draft_Key__c === key)
+      expect(accountsNamed).toHaveLength(1)
+      const kids = h.records('Contact').filter((r) => r.LastName === 'Crash')
+      expect(kids).toHaveLength(1)
+      expect(kids[0]?.AccountId).toBe(accountsNamed[0]?.Id)
+      expect(h.records('Account').find((r) => r.Id === id)?.Name).toBe('Existing edited')
+      for (const ref of [parent.ref, child.ref, existing]) {
+        const doc = await phone.pull(ref)
+        expect(doc.pending()?.operation ?? null).toBeNull()
+      }
+      expect(await h.store.unsettledIntents()).toEqual([])
+    })
+  }
+})

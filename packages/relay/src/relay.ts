@@ -1,0 +1,227 @@
+import { MAX_FRAME_BYTES } from '@briefcase/protocol'
+import type { MergeEngine } from '@briefcase/record'
+import { yjsEngine } from '@briefcase/record'
+import type { WebSocketServerLike } from '@hono/node-server'
+import type { Hono } from 'hono'
+import type { Connection } from 'jsforce'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { WebSocketServer } from 'ws'
+import { createApp } from './app/app.js'
+import type { RelayEnv } from './app/env.js'
+import type { RelayServices } from './app/services.js'
+import { createSecrets } from './auth/secrets.js'
+import { createSessions } from './auth/sessions.js'
+import type { BriefcaseFilter } from './cache/briefcase-filters.js'
+import { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
+import { CachePlanner } from './cache/cache-planner.js'
+import { DocHub } from './docs/doc-hub.js'
+import { DocResolver } from './docs/doc-resolver.js'
+import { RelayMetrics } from './metrics/relay-metrics.js'
+import type { SalesforceOptions } from './salesforce/connections.js'
+import { SalesforceSessions } from './salesforce/connections.js'
+import type { ObjectView } from './salesforce/object-views.js'
+import { ObjectViews } from './salesforce/object-views.js'
+import { RecordAccess } from './salesforce/record-access.js'
+import type { RelayStore } from './store/relay-store.js'
+import { LiveSync } from './sync/live-sync.js'
+
+/** The external-Id field holding a draft key (devices never write it). */
+const DRAFT_KEY_FIELD = 'Briefcase_Draft_Key__c'
+
+/** Options of {@link createRelay}. Every dependency comes in here; nothing is read from the environment. */
+export interface RelayOptions {
+  /** The durable store (`SqliteRelayStore` embedded). */
+  store: RelayStore
+  /** The org's connected app and API version. */
+  salesforce: SalesforceOptions
+  /** Secret the session tokens are signed with and refresh tokens encrypted with (≥ 16 chars). */
+  sessionSecret: string
+  /** Relay session lifetime (default 30 days). */
+  sessionTtlMs?: number
+  /** The merge engine (default and only one the relay syncs: Yjs). */
+  engine?: MergeEngine
+  logger: Logger
+  /** Registry `/metrics` serves (default a new one). */
+  metrics?: Registry
+  /** Clock in ms (default `Date.now`). */
+  now?: () => number
+  /** Briefcase filters offered as offline items (default {@link DEFAULT_BRIEFCASE_FILTERS}). */
+  briefcaseFilters?: readonly BriefcaseFilter[]
+  /** Origins besides the relay's own that sign-in may return to. */
+  returnOrigins?: readonly string[]
+  /** Fields devices may never write, per object, besides the draft-key field. */
+  readOnlyFields?: Readonly<Record<string, readonly string[]>>
+  /** Documents kept in memory when unused (default 5000). */
+  maxHotDocs?: number
+  /** Compact a document after this many updates (default 200). */
+  compactAfter?: number
+  /** Live-sync ping period in ms (default 30 000). */
+  livePingIntervalMs?: number
+  /** How long a user's describe and record access are trusted, in ms (defaults 10 min, 60 s). */
+  cacheTtlMs?: { describe?: number; access?: number }
+  /**
+   * The WebSocket server live sync upgrades into, when the HTTP server had to exist before the
+   * relay (to learn its port): make it with {@link createLiveSocketServer}. Default: a new one.
+   */
+  websocketServer?: WebSocketServer
+}
+
+/**
+ * A `ws` server for live sync: no port of its own (`noServer`), frames up to `MAX_FRAME_BYTES`
+ * (a larger frame closes its connection with 1009).
+ */
+export function createLiveSocketServer(): WebSocketServer {
+  return new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+}
+
+/** Salesforce as the projector and the puller use it: each user's own session. */
+export interface RelaySalesforce {
+  /** The user's jsforce connection (throws a `RelayError` without a stored sign-in). */
+  connectionFor(userId: string): Promise<Connection>
+  /** The object as the user sees it: readable fields, rights, visibility group (cached). */
+  describeFor(userId: string, sobject: string): Promise<ObjectView>
+  /** Drops what is known of a user's (or everyone's) access to a record, after a 403/404. */
+  forgetAccess(id: string, userId?: string): void
+}
+
+/** A relay: the Hono app, its WebSocket server, and the ports the projector uses. */
+export interface Relay {
+  /** The HTTP app (`serve({ fetch: relay.app.fetch, websocket: relay.websocket })`). */
+  readonly app: Hono<RelayEnv>
+  /** The WebSocket server live sync upgrades into (no port of its own; frames ≤ MAX_FRAME_BYTES). */
+  readonly websocket: { server: WebSocketServerLike }
+  /** The document hub: open, mutate, list pending, commit notifications. */
+  readonly hub: DocHub
+  readonly salesforce: RelaySalesforce
+  readonly metrics: RelayMetrics
+  /** Starts background work (store housekeeping). */
+  start(): void
+  /** Stops background work, closes live connections and commits what is queued. */
+  close(): Promise<void>
+}
+
+/**
+ * Creates a relay. Only `apps/server` (or a test) listens: pass `app.fetch` and `websocket` to
+ * `@hono/node-server`'s `serve`.
+ *
+ * @example
+ * ```ts
+ * const relay = createRelay({ store: new SqliteRelayStore({ file: 'relay.sqlite' }), logger: pino(),
+ *   sessionSecret, salesforce: { loginUrl, clientId, clientSecret, redirectUri: `${url}/auth/callback` } })
+ * serve({ fetch: relay.app.fetch, port: 4000, websocket: relay.websocket })
+ * ```
+ */
+export function createRelay(options: RelayOptions): Relay {
+  const engine = options.engine ?? yjsEngine
+  if (engine.name !== 'yjs')
+    throw new Error('The relay syncs Yjs documents: pass yjsEngine (the default).')
+  const now = options.now ?? Date.now
+  const { logger, store } = options
+  const metrics = new RelayMetrics(options.metrics)
+  const secrets = createSecrets(options.sessionSecret)
+  const sessions = createSessions({
+    store,
+    secrets,
+    ttlMs: options.sessionTtlMs ?? 30 * 86_400_000,
+    now,
+  })
+  const salesforce = new SalesforceSessions({
+    salesforce: options.salesforce,
+    store,
+    secrets,
+    logger,
+  })
+  const readOnly = options.readOnlyFields ?? {}
+  const views = new ObjectViews({
+    sessions: salesforce,
+    now,
+    ...(options.cacheTtlMs?.describe === undefined ? {} : { ttlMs: options.cacheTtlMs.describe }),
+    readOnlyFields: (sobject) => new Set([DRAFT_KEY_FIELD, ...(readOnly[sobject] ?? [])]),
+  })
+  const access = new RecordAccess({
+    sessions: salesforce,
+    now,
+    ...(options.cacheTtlMs?.access === undefined ? {} : { ttlMs: options.cacheTtlMs.access }),
+  })
+  const hub = new DocHub({
+    store,
+    engine,
+    logger: logger.child({ module: 'docs' }),
+    now,
+    ...(options.maxHotDocs === undefined ? {} : { maxHotDocs: options.maxHotDocs }),
+    ...(options.compactAfter === undefined ? {} : { compactAfter: options.compactAfter }),
+  })
+  hub.onCommit((event) => {
+    metrics.commits.inc()
+    metrics.committedUpdates.inc(event.updates.length)
+  })
+  const resolver = new DocResolver({ hub, views, access, logger })
+  const live = new LiveSync({
+    hub,
+    logger: logger.child({ module: 'live' }),
+    metrics,
+    now,
+    ...(options.livePingIntervalMs === undefined
+      ? {}
+      : { pingIntervalMs: options.livePingIntervalMs }),
+  })
+  const cache = new CachePlanner({
+    sessions: salesforce,
+    views,
+    access,
+    resolver,
+    hub,
+    store,
+    logger,
+    now,
+    filters: options.briefcaseFilters ?? DEFAULT_BRIEFCASE_FILTERS,
+  })
+  const services: RelayServices = {
+    logger,
+    now,
+    store,
+    hub,
+    secrets,
+    sessions,
+    salesforce,
+    views,
+    access,
+    resolver,
+    metrics,
+    live,
+    cache,
+    returnOrigins: new Set((options.returnOrigins ?? []).map((o) => new URL(o).origin)),
+  }
+  const wss = options.websocketServer ?? createLiveSocketServer()
+  let housekeeping: ReturnType<typeof setInterval> | undefined
+
+  return {
+    app: createApp(services),
+    websocket: { server: wss as unknown as WebSocketServerLike },
+    hub,
+    metrics,
+    salesforce: {
+      connectionFor: (userId) => salesforce.connectionFor(userId),
+      describeFor: (userId, sobject) => views.viewFor(userId, sobject),
+      forgetAccess: (id, userId) => access.forget(id, userId),
+    },
+    start() {
+      if (housekeeping) return
+      housekeeping = setInterval(() => {
+        const at = now()
+        store
+          .purgeExpired(at, at - 86_400_000)
+          .catch((error: unknown) => logger.warn({ err: error }, 'purge failed'))
+      }, 600_000)
+      housekeeping.unref()
+    },
+    async close() {
+      if (housekeeping) clearInterval(housekeeping)
+      housekeeping = undefined
+      live.close()
+      for (const client of wss.clients) client.terminate()
+      await hub.close()
+    },
+  }
+}

@@ -1,0 +1,73 @@
+import { MAX_BULK_BYTES, RelayErrorCode } from '@briefcase/protocol'
+import { upgradeWebSocket } from '@hono/node-server'
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { RelayEnv } from '../app/env.js'
+import { requireSession } from '../app/middleware.js'
+import type { RelayServices } from '../app/services.js'
+import { RelayError } from '../errors.js'
+import { bulkSync } from '../sync/bulk-sync.js'
+
+/**
+ * Sync routes: `POST /sync/bulk` (binary, many documents in one request) and
+ * `GET /sync/live/<SObject>/<key>?token=` (WebSocket, y-protocols). A live upgrade is refused with
+ * an HTTP status (401, 403, 404) before any WebSocket exists.
+ */
+export function syncRoutes(services: RelayServices): Hono<RelayEnv> {
+  const app = new Hono<RelayEnv>()
+
+  app.post(
+    '/bulk',
+    requireSession(services),
+    bodyLimit({
+      maxSize: MAX_BULK_BYTES,
+      onError: () => {
+        throw new RelayError(
+          RelayErrorCode.payloadTooLarge,
+          `A bulk request carries at most ${MAX_BULK_BYTES} bytes.`,
+        )
+      },
+    }),
+    async (c) => {
+      const body = new Uint8Array(await c.req.arrayBuffer())
+      const out = await bulkSync(services, c.get('session'), body)
+      return c.body(out as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': 'application/octet-stream',
+      })
+    },
+  )
+
+  app.get(
+    '/live/:sobject/:key',
+    async (c, next) => {
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        throw new RelayError(RelayErrorCode.badRequest, 'Live sync needs a WebSocket upgrade.')
+      }
+      await next()
+    },
+    requireSession(services, { allowQuery: true }),
+    async (c, next) => {
+      const name = `${c.req.param('sobject')}/${c.req.param('key')}`
+      const [resolved] = await services.resolver.resolve(c.get('session').userId, [name], {
+        createDrafts: () => true,
+      })
+      if (!resolved?.ok)
+        throw resolved?.error ?? new RelayError(RelayErrorCode.internal, 'Not resolved.')
+      resolved.init?.()
+      try {
+        await services.hub.flush()
+      } catch (error) {
+        services.hub.release(resolved.hot)
+        throw error
+      }
+      c.set('live', resolved)
+      await next()
+    },
+    upgradeWebSocket((c: Context<RelayEnv>) =>
+      services.live.events(c.get('live'), c.get('session')),
+    ),
+  )
+
+  return app
+}

@@ -1,0 +1,135 @@
+import type { BulkRequestDoc, BulkResponseDoc } from '@briefcase/protocol'
+import {
+  BulkFormatError,
+  RelayErrorCode,
+  decodeBulkRequest,
+  encodeBulkResponse,
+} from '@briefcase/protocol'
+import { PayloadKind, isDraftKey, openEnvelope } from '@briefcase/record'
+import type { RelaySession } from '../auth/sessions.js'
+import { applyDeviceUpdate } from '../docs/device-writes.js'
+import type { DocHub } from '../docs/doc-hub.js'
+import type { DocResolver, ResolvedDoc } from '../docs/doc-resolver.js'
+import { RelayError, toRelayError } from '../errors.js'
+import type { RelayMetrics } from '../metrics/relay-metrics.js'
+
+/** What a bulk sync needs. */
+export interface BulkSyncDeps {
+  hub: DocHub
+  resolver: DocResolver
+  metrics: RelayMetrics
+}
+
+/** The engine payload of a sealed update for `name` (throws the record package's errors). */
+function payloadOf(sealed: Uint8Array, name: string, kind: PayloadKind): Uint8Array {
+  const envelope = openEnvelope(sealed)
+  if (envelope.engine !== 'yjs') {
+    throw new RelayError(
+      RelayErrorCode.engineMismatch,
+      `The relay syncs Yjs documents; got ${envelope.engine}.`,
+    )
+  }
+  if (envelope.name !== name) {
+    throw new RelayError(
+      RelayErrorCode.foreignUpdate,
+      `An update for ${envelope.name} was sent as ${name}.`,
+    )
+  }
+  if (envelope.kind !== kind) {
+    throw new RelayError(RelayErrorCode.malformedUpdate, `Wrong payload kind for ${name}.`)
+  }
+  return envelope.payload
+}
+
+/** Applies one document's update and answers what the device lacks (synchronous). */
+function syncOne(
+  hub: DocHub,
+  session: RelaySession,
+  req: BulkRequestDoc,
+  doc: ResolvedDoc,
+  origin: unknown,
+): BulkResponseDoc {
+  const record = doc.hot.doc
+  if (req.stateVector.length > 0) payloadOf(req.stateVector, record.name, PayloadKind.stateVector)
+  if (req.update.length > 0) {
+    const payload = payloadOf(req.update, record.name, PayloadKind.update)
+    const creating = isDraftKey(record.key) && record.salesforceId() === null
+    applyDeviceUpdate(
+      hub,
+      doc.hot,
+      payload,
+      {
+        user: session.userId,
+        device: session.device,
+        editable: (field) => doc.view.editable(field, creating),
+        canDelete: doc.view.deletable,
+      },
+      origin,
+    )
+  } else {
+    hub.noteUser(doc.hot, session.userId)
+  }
+  const update =
+    req.stateVector.length > 0 ? record.encodeUpdate(req.stateVector) : record.encodeState()
+  return { name: req.name, ok: true, update, stateVector: record.encodeStateVector() }
+}
+
+/**
+ * One bulk sync round: decodes the request, resolves every document (access checked, missing
+ * records loaded from Salesforce in batches), applies every device update, commits all of it in
+ * one durable transaction and answers each document with what the device lacks and the relay's
+ * state vector. A document's error never fails the others. Throws `BRIEFCASE_BAD_REQUEST` for
+ * bytes that are not a bulk request.
+ */
+export async function bulkSync(
+  deps: BulkSyncDeps,
+  session: RelaySession,
+  body: Uint8Array,
+): Promise<Uint8Array> {
+  const { hub, resolver, metrics } = deps
+  const stop = metrics.bulkSeconds.startTimer()
+  metrics.bulkRequests.inc()
+  metrics.bulkBytes.inc({ direction: 'in' }, body.byteLength)
+  let docs: BulkRequestDoc[]
+  try {
+    docs = decodeBulkRequest(body)
+  } catch (error) {
+    const message = error instanceof BulkFormatError ? error.message : 'Malformed bulk request.'
+    throw new RelayError(RelayErrorCode.badRequest, message, { cause: error })
+  }
+  const names = docs.map((d) => d.name)
+  const creating = new Set(docs.filter((d) => d.update.length > 0).map((d) => d.name))
+  const resolved = await resolver.resolve(session.userId, names, {
+    createDrafts: (name) => creating.has(name),
+  })
+  const origin = { kind: 'bulk', session: session.id }
+  const answers: BulkResponseDoc[] = []
+  try {
+    docs.forEach((req, i) => {
+      const r = resolved[i]
+      if (!r || !r.ok) {
+        const e = r?.error ?? new RelayError(RelayErrorCode.internal, 'Not resolved.')
+        answers.push({ name: req.name, ok: false, code: e.code, message: e.message })
+        return
+      }
+      try {
+        r.init?.()
+        answers.push(syncOne(hub, session, req, r, origin))
+      } catch (error) {
+        const e = toRelayError(error)
+        answers.push({ name: req.name, ok: false, code: e.code, message: e.message })
+      }
+    })
+    await hub.flush()
+  } finally {
+    for (const r of resolved) if (r.ok) hub.release(r.hot)
+  }
+  for (const a of answers) {
+    metrics.bulkDocs.inc({ outcome: a.ok ? 'ok' : 'error' })
+    if (!a.ok) metrics.errors.inc({ code: a.code })
+  }
+  const out = encodeBulkResponse(answers)
+  metrics.bulkBytes.inc({ direction: 'out' }, out.byteLength)
+  stop()
+  return out
+}

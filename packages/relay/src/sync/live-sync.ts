@@ -1,0 +1,347 @@
+import { MAX_FRAME_BYTES, RelayErrorCode } from '@briefcase/protocol'
+import { isDraftKey } from '@briefcase/record'
+import type { WSContext, WSEvents } from 'hono/ws'
+import type { Logger } from 'pino'
+import type WebSocket from 'ws'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type { RelaySession } from '../auth/sessions.js'
+import type { DeviceWriter } from '../docs/device-writes.js'
+import { applyDeviceUpdate } from '../docs/device-writes.js'
+import type { DocCommitEvent, DocHub } from '../docs/doc-hub.js'
+import type { ResolvedDoc } from '../docs/doc-resolver.js'
+import type { HotDoc } from '../docs/hot-doc.js'
+import { isRelayError, toRelayError } from '../errors.js'
+import type { RelayMetrics } from '../metrics/relay-metrics.js'
+import {
+  MalformedMessageError,
+  awarenessFrame,
+  awarenessMessage,
+  checkStateVector,
+  decodeClientMessage,
+  syncStep1,
+  syncStep2,
+  updateMessage,
+} from './y-messages.js'
+
+/** WebSocket close codes the relay uses. */
+export const LiveCloseCode = {
+  goingAway: 1001,
+  malformed: 1003,
+  forbidden: 1008,
+  tooBig: 1009,
+  internal: 1011,
+  tryAgainLater: 1013,
+  sessionEnded: 4401,
+} as const
+
+/** Options of {@link LiveSync}. */
+export interface LiveSyncOptions {
+  hub: DocHub
+  logger: Logger
+  metrics: RelayMetrics
+  now: () => number
+  /** Ping period; a connection that missed the previous pong is dropped (default 30 s). */
+  pingIntervalMs?: number
+  /** Close a connection whose unsent data exceeds this (default 16 MiB). */
+  maxBufferedBytes?: number
+}
+
+interface Room {
+  hot: HotDoc
+  awareness: awarenessProtocol.Awareness
+  conns: Set<Connection>
+}
+
+interface Connection {
+  ws: WSContext<unknown>
+  session: RelaySession
+  room: Room
+  view: ResolvedDoc['view']
+  awarenessClients: Set<number>
+  queue: Promise<void>
+  alive: boolean
+  closed: boolean
+}
+
+function raw(ws: WSContext<unknown>): WebSocket {
+  return ws.raw as WebSocket
+}
+
+/**
+ * Live sync: y-protocols sync and awareness over one WebSocket per open document, wire-compatible
+ * with y-websocket's `WebsocketProvider`. All connections to one (document, group) share the hub's
+ * Y.Doc; a device's update is checked, applied and made durable before the others receive it. A
+ * malformed, oversized or forbidden frame closes only its own connection. No module-level state:
+ * rooms belong to this instance.
+ */
+export class LiveSync {
+  readonly #hub: DocHub
+  readonly #logger: Logger
+  readonly #metrics: RelayMetrics
+  readonly #now: () => number
+  readonly #maxBuffered: number
+  readonly #rooms = new Map<HotDoc, Room>()
+  readonly #timer: ReturnType<typeof setInterval>
+  readonly #unsubscribe: (() => void)[]
+
+  constructor(options: LiveSyncOptions) {
+    this.#hub = options.hub
+    this.#logger = options.logger
+    this.#metrics = options.metrics
+    this.#now = options.now
+    this.#maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024
+    this.#unsubscribe = [
+      this.#hub.onCommit((event) => this.#broadcast(event)),
+      this.#hub.onReset((hot) => {
+        for (const conn of this.#rooms.get(hot)?.conns ?? []) {
+          this.#close(conn, LiveCloseCode.internal, 'document reset')
+        }
+      }),
+    ]
+    this.#timer = setInterval(() => this.#ping(), options.pingIntervalMs ?? 30_000)
+    this.#timer.unref()
+  }
+
+  /** Open connections (for tests and metrics). */
+  get connectionCount(): number {
+    let n = 0
+    for (const room of this.#rooms.values()) n += room.conns.size
+    return n
+  }
+
+  /**
+   * The WebSocket handlers of one connection to a resolved (pinned) document. The connection takes
+   * over the pin and releases it when it closes (or after 10 s if the upgrade never completes).
+   */
+  events(resolved: ResolvedDoc, session: RelaySession): WSEvents<unknown> {
+    let conn: Connection | undefined
+    let abandoned = false
+    const abandon = setTimeout(() => {
+      abandoned = true
+      this.#hub.release(resolved.hot)
+    }, 10_000)
+    return {
+      onOpen: (_event, ws) => {
+        clearTimeout(abandon)
+        if (abandoned || resolved.hot.broken) {
+          ws.close(LiveCloseCode.tryAgainLater, 'try again')
+          return
+        }
+        conn = this.#open(ws, resolved, session)
+      },
+      onMessage: (event) => {
+        if (!conn) return
+        const c = conn
+        if (typeof event.data === 'string' || !(event.data instanceof ArrayBuffer)) {
+          this.#close(c, LiveCloseCode.malformed, 'binary frames only')
+          return
+        }
+        if (event.data.byteLength > MAX_FRAME_BYTES) {
+          this.#close(c, LiveCloseCode.tooBig, 'frame too large')
+          return
+        }
+        const frame = new Uint8Array(event.data)
+        c.queue = c.queue
+          .then(() => this.#handle(c, frame))
+          .catch((error: unknown) => this.#fail(c, error))
+      },
+      onClose: () => {
+        if (conn) this.#leave(conn)
+      },
+      onError: (event) => {
+        this.#logger.debug({ err: event }, 'live socket error')
+      },
+    }
+  }
+
+  /** Closes every live connection of a session (after sign-out). */
+  closeSession(sessionId: string): void {
+    for (const room of this.#rooms.values()) {
+      for (const conn of room.conns) {
+        if (conn.session.id === sessionId)
+          this.#close(conn, LiveCloseCode.sessionEnded, 'signed out')
+      }
+    }
+  }
+
+  /** Closes every connection and stops the ping timer. */
+  close(): void {
+    clearInterval(this.#timer)
+    for (const u of this.#unsubscribe) u()
+    for (const room of [...this.#rooms.values()]) {
+      for (const conn of [...room.conns])
+        this.#close(conn, LiveCloseCode.goingAway, 'relay closing')
+    }
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  #open(ws: WSContext<unknown>, resolved: ResolvedDoc, session: RelaySession): Connection {
+    let room = this.#rooms.get(resolved.hot)
+    if (!room) {
+      const awareness = new awarenessProtocol.Awareness(this.#hub.ydocOf(resolved.hot))
+      awareness.setLocalState(null)
+      room = { hot: resolved.hot, awareness, conns: new Set() }
+      this.#rooms.set(resolved.hot, room)
+    }
+    const conn: Connection = {
+      ws,
+      session,
+      room,
+      view: resolved.view,
+      awarenessClients: new Set(),
+      queue: Promise.resolve(),
+      alive: true,
+      closed: false,
+    }
+    room.conns.add(conn)
+    raw(ws).on('pong', () => {
+      conn.alive = true
+    })
+    this.#metrics.liveConnections.inc()
+    this.#send(conn, syncStep1(this.#hub.ydocOf(room.hot)), 'sync')
+    const states = [...room.awareness.getStates().keys()]
+    if (states.length > 0) this.#send(conn, awarenessMessage(room.awareness, states), 'awareness')
+    return conn
+  }
+
+  async #handle(conn: Connection, frame: Uint8Array): Promise<void> {
+    if (conn.closed) return
+    const msg = decodeClientMessage(frame)
+    const { room } = conn
+    this.#metrics.liveFrames.inc({ direction: 'in', type: msg.type })
+    switch (msg.type) {
+      case 'syncStep1': {
+        checkStateVector(msg.stateVector)
+        await this.#hub.flush()
+        if (!conn.closed)
+          this.#send(conn, syncStep2(this.#hub.ydocOf(room.hot), msg.stateVector), 'sync')
+        return
+      }
+      case 'update':
+        applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn), conn)
+        return
+      case 'awareness': {
+        for (const client of msg.clients) {
+          for (const other of room.conns) {
+            if (other !== conn && other.awarenessClients.has(client)) {
+              throw new MalformedMessageError(
+                `Awareness client ${client} belongs to another connection.`,
+              )
+            }
+          }
+        }
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, msg.update, conn)
+        for (const client of msg.clients) conn.awarenessClients.add(client)
+        for (const other of room.conns) this.#send(other, awarenessFrame(msg.update), 'awareness')
+        return
+      }
+      case 'queryAwareness': {
+        const states = [...room.awareness.getStates().keys()]
+        this.#send(conn, awarenessMessage(room.awareness, states), 'awareness')
+        return
+      }
+      case 'auth':
+        return
+    }
+  }
+
+  #writer(conn: Connection): DeviceWriter {
+    const doc = conn.room.hot.doc
+    const creating = isDraftKey(doc.key) && doc.salesforceId() === null
+    return {
+      user: conn.session.userId,
+      device: conn.session.device,
+      editable: (field) => conn.view.editable(field, creating),
+      canDelete: conn.view.deletable,
+    }
+  }
+
+  #fail(conn: Connection, error: unknown): void {
+    if (conn.closed) return
+    if (error instanceof MalformedMessageError) {
+      this.#metrics.errors.inc({ code: RelayErrorCode.malformedUpdate })
+      this.#close(conn, LiveCloseCode.malformed, error.message)
+      return
+    }
+    const e = toRelayError(error)
+    this.#metrics.errors.inc({ code: e.code })
+    if (!isRelayError(error) || e.code === RelayErrorCode.internal) {
+      this.#logger.error({ err: error, doc: conn.room.hot.key.name }, 'live sync failed')
+      this.#close(conn, LiveCloseCode.internal, 'internal error')
+      return
+    }
+    this.#logger.info(
+      { code: e.code, doc: conn.room.hot.key.name, device: conn.session.device },
+      e.message,
+    )
+    const code =
+      e.code === RelayErrorCode.malformedUpdate ? LiveCloseCode.malformed : LiveCloseCode.forbidden
+    this.#close(conn, code, `${e.code}: ${e.message}`)
+  }
+
+  #broadcast(event: DocCommitEvent): void {
+    const room = this.#rooms.get(event.hot)
+    if (!room) return
+    for (const u of event.updates) {
+      const message = updateMessage(u.payload)
+      for (const conn of room.conns) if (conn !== u.origin) this.#send(conn, message, 'sync')
+    }
+  }
+
+  #send(conn: Connection, message: Uint8Array, type: string): void {
+    if (conn.closed || conn.ws.readyState !== 1) return
+    if (raw(conn.ws).bufferedAmount > this.#maxBuffered) {
+      this.#close(conn, LiveCloseCode.tryAgainLater, 'too slow')
+      return
+    }
+    conn.ws.send(message as Uint8Array<ArrayBuffer>)
+    this.#metrics.liveFrames.inc({ direction: 'out', type })
+  }
+
+  #close(conn: Connection, code: number, reason: string): void {
+    if (!conn.closed) this.#metrics.liveCloses.inc({ code: String(code) })
+    this.#leave(conn)
+    try {
+      conn.ws.close(code, reason.slice(0, 120))
+    } catch {
+      raw(conn.ws).terminate()
+    }
+  }
+
+  #leave(conn: Connection): void {
+    if (conn.closed) return
+    conn.closed = true
+    const { room } = conn
+    room.conns.delete(conn)
+    this.#metrics.liveConnections.dec()
+    const clients = [...conn.awarenessClients].filter((c) => room.awareness.getStates().has(c))
+    if (clients.length > 0) {
+      awarenessProtocol.removeAwarenessStates(room.awareness, clients, null)
+      const message = awarenessMessage(room.awareness, clients)
+      for (const other of room.conns) this.#send(other, message, 'awareness')
+    }
+    if (room.conns.size === 0) {
+      room.awareness.destroy()
+      this.#rooms.delete(room.hot)
+    }
+    this.#hub.release(room.hot)
+  }
+
+  #ping(): void {
+    const now = this.#now()
+    for (const room of [...this.#rooms.values()]) {
+      for (const conn of [...room.conns]) {
+        if (now >= conn.session.expiresAt) {
+          this.#close(conn, LiveCloseCode.sessionEnded, 'session expired')
+        } else if (!conn.alive) {
+          this.#leave(conn)
+          raw(conn.ws).terminate()
+        } else {
+          conn.alive = false
+          raw(conn.ws).ping()
+        }
+      }
+    }
+  }
+}
