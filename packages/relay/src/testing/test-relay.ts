@@ -63,7 +63,8 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const server = createAdaptorServer({
     fetch: (request: Request, env: unknown) => {
       const path = new URL(request.url).pathname
-      if (org && ORG_PREFIXES.some((p) => path.startsWith(p))) return org.app.fetch(request, env as object)
+      if (org && ORG_PREFIXES.some((p) => path.startsWith(p)))
+        return org.app.fetch(request, env as object)
       if (!holder.relay) return new Response('starting', { status: 503 })
       return holder.relay.app.fetch(request, env)
     },
