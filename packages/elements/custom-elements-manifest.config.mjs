@@ -1,0 +1,31 @@
+// Configuration of `cem analyze` (custom-elements.json). The analyzer reads `@fires` tags and
+// also guesses an event from every `dispatchEvent(new SomeEvent(arg))`, naming it after the first
+// argument. Our events carry their name in a static field, so the guesses are wrong: this plugin
+// keeps the documented events and gives each the class its description names.
+const EVENT_CLASS = /\(`(\w+Event)`/
+
+/** Keeps `@fires` events (all named `briefcase-…`) and types them with their event class. */
+const documentedEvents = {
+  name: 'briefcase-documented-events',
+  packageLinkPhase({ customElementsManifest }) {
+    for (const mod of customElementsManifest.modules) {
+      for (const declaration of mod.declarations ?? []) {
+        if (!declaration.events) continue
+        declaration.events = declaration.events
+          .filter((event) => event.name?.startsWith('briefcase-'))
+          .map((event) => {
+            const match = EVENT_CLASS.exec(event.description ?? '')
+            return match ? { ...event, type: { text: match[1] } } : event
+          })
+      }
+    }
+  },
+}
+
+export default {
+  globs: ['src/briefcase-*.ts'],
+  exclude: ['src/**/*.test.ts'],
+  outdir: '.',
+  litelement: true,
+  plugins: [documentedEvents],
+}

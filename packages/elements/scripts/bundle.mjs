@@ -1,0 +1,46 @@
+// Builds the self-contained script-tag bundle `bundle/elements.js`: the elements, Lit, the
+// client, Yjs, y-indexeddb and y-websocket in one ES module. It bundles the workspace sources
+// (the `@briefcase/source` condition), so it needs no `tsc -b` first. The Automerge engine of
+// @briefcase/record is left out: the client only persists and syncs Yjs documents (a relay on the
+// Automerge engine is refused with BRIEFCASE_UNSUPPORTED_ENGINE before any document opens).
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** Resolves `@automerge/automerge` to an empty module. */
+const withoutAutomerge = {
+  name: 'without-automerge',
+  setup(b) {
+    b.onResolve({ filter: /^@automerge\/automerge(\/.*)?$/ }, (args) => ({
+      path: args.path,
+      namespace: 'without-automerge',
+    }))
+    b.onLoad({ filter: /.*/, namespace: 'without-automerge' }, () => ({
+      contents: 'module.exports = {}',
+      loader: 'js',
+    }))
+  },
+}
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/index.ts'],
+  outfile: 'bundle/elements.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  conditions: ['@briefcase/source'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'eof',
+  metafile: process.argv.includes('--metafile'),
+  plugins: [withoutAutomerge],
+  logLevel: 'warning',
+})
+
+if (result.metafile) {
+  const { writeFile } = await import('node:fs/promises')
+  await writeFile(`${root}/bundle/meta.json`, JSON.stringify(result.metafile))
+}

@@ -1,0 +1,93 @@
+import type { BriefcaseClient, CacheEntry, CachedDashboard, RefreshResult } from '@briefcase/client'
+import { errorMessage } from '../format/error-message.js'
+import { ClientController } from './client-controller.js'
+import { LatestLoad } from './latest-load.js'
+
+/** Progress of a running refresh. */
+export interface RefreshProgress {
+  done: number
+  total: number
+}
+
+/**
+ * Brings the cached records (from the cache index only) and dashboards, follows refresh
+ * progress, and refreshes on demand.
+ *
+ * @example
+ * ```ts
+ * class MyCache extends LitElement {
+ *   #cache = new CacheController(this)
+ *   render() { return html`${this.#cache.entries.length} records` }
+ * }
+ * ```
+ */
+export class CacheController extends ClientController {
+  /** Cached records, most recently accessed first. */
+  entries: CacheEntry[] = []
+  dashboards: CachedDashboard[] = []
+  /** Progress of the refresh this element started, or of any bulk sync while it runs. */
+  progress: RefreshProgress | null = null
+  /** True while a refresh this element started runs. */
+  refreshing = false
+  /** The last refresh this element ran. */
+  lastResult: RefreshResult | null = null
+  /** False until the first listing arrived. */
+  loaded = false
+  #load = new LatestLoad(
+    async () => {
+      const client = this.client
+      if (!client) return { entries: [], dashboards: [] }
+      const [entries, dashboards] = await Promise.all([client.listCache(), client.dashboards()])
+      return { entries, dashboards }
+    },
+    ({ entries, dashboards }) => {
+      this.entries = entries
+      this.dashboards = dashboards
+      this.loaded = true
+      this.host.requestUpdate()
+    },
+    (error) => {
+      this.error = errorMessage(error)
+      this.host.requestUpdate()
+    },
+  )
+
+  protected attach(client: BriefcaseClient): () => void {
+    const onChange = (): void => this.#load.schedule()
+    const onProgress = (event: { done: number; total: number }): void => {
+      const finished = event.done >= event.total && !this.refreshing
+      this.progress = finished ? null : { done: event.done, total: event.total }
+      this.host.requestUpdate()
+    }
+    client.addEventListener('cache-change', onChange)
+    client.addEventListener('refresh-progress', onProgress)
+    this.#load.schedule()
+    return () => {
+      client.removeEventListener('cache-change', onChange)
+      client.removeEventListener('refresh-progress', onProgress)
+    }
+  }
+
+  protected reset(): void {
+    this.#load.cancel()
+    this.entries = []
+    this.dashboards = []
+    this.progress = null
+    this.loaded = false
+  }
+
+  /** Asks the relay for the cache plan and syncs every cached record (with progress). */
+  async refresh(): Promise<RefreshResult | undefined> {
+    const client = this.client
+    if (!client || this.refreshing) return undefined
+    this.refreshing = true
+    this.progress = { done: 0, total: 0 }
+    this.host.requestUpdate()
+    const result = await this.guard(() => client.refresh())
+    this.refreshing = false
+    this.progress = null
+    if (result) this.lastResult = result
+    await this.#load.run()
+    return result
+  }
+}

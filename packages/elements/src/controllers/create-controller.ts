@@ -1,0 +1,63 @@
+import type { BriefcaseClient, RecordHandle } from '@briefcase/client'
+import type { ObjectDescription, QuickAction } from '../client-types.js'
+import { ClientController } from './client-controller.js'
+
+/**
+ * Brings the "+" menu (the org's `<Object>.create` quick actions, cached for offline use), the
+ * schema of the object being created, and creates records under a draft key, online or offline.
+ *
+ * @example
+ * ```ts
+ * #create = new CreateController(this)
+ * async save() { const doc = await this.#create.create('Account', { Name: 'Acme' }) }
+ * ```
+ */
+export class CreateController extends ClientController {
+  actions: QuickAction[] = []
+  /** The schema of the object whose form is open, once loaded. */
+  description: ObjectDescription | null = null
+  /** True while a record is being created. */
+  saving = false
+  #generation = 0
+
+  protected attach(client: BriefcaseClient): () => void {
+    const generation = ++this.#generation
+    void this.guard(async () => {
+      const actions = await client.quickActions()
+      if (generation === this.#generation) this.actions = actions
+    })
+    return () => {
+      this.#generation++
+    }
+  }
+
+  protected reset(): void {
+    this.actions = []
+    this.description = null
+  }
+
+  /** Loads the schema of the object to create; `null` when it cannot be had (offline, uncached). */
+  async describe(sobject: string): Promise<ObjectDescription | null> {
+    const client = this.client
+    this.description = null
+    if (!client) return null
+    const description = await this.guard(() => client.schema(sobject))
+    this.description = description ?? null
+    return this.description
+  }
+
+  /** Creates the record; resolves with its document name, or `null` when it was refused. */
+  async create(sobject: string, values: Readonly<Record<string, unknown>>): Promise<string | null> {
+    const client = this.client
+    if (!client || this.saving) return null
+    this.saving = true
+    this.host.requestUpdate()
+    const handle: RecordHandle | undefined = await this.guard(() => client.create(sobject, values))
+    this.saving = false
+    this.host.requestUpdate()
+    if (!handle) return null
+    const doc = handle.doc
+    await handle.close()
+    return doc
+  }
+}

@@ -1,0 +1,41 @@
+import type { FieldSchema, ObjectSchema } from '@briefcase/record'
+
+/** Audit and system fields Salesforce maintains itself: not shown in forms. */
+const SYSTEM_FIELDS: ReadonlySet<string> = new Set([
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'LastActivityDate',
+  'LastViewedDate',
+  'LastReferencedDate',
+])
+
+/**
+ * The fields a form shows, in the schema's order: the ones named in `only` (when given), else
+ * every field but Ids and system fields. `forCreate` keeps only fields a create may set.
+ */
+export function visibleFields(
+  schema: ObjectSchema,
+  only: readonly string[] = [],
+  forCreate = false,
+): FieldSchema[] {
+  const all = Object.values(schema.fields)
+  if (only.length > 0) {
+    return only.flatMap((name) => all.filter((field) => field.name === name))
+  }
+  return all.filter(
+    (field) =>
+      field.type !== 'id' &&
+      !SYSTEM_FIELDS.has(field.name) &&
+      (!forCreate || field.createable !== false),
+  )
+}
+
+/** True when a create must set the field (required and not defaulted by Salesforce). */
+export function isRequired(field: FieldSchema): boolean {
+  return field.nillable === false && field.createable !== false && field.type !== 'boolean'
+}
