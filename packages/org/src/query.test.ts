@@ -47,14 +47,12 @@ beforeAll(async () => {
   const dates = [-40, -7, -1, 0, 1, 7, 40]
   for (const d of dates) {
     const close = new Date(NOW + d * 86_400_000).toISOString().slice(0, 10)
-    await rep1
-      .sobject('Opportunity')
-      .create({
-        Name: `Q-Opp ${d}`,
-        AccountId: alphaId,
-        StageName: 'Prospecting',
-        CloseDate: close,
-      })
+    await rep1.sobject('Opportunity').create({
+      Name: `Q-Opp ${d}`,
+      AccountId: alphaId,
+      StageName: 'Prospecting',
+      CloseDate: close,
+    })
   }
   await rep1.sobject('Contact').create({ LastName: 'Q-Orphan' })
 })

@@ -94,11 +94,15 @@ export const LIST_VIEWS: readonly ListViewDef[] = Object.entries(COLUMNS).flatMa
   },
 )
 
+/** The view's columns, then the hidden system columns it does not show already. */
+export function allColumns(view: ListViewDef): string[] {
+  const hidden = ['Id', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp']
+  return [...view.columns, ...hidden.filter((c) => !view.columns.includes(c))]
+}
+
 /** The SOQL a list view runs. */
 export function listViewQuery(view: ListViewDef): string {
-  const fields = [...view.columns, 'Id', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp'].join(
-    ', ',
-  )
+  const fields = allColumns(view).join(', ')
   if (view.recent) {
     return `SELECT ${fields} FROM ${view.object} WHERE LastViewedDate != NULL ORDER BY LastViewedDate DESC NULLS LAST, Id DESC NULLS LAST`
   }

@@ -8,7 +8,7 @@ import type { FieldDef, ObjectDef } from '../schema/types.js'
 import { runQuery } from '../soql/execute.js'
 import { resolvePath } from '../soql/resolve.js'
 import type { OrgState, RequestContext } from '../state.js'
-import { LIST_VIEWS, listViewQuery, type ListViewDef } from './list-view-defs.js'
+import { allColumns, LIST_VIEWS, listViewQuery, type ListViewDef } from './list-view-defs.js'
 import { objectOf } from './sobjects.js'
 
 function summary(version: string, view: ListViewDef): Record<string, unknown> {
@@ -35,7 +35,7 @@ function columns(
   object: ObjectDef,
   view: ListViewDef,
 ): Record<string, unknown>[] {
-  const all = [...view.columns, 'Id', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp']
+  const all = allColumns(view)
   return all.map((path, i) => {
     const resolved = resolvePath(ctx, object, { path: path.split('.'), pos: 0 }, path)
     const [ascendingLabel, descendingLabel] = sortLabels(resolved.field)
