@@ -1,0 +1,179 @@
+import type { BulkResponseDoc, SchemaResponse } from '@briefcase/protocol'
+import { decodeBulkResponse, encodeBulkRequest } from '@briefcase/protocol'
+import type { ObjectSchema, YjsEngineDoc } from '@briefcase/record'
+import {
+  RecordDocument,
+  createHybridClock,
+  parseDeviceId,
+  parseDocName,
+  yjsEngine,
+} from '@briefcase/record'
+import { signInDevice } from '@briefcase/relay/testing'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+
+/** The seeded users of the org. */
+export const USERS = {
+  rep1: { username: 'rep1@briefcase.test', password: 'rep1-password' },
+  rep2: { username: 'rep2@briefcase.test', password: 'rep2-password' },
+  manager: { username: 'manager@briefcase.test', password: 'manager-password' },
+} as const
+
+/**
+ * A simulated device: signs in through the relay, keeps record documents (packages/record) and
+ * syncs them in bulk (one HTTP request) or live (y-websocket's WebsocketProvider with `ws`).
+ */
+export class Device {
+  readonly docs = new Map<string, RecordDocument>()
+  /** The relay's state vector per document, from the last bulk answer. */
+  readonly relayVectors = new Map<string, Uint8Array>()
+  readonly schemas = new Map<string, ObjectSchema>()
+  readonly providers: WebsocketProvider[] = []
+  readonly clock: ReturnType<typeof createHybridClock>
+  userId = ''
+  /** HTTP round trips made. */
+  roundTrips = 0
+
+  private constructor(
+    readonly relayUrl: string,
+    readonly id: string,
+    readonly token: string,
+  ) {
+    this.clock = createHybridClock({ device: parseDeviceId(id) })
+  }
+
+  /** Signs a device in as one of the seeded users. */
+  static async signIn(relayUrl: string, user: keyof typeof USERS, id: string): Promise<Device> {
+    const token = await signInDevice({ relayUrl, ...USERS[user], device: id })
+    const device = new Device(relayUrl, id, token)
+    const session = (await (await device.fetch('/auth/session')).json()) as { user: { id: string } }
+    device.userId = session.user.id
+    return device
+  }
+
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    this.roundTrips++
+    return fetch(`${this.relayUrl}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(init.headers as Record<string, string>),
+      },
+    })
+  }
+
+  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const res = await this.fetch(path, init)
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`)
+    return (await res.json()) as T
+  }
+
+  /** The object's schema as this user sees it (cached). */
+  async schema(sobject: string): Promise<ObjectSchema> {
+    let schema = this.schemas.get(sobject)
+    if (!schema) {
+      schema = (await this.json<SchemaResponse>(`/api/schemas/${sobject}`)).schema
+      this.schemas.set(sobject, schema)
+    }
+    return schema
+  }
+
+  /** A local document, opened empty (or from `state`) on first use. */
+  async open(name: string, state?: Uint8Array): Promise<RecordDocument> {
+    const existing = this.docs.get(name)
+    if (existing) {
+      if (state) existing.applyUpdate(state)
+      return existing
+    }
+    const doc = RecordDocument.open({
+      engine: yjsEngine,
+      name,
+      schema: await this.schema(parseDocName(name).sobject),
+      actor: { user: this.userId, device: parseDeviceId(this.id) },
+      clock: this.clock,
+      ...(state ? { state } : {}),
+    })
+    this.docs.set(doc.name, doc)
+    return doc
+  }
+
+  /** Keeps a document this device created (a draft). */
+  adopt(doc: RecordDocument): void {
+    this.docs.set(doc.name, doc)
+  }
+
+  /**
+   * One bulk round trip for `names` (default every local document): sends each state vector and
+   * what the relay lacks, applies the answers. Returns the answers.
+   */
+  async bulk(names: readonly string[] = [...this.docs.keys()]): Promise<BulkResponseDoc[]> {
+    const body = encodeBulkRequest(
+      names.map((name) => {
+        const doc = this.docs.get(name)
+        if (!doc) return { name, stateVector: new Uint8Array(), update: new Uint8Array() }
+        const known = this.relayVectors.get(name)
+        return {
+          name,
+          stateVector: doc.encodeStateVector(),
+          update: known ? doc.encodeUpdate(known) : doc.encodeState(),
+        }
+      }),
+    )
+    const res = await this.fetch('/sync/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: body as Uint8Array<ArrayBuffer>,
+    })
+    if (!res.ok) throw new Error(`bulk: HTTP ${res.status} ${await res.text()}`)
+    const answers = decodeBulkResponse(new Uint8Array(await res.arrayBuffer()))
+    for (const a of answers) {
+      if (!a.ok) continue
+      await this.open(a.name, a.update)
+      this.relayVectors.set(a.name, a.stateVector)
+    }
+    return answers
+  }
+
+  /** Opens a document live (y-websocket), resolving once the first sync completed. */
+  async live(name: string): Promise<WebsocketProvider> {
+    const doc = await this.open(name)
+    const ydoc = (doc.engineDoc as YjsEngineDoc).ydoc
+    const provider = new WebsocketProvider(
+      `${this.relayUrl.replace(/^http/, 'ws')}/sync/live`,
+      name,
+      ydoc,
+      {
+        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+        disableBc: true,
+        params: { token: this.token },
+        maxBackoffTime: 200,
+      },
+    )
+    this.providers.push(provider)
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`live sync of ${name} did not complete`)),
+        5000,
+      )
+      provider.once('sync', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+    return provider
+  }
+
+  close(): void {
+    for (const p of this.providers) p.destroy()
+    this.providers.length = 0
+  }
+}
+
+/** Waits until `check` holds (polling), or fails after `ms`. */
+export async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
