@@ -88,6 +88,9 @@ export interface RecordHandle extends EventTarget {
 
 /** Options of `client.open()`. */
 export interface OpenOptions {
-  /** Connect the record live (default `true`; the most recently opened records win the bound). */
+  /**
+   * Connect the record live (default: the client's `autoSync`; the most recently opened records
+   * win the bound).
+   */
   live?: boolean
 }

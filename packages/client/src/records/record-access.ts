@@ -81,7 +81,7 @@ export async function openRecord(
     await space.index.update([doc], (r) => (r ? touched(r, now, expiryMs) : undefined)),
   )
   const loaded = await space.docs.acquire(doc)
-  return new OpenRecordHandle(space, loaded, options.live !== false)
+  return new OpenRecordHandle(space, loaded, options.live ?? space.o.autoSync)
 }
 
 /** Creates a record under a new draft key; stored (document and index) before it returns. */
@@ -124,7 +124,7 @@ export async function createRecord(
   space.indexChanged(await space.index.update([doc], () => withDerived(record, space.viewer)))
   space.schedulePush(doc)
   const loaded = await space.docs.acquire(doc, document)
-  return new OpenRecordHandle(space, loaded, true)
+  return new OpenRecordHandle(space, loaded, space.o.autoSync)
 }
 
 /**
