@@ -40,3 +40,10 @@ export function insert(
   state.store.put(object.name, record)
   return id
 }
+
+/** The object named `name` (the seed only names objects the schema has). */
+export function objectNamed(state: OrgState, name: string): ObjectDef {
+  const o = state.schema.object(name)
+  if (!o) throw new Error(`schema has no ${name}`)
+  return o
+}

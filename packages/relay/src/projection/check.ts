@@ -1,12 +1,9 @@
-import type { FieldValue, RecordDocument } from '@briefcase/record'
-import { MapRoot } from '@briefcase/record'
 import type { ProjectorContext } from './context.js'
 import { refKey } from './doc-ref.js'
 import type { PlanRecord, PlannedCall } from './plan-types.js'
 import type { SalesforceConnection } from './ports.js'
 import type { RecordQuery } from './record-query.js'
-import type { ServerRow } from './composite-result.js'
-import { queryRecords, rowId, sameInstant, sameValue, serverInfoOf } from './server-records.js'
+import { queryRecords, rowDiffers, rowId, sameInstant, serverInfoOf } from './server-records.js'
 
 /** Ids per check query (the SOQL stays well under URL limits). */
 const IDS_PER_QUERY = 200
@@ -16,17 +13,6 @@ const IDS_PER_QUERY = 200
  * merge skips the check. A write to the record forgets it.
  */
 export type Verified = Map<string, { systemModstamp: string; at: number }>
-
-/** True when a row holds a value for a field of the document other than its shadow's. */
-function differs(doc: RecordDocument, row: ServerRow): boolean {
-  for (const [field, schema] of Object.entries(doc.schema.fields)) {
-    if (!(field in row)) continue
-    const shadow = doc.engineDoc.get(MapRoot.shadow, field)
-    if (shadow === undefined) continue
-    if (!sameValue(schema, row[field], shadow as FieldValue)) return true
-  }
-  return false
-}
 
 /**
  * The SystemModstamp check before a call: reads the records it updates (one Composite of up to
@@ -87,7 +73,7 @@ export async function checkBeforeCall(
     // SystemModstamp has a resolution of a second: a change within the second of the shadow's
     // stamp shows only in the values, so those are compared too.
     const changed = await ctx.docs.withDocument(record.ref, (doc) => {
-      if (sameInstant(info.systemModstamp, record.systemModstamp) && !differs(doc, row))
+      if (sameInstant(info.systemModstamp, record.systemModstamp) && !rowDiffers(doc, row))
         return false
       return Object.keys(doc.applyServerRecord(row, info)).length > 0
     })

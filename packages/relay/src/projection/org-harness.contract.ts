@@ -19,6 +19,7 @@ import { Connection } from 'jsforce'
 import type { AddressInfo } from 'node:net'
 import { pino } from 'pino'
 import { DocHub } from '../docs/doc-hub.js'
+import type { PullDocs } from '../pull/ports.js'
 import type { FieldGroupRecord } from '../store/relay-store.js'
 import { SqliteRelayStore } from '../store/sqlite-relay-store.js'
 import type { ProjectorConfig } from './projector.js'
@@ -118,6 +119,8 @@ export interface Harness {
   hub: DocHub
   store: SqliteProjectionStore
   docs: ProjectionDocs
+  /** The documents as the puller sees them (users from the store). */
+  pullDocs: PullDocs
   salesforce: ProjectionSalesforce
   /** The projector's dependencies, to pass to `createProjector` (with options of the test's). */
   config(extra?: Partial<ProjectorConfig>): ProjectorConfig
@@ -192,6 +195,21 @@ export async function startHarness(options: OrgOptions = { seed: false }): Promi
     pending: () => hub.listPending(),
     withDocument: async (ref, fn) => (await hub.mutate(ref, (doc) => fn(doc)))?.value,
   }
+  const pullDocs: PullDocs = {
+    tracked: async (sobjects) => {
+      const metas = await relayStore.listDocs({ withSalesforceId: true })
+      const wanted = metas.filter((m) => !sobjects || sobjects.includes(m.sobject))
+      return Promise.all(
+        wanted.map(async (m) => ({
+          ref: { name: m.name, group: m.group },
+          sobject: m.sobject,
+          salesforceId: m.salesforceId ?? '',
+          users: await relayStore.docUsers(m),
+        })),
+      )
+    },
+    withDocument: (ref, fn) => docs.withDocument(ref, fn),
+  }
   const byId = new Map(org.users.map((u) => [u.id, u.username]))
   const salesforce: ProjectionSalesforce = {
     connection: (userId) => {
@@ -235,6 +253,7 @@ export async function startHarness(options: OrgOptions = { seed: false }): Promi
     hub,
     store,
     docs,
+    pullDocs,
     salesforce,
     config: (extra = {}) => ({ docs, store, salesforce, sleep: () => Promise.resolve(), ...extra }),
     conn,
@@ -252,14 +271,15 @@ export async function startHarness(options: OrgOptions = { seed: false }): Promi
       if (!row) throw new Error(`${username} cannot read ${sobject} ${id}`)
       const ref = { name: `${sobject}/${String(row.Id)}`, group: g.id }
       hub.release(hub.create(ref, g))
-      await hub.mutate(ref, (doc) =>
+      await hub.mutate(ref, (doc, hot) => {
+        hub.noteUser(hot, user(username).id)
         doc.applyServerRecord(row, {
           salesforceId: String(row.Id) as never,
           lastModifiedDate: String(row.LastModifiedDate),
           systemModstamp: String(row.SystemModstamp),
           lastModifiedById: String(row.LastModifiedById),
-        }),
-      )
+        })
+      })
       return ref
     },
     device: function (this: Harness, username: string, id: string, now?: () => number) {

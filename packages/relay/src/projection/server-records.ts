@@ -1,5 +1,11 @@
-import type { FieldSchema, FieldValue, ServerInfo } from '@briefcase/record'
-import { canonicalDatetime, checkValue, isSalesforceId, toSalesforceId } from '@briefcase/record'
+import type { FieldSchema, FieldValue, RecordDocument, ServerInfo } from '@briefcase/record'
+import {
+  MapRoot,
+  canonicalDatetime,
+  checkValue,
+  isSalesforceId,
+  toSalesforceId,
+} from '@briefcase/record'
 import type { ServerRow } from './composite-result.js'
 import type { SalesforceConnection } from './ports.js'
 import type { RecordQuery } from './record-query.js'
@@ -33,6 +39,11 @@ export function serverInfoOf(row: ServerRow): ServerInfo | undefined {
   }
 }
 
+/** A Salesforce datetime in canonical ISO form (`…T00:00:00.000Z`); unparsable ones as given. */
+export function canonicalInstant(value: string): string {
+  return canonicalDatetime(value) ?? value
+}
+
 /** The canonical form of a datetime string, for comparing SystemModstamps. */
 export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
   if (!a || !b) return false
@@ -61,6 +72,17 @@ export function sameValue(
   }
 }
 
+/** True when a row holds a value for a field of the document other than its shadow's. */
+export function rowDiffers(doc: RecordDocument, row: ServerRow): boolean {
+  for (const [field, schema] of Object.entries(doc.schema.fields)) {
+    if (!(field in row)) continue
+    const shadow = doc.engineDoc.get(MapRoot.shadow, field)
+    if (shadow === undefined) continue
+    if (!sameValue(schema, row[field], shadow as FieldValue)) return true
+  }
+  return false
+}
+
 /** The Id a row holds, in 18-character form. */
 export function rowId(row: ServerRow): string | undefined {
   const id = typeof row.Id === 'string' ? toSalesforceId(row.Id) : undefined
@@ -71,6 +93,59 @@ interface QueryPage {
   records?: ServerRow[]
   nextRecordsUrl?: string
   done?: boolean
+}
+
+/** One subrequest of a Composite call the puller and the checks send. */
+export interface ReadSubrequest {
+  method: 'GET'
+  url: string
+}
+
+/** A subrequest's answer. */
+export interface ReadResult {
+  body: unknown
+  httpStatusCode: number
+}
+
+/**
+ * Sends GET subrequests (queries, getDeleted) as one Composite call (one API call) under one
+ * session; returns their answers in order.
+ */
+export async function compositeRead(
+  conn: SalesforceConnection,
+  subrequests: readonly ReadSubrequest[],
+): Promise<ReadResult[]> {
+  const compositeRequest = subrequests.map((s, i) => ({ ...s, referenceId: `r${i}` }))
+  const response = await conn.request<{ compositeResponse?: ReadResult[] }>({
+    method: 'POST',
+    url: '/composite',
+    body: JSON.stringify({ allOrNone: false, collateSubrequests: false, compositeRequest }),
+    headers: { 'content-type': 'application/json' },
+  })
+  return subrequests.map(
+    (_, i) => response.compositeResponse?.[i] ?? { body: null, httpStatusCode: 500 },
+  )
+}
+
+/** The rows of a query answer, following further pages. Throws when the query failed. */
+export async function queryRows(
+  conn: SalesforceConnection,
+  result: ReadResult,
+): Promise<ServerRow[]> {
+  if (result.httpStatusCode >= 400) {
+    const error = readErrors(result.body)[0]
+    throw new QueryFailedError(
+      error?.code ?? 'UNKNOWN_EXCEPTION',
+      error?.message ?? 'Query failed.',
+    )
+  }
+  let page = result.body as QueryPage
+  const rows = [...(page.records ?? [])]
+  while (page.done === false && page.nextRecordsUrl) {
+    page = await conn.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl })
+    rows.push(...(page.records ?? []))
+  }
+  return rows
 }
 
 /**
@@ -86,36 +161,11 @@ export async function queryRecords(
   const out: ServerRow[][] = []
   for (let start = 0; start < queries.length; start += QUERIES_PER_CALL) {
     const chunk = queries.slice(start, start + QUERIES_PER_CALL)
-    const compositeRequest = chunk.map((q, i) => ({
-      method: 'GET',
-      url: queryUrl(apiVersion, recordSoql(q)),
-      referenceId: `q${i}`,
-    }))
-    const response = await conn.request<{
-      compositeResponse?: { body: unknown; httpStatusCode: number }[]
-    }>({
-      method: 'POST',
-      url: '/composite',
-      body: JSON.stringify({ allOrNone: false, collateSubrequests: false, compositeRequest }),
-      headers: { 'content-type': 'application/json' },
-    })
-    for (let i = 0; i < chunk.length; i++) {
-      const result = response.compositeResponse?.[i]
-      if (!result || result.httpStatusCode >= 400) {
-        const error = readErrors(result?.body)[0]
-        throw new QueryFailedError(
-          error?.code ?? 'UNKNOWN_EXCEPTION',
-          error?.message ?? 'Query failed.',
-        )
-      }
-      let page = result.body as QueryPage
-      const rows = [...(page.records ?? [])]
-      while (page.done === false && page.nextRecordsUrl) {
-        page = await conn.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl })
-        rows.push(...(page.records ?? []))
-      }
-      out.push(rows)
-    }
+    const results = await compositeRead(
+      conn,
+      chunk.map((q) => ({ method: 'GET', url: queryUrl(apiVersion, recordSoql(q)) })),
+    )
+    for (const result of results) out.push(await queryRows(conn, result))
   }
   return out
 }
