@@ -8,7 +8,11 @@ const report = '.vitest/results.json'
 const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }
 const run = (label, args) => {
   console.log(`\n▶ ${label}: pnpm ${args.join(' ')}`)
+  const started = Date.now()
   const r = spawnSync(process.execPath, ['scripts/pnpm.mjs', ...args], { stdio: 'inherit', env })
+  console.log(
+    `◀ ${label}: ${r.status === 0 ? 'ok' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
   return r.status === 0
 }
 
