@@ -1,2 +1,59 @@
-/** @packageDocumentation Placeholder until the server lands. */
-export const placeholder = true as const
+#!/usr/bin/env node
+/**
+ * The runnable behind `npm start`: relay + SQLite + the embedded org (with its seed) + the demo
+ * page on one port. Flags and environment variables: see `--help`.
+ */
+import { fileURLToPath } from 'node:url'
+import { USAGE, readConfig } from './config.js'
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+
+async function main(): Promise<void> {
+  const config = readConfig(process.argv.slice(2), process.env, repoRoot)
+  if (config === 'help') {
+    console.log(USAGE)
+    return
+  }
+  if (config.org.kind === 'embedded') {
+    // jsforce routes every request through http(s)_proxy when set; the embedded org is local.
+    for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'])
+      delete process.env[name]
+  }
+  const { pino } = await import('pino')
+  const { startServer } = await import('./server.js')
+  const logger = pino({ level: config.logLevel, base: { service: 'briefcase' } })
+  const running = await startServer(config, logger)
+  const lines = [
+    '',
+    `Briefcase is running at ${running.url}`,
+    `  data directory: ${config.dataDir}`,
+    running.org
+      ? `  embedded org: ${running.url} (admin: ${running.url}/__org)`
+      : `  org: ${config.org.kind === 'external' ? config.org.loginUrl : ''}`,
+    ...(config.staticFiles.some((f) => f.path === '/') ? [`  demo page: ${running.url}/`] : []),
+    `  metrics: ${running.url}/metrics`,
+  ]
+  if (running.org) {
+    lines.push('  sign in as:')
+    for (const u of running.org.users)
+      lines.push(`    ${u.username} / ${u.password}  (${u.name}, ${u.title})`)
+  }
+  console.log(`${lines.join('\n')}\n`)
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'stopping')
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

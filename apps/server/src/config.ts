@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+
+/** Where the org comes from: embedded in the process (default), or a real org. */
+export type OrgConfig =
+  | { kind: 'embedded' }
+  | { kind: 'external'; loginUrl: string; clientId: string; clientSecret: string }
+
+/** A file the server serves as is (the demo page and the elements bundle). */
+export interface StaticFile {
+  /** URL path (`/`, `/elements.js`). */
+  path: string
+  /** Absolute file path. */
+  file: string
+}
+
+/** The server's configuration, from flags and environment variables. */
+export interface ServerConfig {
+  port: number
+  host: string
+  /** Holds `relay.sqlite`, `org.json` (embedded org) and `session-secret`. */
+  dataDir: string
+  /** The URL devices and the org's redirect reach the server at (default from host and port). */
+  publicUrl: string | undefined
+  org: OrgConfig
+  /** Session secret (default: generated once and kept in the data directory). */
+  sessionSecret: string | undefined
+  logLevel: string
+  /** The demo page's files; empty when the demo is not built. */
+  staticFiles: StaticFile[]
+  /** Origins besides the server's that sign-in may return to. */
+  returnOrigins: string[]
+}
+
+/** Usage text of `node apps/server/dist/main.js`. */
+export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
+  --port <n>           PORT                      port (default 4000; 0 picks a free one)
+  --host <h>           HOST                      interface (default 127.0.0.1)
+  --data-dir <dir>     BRIEFCASE_DATA_DIR        data directory (default .data)
+  --public-url <url>   BRIEFCASE_PUBLIC_URL      URL the server is reached at (default http://host:port)
+  --org-url <url>      SALESFORCE_LOGIN_URL      a real org's login URL (default: the embedded org)
+                       SALESFORCE_CLIENT_ID      its connected app's consumer key
+                       SALESFORCE_CLIENT_SECRET  its connected app's consumer secret
+                       BRIEFCASE_SESSION_SECRET  session secret (default: generated in the data dir)
+  --static-root <dir>  BRIEFCASE_STATIC_ROOT     demo page directory (default apps/demo/public)
+  --return-origin <o>  BRIEFCASE_RETURN_ORIGINS  more origins sign-in may return to (comma-separated)
+  --log-level <l>      LOG_LEVEL                 pino level (default info)
+  --help`
+
+function demoFiles(repoRoot: string, staticRoot: string | undefined): StaticFile[] {
+  const root = staticRoot ?? join(repoRoot, 'apps/demo/public')
+  const files: StaticFile[] = []
+  const add = (path: string, file: string): void => {
+    if (existsSync(file)) files.push({ path, file })
+  }
+  add('/', join(root, 'index.html'))
+  add('/index.html', join(root, 'index.html'))
+  add('/embed.html', join(root, 'embed.html'))
+  add('/demo.css', join(root, 'demo.css'))
+  add('/demo.js', join(repoRoot, 'apps/demo/dist/demo.js'))
+  add('/elements.js', join(repoRoot, 'packages/elements/bundle/elements.js'))
+  add('/elements.js.map', join(repoRoot, 'packages/elements/bundle/elements.js.map'))
+  return files
+}
+
+/**
+ * Reads the configuration: a flag wins over its environment variable, which wins over the
+ * default. Throws with the usage text on a bad value.
+ */
+export function readConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  repoRoot: string,
+): ServerConfig | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'public-url': { type: 'string' },
+      'org-url': { type: 'string' },
+      'static-root': { type: 'string' },
+      'return-origin': { type: 'string', multiple: true },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) return 'help'
+  const port = Number(values.port ?? env.PORT ?? '4000')
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a port number (0–65535).\n${USAGE}`)
+  }
+  const loginUrl = values['org-url'] ?? env.SALESFORCE_LOGIN_URL
+  let org: OrgConfig = { kind: 'embedded' }
+  if (loginUrl) {
+    const clientId = env.SALESFORCE_CLIENT_ID
+    const clientSecret = env.SALESFORCE_CLIENT_SECRET
+    if (!clientId || !clientSecret) {
+      throw new Error(
+        `A real org needs SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET.\n${USAGE}`,
+      )
+    }
+    org = { kind: 'external', loginUrl: loginUrl.replace(/\/+$/, ''), clientId, clientSecret }
+  }
+  const staticRoot = values['static-root'] ?? env.BRIEFCASE_STATIC_ROOT
+  const returnOrigins = [
+    ...(values['return-origin'] ?? []),
+    ...(env.BRIEFCASE_RETURN_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ]
+  return {
+    port,
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    dataDir: resolve(values['data-dir'] ?? env.BRIEFCASE_DATA_DIR ?? '.data'),
+    publicUrl: (values['public-url'] ?? env.BRIEFCASE_PUBLIC_URL)?.replace(/\/+$/, ''),
+    org,
+    sessionSecret: env.BRIEFCASE_SESSION_SECRET,
+    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    staticFiles: demoFiles(repoRoot, staticRoot === undefined ? undefined : resolve(staticRoot)),
+    returnOrigins,
+  }
+}

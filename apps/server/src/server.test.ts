@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { signInDevice } from '@briefcase/relay/testing'
+import { pino } from 'pino'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { ServerConfig } from './config.js'
+import { readConfig } from './config.js'
+import { startServer } from './server.js'
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'briefcase-server-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'])
+  delete process.env[name]
+
+describe('readConfig', () => {
+  it('takes flags over environment over defaults', () => {
+    const config = readConfig(
+      ['--port', '0', '--host=0.0.0.0'],
+      { PORT: '5000', LOG_LEVEL: 'warn' },
+      repoRoot,
+    )
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      logLevel: 'warn',
+      org: { kind: 'embedded' },
+    })
+    expect((config as ServerConfig).dataDir).toMatch(/\.data$/)
+    expect(readConfig([], { PORT: '5000' }, repoRoot)).toMatchObject({
+      port: 5000,
+      host: '127.0.0.1',
+    })
+    expect(readConfig(['--help'], {}, repoRoot)).toBe('help')
+  })
+
+  it('needs a client id and secret for a real org, and a valid port', () => {
+    expect(() => readConfig(['--org-url', 'https://login.salesforce.com'], {}, repoRoot)).toThrow(
+      /SALESFORCE_CLIENT_ID/,
+    )
+    expect(
+      readConfig(
+        [],
+        {
+          SALESFORCE_LOGIN_URL: 'https://example.my.salesforce.com/',
+          SALESFORCE_CLIENT_ID: 'id',
+          SALESFORCE_CLIENT_SECRET: 'secret',
+        },
+        repoRoot,
+      ),
+    ).toMatchObject({
+      org: { kind: 'external', loginUrl: 'https://example.my.salesforce.com', clientId: 'id' },
+    })
+    expect(() => readConfig(['--port', '99999'], {}, repoRoot)).toThrow(/port/)
+  })
+})
+
+describe('startServer', () => {
+  it('serves relay, embedded org and demo on one port, and keeps sign-ins across a restart', async () => {
+    const config = readConfig(
+      ['--port', '0', '--data-dir', join(dir, 'data')],
+      {},
+      repoRoot,
+    ) as ServerConfig
+    const logger = pino({ level: 'silent' })
+    const first = await startServer(config, logger)
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(first.port).toBeGreaterThan(0)
+    const versions = await fetch(`${first.url}/services/data/`)
+    expect(versions.status).toBe(200)
+    const metrics = await (await fetch(`${first.url}/metrics`)).text()
+    expect(metrics).toContain('briefcase_bulk_requests_total')
+    if (config.staticFiles.some((f) => f.path === '/')) {
+      expect((await fetch(`${first.url}/`)).headers.get('content-type')).toContain('text/html')
+    }
+    const token = await signInDevice({
+      relayUrl: first.url,
+      username: 'manager@briefcase.test',
+      password: 'manager-password',
+      device: 'laptop',
+    })
+    await first.close()
+
+    const second = await startServer({ ...config, port: first.port }, logger)
+    const res = await fetch(`${second.url}/auth/session`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { user: { username: string } }).user.username).toBe(
+      'manager@briefcase.test',
+    )
+    await second.close()
+  })
+
+  it('starts as a child process on port 0 and prints its URL and the seeded sign-ins', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@briefcase/source',
+        'apps/server/src/main.ts',
+        '--port',
+        '0',
+        '--data-dir',
+        join(dir, 'child'),
+        '--log-level',
+        'warn',
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let out = ''
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL in time: ${out}`)), 20_000)
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        const m = /running at (http:\/\/\S+)/.exec(out)
+        if (m && out.includes('manager@briefcase.test')) {
+          clearTimeout(timer)
+          resolve(m[1] as string)
+        }
+      })
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
+    })
+    expect(out).toContain('rep1@briefcase.test / rep1-password')
+    const res = await fetch(`${url}/auth/session`)
+    expect(res.status).toBe(401)
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    )
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  }, 30_000)
+})

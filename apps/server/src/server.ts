@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { extname, join } from 'node:path'
+import type { Org, OrgLogger } from '@briefcase/org'
+import { createOrg } from '@briefcase/org'
+import type { Relay } from '@briefcase/relay'
+import { SqliteRelayStore, createLiveSocketServer, createRelay } from '@briefcase/relay'
+import { createAdaptorServer } from '@hono/node-server'
+import type { ServerType, WebSocketServerLike } from '@hono/node-server'
+import type { Logger } from 'pino'
+import type { ServerConfig, StaticFile } from './config.js'
+
+/** The embedded org's connected app (seeded by the org). */
+const CONNECTED_APP = { clientId: 'briefcase-relay', clientSecret: 'briefcase-relay-secret' }
+const ORG_PREFIXES = ['/services/', '/id/', '/__org']
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+}
+
+/** A running server. */
+export interface RunningServer {
+  readonly url: string
+  readonly port: number
+  readonly relay: Relay
+  /** The embedded org, when no real org is configured. */
+  readonly org: Org | undefined
+  close(): Promise<void>
+}
+
+function sessionSecret(config: ServerConfig): string {
+  if (config.sessionSecret) return config.sessionSecret
+  const file = join(config.dataDir, 'session-secret')
+  try {
+    return readFileSync(file, 'utf8').trim()
+  } catch {
+    const secret = randomBytes(32).toString('base64url')
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+    return secret
+  }
+}
+
+function orgLogger(logger: Logger): OrgLogger {
+  const log = logger.child({ module: 'org' })
+  return {
+    debug: (m, ...d) => log.debug({ details: d }, m),
+    info: (m, ...d) => log.info({ details: d }, m),
+    warn: (m, ...d) => log.warn({ details: d }, m),
+    error: (m, ...d) => log.error({ details: d }, m),
+  }
+}
+
+function serveStatic(
+  files: readonly StaticFile[],
+): (path: string) => Promise<Response> | undefined {
+  const byPath = new Map(files.map((f) => [f.path, f.file]))
+  return (path) => {
+    const file = byPath.get(path)
+    if (!file) return undefined
+    return readFile(file).then(
+      (body) =>
+        new Response(body, {
+          headers: { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' },
+        }),
+      () => new Response('Not found', { status: 404 }),
+    )
+  }
+}
+
+/**
+ * Starts relay + SQLite + (without a real org) the embedded org + the demo page on one port.
+ * The HTTP server listens first, so that with `--port 0` the relay's OAuth callback carries the
+ * real port; requests before the relay exists get 503.
+ */
+export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true })
+  const org =
+    config.org.kind === 'embedded'
+      ? createOrg({ dataFile: join(config.dataDir, 'org.json'), logger: orgLogger(logger) })
+      : undefined
+  const wss = createLiveSocketServer()
+  const holder: { relay?: Relay } = {}
+  const staticFile = serveStatic(config.staticFiles)
+  const server: ServerType = createAdaptorServer({
+    fetch: (request: Request, env: unknown) => {
+      const path = new URL(request.url).pathname
+      if (org && ORG_PREFIXES.some((p) => path.startsWith(p)))
+        return org.app.fetch(request, env as object)
+      if (request.method === 'GET') {
+        const served = staticFile(path)
+        if (served) return served
+      }
+      if (!holder.relay) return new Response('Starting', { status: 503 })
+      return holder.relay.app.fetch(request, env)
+    },
+    websocket: { server: wss as unknown as WebSocketServerLike },
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const url = config.publicUrl ?? `http://${host}:${port}`
+  const redirectUri = `${url}/auth/callback`
+  const salesforce =
+    config.org.kind === 'embedded'
+      ? { loginUrl: url, ...CONNECTED_APP, redirectUri }
+      : {
+          loginUrl: config.org.loginUrl,
+          clientId: config.org.clientId,
+          clientSecret: config.org.clientSecret,
+          redirectUri,
+        }
+  org?.registerConnectedApp({ ...CONNECTED_APP, redirectUris: [redirectUri] })
+  const store = new SqliteRelayStore({ file: join(config.dataDir, 'relay.sqlite') })
+  const relay = createRelay({
+    store,
+    salesforce,
+    sessionSecret: sessionSecret(config),
+    logger,
+    websocketServer: wss,
+    returnOrigins: config.returnOrigins,
+  })
+  holder.relay = relay
+  relay.start()
+  return {
+    url,
+    port,
+    relay,
+    org,
+    async close() {
+      await relay.close()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        if ('closeAllConnections' in server) server.closeAllConnections()
+      })
+      await store.close()
+      await org?.close()
+    },
+  }
+}
