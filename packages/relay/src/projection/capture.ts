@@ -17,13 +17,14 @@ export function captureValue(fact: CaptureFact, stamp: HlcString, user: string):
 
 /**
  * The capture fields of a write: for each configured custom field of the object, the fact of the
- * latest edit written (`latest`). Fields the write already sends, and fields the author may not
- * write (when their permissions are known), are left out.
+ * latest edit written (`latest`). Fields the write already sends, and fields the author cannot
+ * see (when their permissions are known), are left out. (Capture fields are usually read-only to
+ * devices, so write rights are left to Salesforce.)
  *
  * @example
  * ```ts
  * capturedFields({ Account: { Briefcase_Edited_At__c: 'deviceEditedAt' } }, 'Account', stamp,
- *   '005000000000001AAA', new Set(['Name']), undefined, 'update')
+ *   '005000000000001AAA', new Set(['Name']), undefined)
  * // { Briefcase_Edited_At__c: '2026-01-01T00:00:00.000Z' }
  * ```
  */
@@ -34,15 +35,11 @@ export function capturedFields(
   user: string,
   sent: ReadonlySet<string>,
   permissions: ObjectPermissions | undefined,
-  kind: 'upsert' | 'update',
 ): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {}
   for (const [field, fact] of Object.entries(capture?.[sobject] ?? {})) {
     if (sent.has(field)) continue
-    if (permissions) {
-      const p = permissions.fields[field]
-      if (!p || !(kind === 'upsert' ? p.createable : p.updateable)) continue
-    }
+    if (permissions && !permissions.fields[field]) continue
     out[field] = captureValue(fact, latest, user)
   }
   return out

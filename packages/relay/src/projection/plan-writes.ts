@@ -173,7 +173,6 @@ function groupWrite(
       author,
       new Set(sent),
       permissions,
-      kind,
     )
   }
   return { write, refused }

@@ -1,0 +1,185 @@
+import type { RecordDocument } from '@briefcase/record'
+import type { Connection } from 'jsforce'
+import type { DocCommitEvent } from '../docs/doc-hub.js'
+import type { PullDocs, PullStore, TrackedDoc } from '../pull/ports.js'
+import type { Puller, PullerOptions } from '../pull/puller.js'
+import { createPuller } from '../pull/puller.js'
+import type { DocKey, PendingEntry, RelayStore } from '../store/relay-store.js'
+import type { ProjectionStage } from './context.js'
+import type {
+  DocRef,
+  ObjectPermissions,
+  ProjectionDocs,
+  ProjectionLogger,
+  ProjectionMetrics,
+  ProjectionSalesforce,
+  ProjectionStore,
+} from './ports.js'
+import type { Projector, ProjectionOptions } from './projector.js'
+import { createProjector } from './projector.js'
+
+/** What the projection needs of the relay's document hub (`DocHub` fits). */
+export interface ProjectionHub {
+  readonly store: Pick<RelayStore, 'listDocs' | 'docUsers'>
+  listPending(): Promise<PendingEntry[]>
+  mutate<T>(key: DocKey, fn: (doc: RecordDocument) => T): Promise<{ value: T } | undefined>
+  onCommit(listener: (event: DocCommitEvent) => void): () => void
+}
+
+/** What the projection needs of the relay's Salesforce sessions (`Relay['salesforce']` fits). */
+export interface ProjectionSessions {
+  connectionFor(userId: string): Promise<Connection>
+  describeFor(
+    userId: string,
+    sobject: string,
+  ): Promise<{
+    schema: { fields: Readonly<Record<string, { createable?: boolean; updateable?: boolean }>> }
+  }>
+}
+
+/** Options of {@link createRelayProjection}. */
+export interface RelayProjectionOptions {
+  hub: ProjectionHub
+  salesforce: ProjectionSessions
+  /** The projector's outbox, draft keys and blocks (`SqliteProjectionStore` on the relay's database). */
+  projectionStore: ProjectionStore
+  /** The puller's watermarks (`SqlitePullStore` on the relay's database). */
+  pullStore: PullStore
+  logger?: ProjectionLogger
+  metrics?: ProjectionMetrics
+  now?: () => number
+  projection?: ProjectionOptions
+  pull?: PullerOptions
+  /** Test hook (the crash test): awaited at each stage of a projection call. */
+  onStage?: (
+    stage: ProjectionStage,
+    detail: Readonly<Record<string, unknown>>,
+  ) => void | Promise<void>
+}
+
+/** The projector and the puller of a relay, wired to its hub and sessions. */
+export interface RelayProjection {
+  readonly projector: Projector
+  readonly puller: Puller
+  /** Starts background projection (on every committed device change) and pulls. */
+  start(): void
+  stop(): Promise<void>
+}
+
+/** The projector's view of the hub's documents. */
+export function hubDocs(hub: ProjectionHub): ProjectionDocs {
+  return {
+    pending: async () =>
+      (await hub.listPending()).map((p) => ({
+        name: p.name,
+        group: p.group,
+        firstChangeAt: p.firstChangeAt,
+      })),
+    withDocument: async (ref, fn) => (await hub.mutate(ref, (doc) => fn(doc)))?.value,
+  }
+}
+
+/** The puller's view: documents with a Salesforce Id and the users holding them. */
+export function hubPullDocs(hub: ProjectionHub, pageSize = 1000): PullDocs {
+  return {
+    async tracked(sobjects) {
+      const out: TrackedDoc[] = []
+      for (const sobject of sobjects ?? [undefined]) {
+        let after: DocKey | undefined
+        for (;;) {
+          const page = await hub.store.listDocs({
+            withSalesforceId: true,
+            limit: pageSize,
+            ...(sobject ? { sobject } : {}),
+            ...(after ? { after } : {}),
+          })
+          for (const m of page) {
+            if (!m.salesforceId) continue
+            const ref: DocRef = { name: m.name, group: m.group }
+            const users = await hub.store.docUsers(ref)
+            out.push({ ref, sobject: m.sobject, salesforceId: m.salesforceId, users })
+          }
+          const last = page.at(-1)
+          if (page.length < pageSize || !last) break
+          after = { name: last.name, group: last.group }
+        }
+      }
+      return out
+    },
+    withDocument: async (ref, fn) => (await hub.mutate(ref, (doc) => fn(doc)))?.value,
+  }
+}
+
+/** Salesforce per user: the user's connection, and their field rights from a cached describe. */
+export function sessionsSalesforce(sessions: ProjectionSessions): ProjectionSalesforce {
+  return {
+    connection: (userId) => sessions.connectionFor(userId).catch(() => undefined),
+    permissions: async (userId, sobject): Promise<ObjectPermissions | undefined> => {
+      const view = await sessions.describeFor(userId, sobject).catch(() => undefined)
+      if (!view) return undefined
+      const fields: ObjectPermissions['fields'] = Object.fromEntries(
+        Object.entries(view.schema.fields).map(([name, f]) => [
+          name,
+          { createable: f.createable !== false, updateable: f.updateable !== false },
+        ]),
+      )
+      return { fields }
+    },
+  }
+}
+
+/**
+ * Wires the projector and the puller into a relay: the projector reads the hub's pending index
+ * and runs after every committed device change (the relay's own writes do not start it); both
+ * write with each user's session. Call `start()` with the relay's and `stop()` before closing it.
+ *
+ * @example
+ * ```ts
+ * const projection = createRelayProjection({ hub: relay.hub, salesforce: relay.salesforce,
+ *   projectionStore: new SqliteProjectionStore({ database: store.database }),
+ *   pullStore: new SqlitePullStore({ database: store.database }), logger, metrics: relay.metrics })
+ * projection.start()
+ * ```
+ */
+export function createRelayProjection(options: RelayProjectionOptions): RelayProjection {
+  const salesforce = sessionsSalesforce(options.salesforce)
+  const common = {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  }
+  const puller = createPuller({
+    docs: hubPullDocs(options.hub),
+    store: options.pullStore,
+    salesforce,
+    ...common,
+    ...(options.pull ? { options: options.pull } : {}),
+  })
+  const projector = createProjector({
+    docs: hubDocs(options.hub),
+    store: options.projectionStore,
+    salesforce,
+    ...common,
+    ...(options.projection ? { options: options.projection } : {}),
+    ...(options.onStage ? { onStage: options.onStage } : {}),
+  })
+  let unsubscribe: (() => void) | undefined
+  return {
+    projector,
+    puller,
+    start() {
+      unsubscribe ??= options.hub.onCommit((event) => {
+        const fromDevice = event.updates.some((u) => u.origin !== 'local')
+        if (event.pending && fromDevice) projector.notify(event.key)
+      })
+      projector.start()
+      puller.start()
+    },
+    async stop() {
+      unsubscribe?.()
+      unsubscribe = undefined
+      await projector.stop()
+      await puller.stop()
+    },
+  }
+}
