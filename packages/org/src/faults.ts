@@ -50,7 +50,8 @@ export interface FaultInjector {
   set(options: FaultOptions): void
   /** Back to no faults (seed kept). */
   clear(): void
-  decide(method: string, path: string): FaultDecision
+  /** Decides one call's fault; only `failNext` applies outside the data API (`dataApi` false). */
+  decide(method: string, path: string, dataApi: boolean): FaultDecision
 }
 
 const NONE: Omit<FaultSettings, 'seed'> = {
@@ -83,11 +84,7 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
     clear: () => {
       current = { seed: current.seed, ...NONE }
     },
-    decide: (method, path) => {
-      // Three draws per call, always, so one call's outcome never shifts another's.
-      const drop = random.next()
-      const server = random.next()
-      const lock = random.next()
+    decide: (method, path, dataApi) => {
       const index = current.failNext.findIndex(
         (r) =>
           (r.method === undefined || r.method.toUpperCase() === method) &&
@@ -100,6 +97,11 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
         else rule.times = left
         return { kind: 'fail', rule }
       }
+      if (!dataApi) return { kind: 'none' }
+      // Three draws per data call, always, so one call's outcome never shifts another's.
+      const drop = random.next()
+      const server = random.next()
+      const lock = random.next()
       if (current.limitBurst > 0) {
         current.limitBurst -= 1
         return { kind: 'limit' }

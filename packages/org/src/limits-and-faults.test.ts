@@ -91,8 +91,9 @@ describe('fault injection', () => {
     expect(t.org.faults().failNext).toEqual([])
   })
 
-  test('limitBurst answers REQUEST_LIMIT_EXCEEDED for the next N calls', async () => {
+  test('limitBurst answers REQUEST_LIMIT_EXCEEDED for the next N data calls', async () => {
     t.org.setFaults({ limitBurst: 2 })
+    await t.login(REP1) // OAuth calls do not use up the burst
     expect((await failure(rep1.sobject('Account').create({ Name: 'B1' }))).errorCode).toBe(
       'REQUEST_LIMIT_EXCEEDED',
     )

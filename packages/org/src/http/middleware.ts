@@ -1,10 +1,14 @@
 import type { MiddlewareHandler } from 'hono'
 import { callerFor, type OrgState } from '../state.js'
-import { internalCall, type OrgEnv, type OrgBindings } from './env.js'
+import { internalCall, type OrgBindings, type OrgContext, type OrgEnv } from './env.js'
 import { errorAnswer, sfErrors } from './respond.js'
 import { parseVersion } from './versions.js'
 
 const DATA_API = /^\/services\/data\/(v[^/]+)(?:\/|$)/
+const LIMIT_EXCEEDED = {
+  message: 'TotalRequests Limit exceeded.',
+  errorCode: 'REQUEST_LIMIT_EXCEEDED',
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
@@ -16,14 +20,15 @@ export type Dispatch = (
   env: OrgBindings | undefined,
 ) => Response | Promise<Response>
 
+/** The answer a fault replaces a call with, or undefined when the call goes through. */
 function faultAnswer(
   state: OrgState,
-  c: Parameters<MiddlewareHandler<OrgEnv>>[0],
+  c: OrgContext,
   method: string,
   target: string,
 ): Promise<Response | undefined> | Response | undefined {
   const data = DATA_API.test(c.req.path)
-  const decision = state.faults.decide(method, target)
+  const decision = state.faults.decide(method, target, data)
   const latency = data ? state.faults.settings().latencyMs : 0
   const answer = (): Response | undefined => {
     switch (decision.kind) {
@@ -34,33 +39,23 @@ function faultAnswer(
           { message: decision.rule.message, errorCode: decision.rule.errorCode },
         ])
       case 'limit':
-        return data
-          ? sfErrors(
-              403,
-              [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
-              {
-                'Sforce-Limit-Info': state.limits.header(state.clock.now()),
-              },
-            )
-          : undefined
+        return sfErrors(403, [LIMIT_EXCEEDED], {
+          'Sforce-Limit-Info': state.limits.header(state.clock.now()),
+        })
       case 'serverError':
-        return data
-          ? errorAnswer(
-              500,
-              'UNKNOWN_EXCEPTION',
-              'An unexpected error occurred. Please include this ErrorId if you contact support: 1874950284-12345 (-1374582912)',
-            )
-          : undefined
+        return errorAnswer(
+          500,
+          'UNKNOWN_EXCEPTION',
+          'An unexpected error occurred. Please include this ErrorId if you contact support: 1874950284-12345 (-1374582912)',
+        )
       case 'lockRow':
-        return data
-          ? errorAnswer(
-              400,
-              'UNABLE_TO_LOCK_ROW',
-              'unable to obtain exclusive access to this record or 1 records',
-            )
-          : undefined
+        return errorAnswer(
+          400,
+          'UNABLE_TO_LOCK_ROW',
+          'unable to obtain exclusive access to this record or 1 records',
+        )
       case 'drop': {
-        if (!data) return undefined
+        // Under @hono/node-server the socket is destroyed; without one, an empty 502 stands in.
         const env = c.env as OrgBindings | undefined
         env?.incoming?.socket.destroy()
         return new Response(null, { status: 502 })
@@ -152,13 +147,7 @@ export function dataApiMiddleware(state: OrgState): MiddlewareHandler<OrgEnv> {
     c.set('caller', caller)
     c.set('session', check.session)
     if (!state.limits.consume(now)) {
-      return sfErrors(
-        403,
-        [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
-        {
-          'Sforce-Limit-Info': state.limits.header(now),
-        },
-      )
+      return sfErrors(403, [LIMIT_EXCEEDED], { 'Sforce-Limit-Info': state.limits.header(now) })
     }
     c.set('counted', true)
     await state.lock.run(async () => {
