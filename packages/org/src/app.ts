@@ -22,6 +22,7 @@ import { queryRoutes } from './routes/query.js'
 import { quickActionRoutes } from './routes/quick-actions.js'
 import { recentRoutes } from './routes/recent.js'
 import { replicationRoutes } from './routes/replication.js'
+import { soapLoginRoutes } from './routes/soap-login.js'
 import { sobjectRoutes } from './routes/sobjects.js'
 import { resourceRoutes, versionListRoutes } from './routes/versions.js'
 import { createSchema } from './schema/registry.js'
@@ -224,6 +225,7 @@ export function createOrg(options: OrgOptions = {}): Org {
   app.use('/id/*', surfaceMiddleware(state, dispatch))
   app.route('/', versionListRoutes())
   app.route('/', oauthRoutes(state))
+  app.route('/', soapLoginRoutes(state))
   app.use('/services/data/:version/*', dataApiMiddleware(state))
   app.use('/services/data/:version', dataApiMiddleware(state))
   for (const routes of [

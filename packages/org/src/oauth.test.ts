@@ -64,6 +64,28 @@ describe('password grant', () => {
   })
 })
 
+describe('SOAP login (jsforce without OAuth client credentials)', () => {
+  test('login and logout through the partner SOAP API', async () => {
+    const conn = new Connection({ loginUrl: t.url, version: '62.0' })
+    conn._logger.warn = () => undefined
+    const info = await conn.login(REP1, 'rep1-password')
+    expect(info).toEqual({
+      id: t.org.users[0]?.id,
+      organizationId: t.org.orgId,
+      url: `${t.url}/id/${t.org.orgId}/${t.org.users[0]?.id}`,
+    })
+    expect((await conn.query('SELECT COUNT() FROM User')).totalSize).toBe(3)
+    const token = conn.accessToken ?? ''
+    await conn.logout()
+    expect((await t.fetch('/services/data/v62.0/limits', { token })).status).toBe(401)
+    const bad = new Connection({ loginUrl: t.url, version: '62.0' })
+    bad._logger.warn = () => undefined
+    expect((await failure(bad.login(REP1, 'nope'))).message).toBe(
+      'INVALID_LOGIN: Invalid username, password, security token; or user locked out.',
+    )
+  })
+})
+
 describe('client credentials grant', () => {
   test('runs as the manager by default', async () => {
     const conn = new Connection({
