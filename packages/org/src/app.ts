@@ -17,6 +17,7 @@ import { compositeRoutes } from './routes/composite.js'
 import { dashboardRoutes } from './routes/dashboards.js'
 import { externalIdRoutes } from './routes/external-id.js'
 import { listViewRoutes } from './routes/list-views.js'
+import { fallbackRoutes } from './routes/method-not-allowed.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { queryRoutes } from './routes/query.js'
 import { quickActionRoutes } from './routes/quick-actions.js'
@@ -243,9 +244,7 @@ export function createOrg(options: OrgOptions = {}): Org {
   ]) {
     app.route('/', routes)
   }
-  app.all('/services/*', () =>
-    errorAnswer(404, 'NOT_FOUND', 'The requested resource does not exist'),
-  )
+  app.route('/', fallbackRoutes())
 
   loading = true
   try {

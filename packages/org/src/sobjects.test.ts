@@ -452,6 +452,17 @@ describe('bad input gets the Salesforce error shape', () => {
     ])
   })
 
+  test('a method a resource does not take is 405 METHOD_NOT_ALLOWED', async () => {
+    const res = await t.fetch('/services/data/v62.0/sobjects/Account', { method: 'PATCH', token })
+    expect(res.status).toBe(405)
+    expect(await res.json()).toEqual([
+      {
+        message: "HTTP Method 'PATCH' not allowed. Allowed are HEAD,GET,POST",
+        errorCode: 'METHOD_NOT_ALLOWED',
+      },
+    ])
+  })
+
   test('an unknown resource is NOT_FOUND; jsforce never sees an HTML page', async () => {
     const res = await t.fetch('/services/data/v62.0/nothing/here', { token })
     expect(res.status).toBe(404)

@@ -59,6 +59,7 @@ export function dashboardRoutes(state: OrgState): Hono<OrgEnv> {
     const body = dashboardResults(state, ctx.caller, record, ctx.version, ctx.now)
     if (!body) throw notFound()
     state.store.mark(ctx.caller.userId, String(record.Id), 'viewed', toSecond(ctx.now))
+    state.changed()
     return sfJson(c, body)
   })
 

@@ -171,6 +171,7 @@ export function runQuery(ctx: RequestContext, soql: string, options: QueryOption
       if (query.forView) ctx.state.store.mark(ctx.caller.userId, String(r.Id), 'viewed', at)
       ctx.state.store.mark(ctx.caller.userId, String(r.Id), 'referenced', at)
     }
+    if (rows.length > 0) ctx.state.changed()
   }
   if (count) return { totalSize: rows.length, done: true, records: [] }
   const rendered = rows.map((r) => render(ctx, root, r, paths))
