@@ -25,7 +25,8 @@ const documentedEvents = {
 export default {
   globs: ['src/briefcase-*.ts'],
   exclude: ['src/**/*.test.ts'],
-  outdir: '.',
   litelement: true,
+  // The manifest's place is in package.json already; the analyzer must not rewrite it.
+  packagejson: false,
   plugins: [documentedEvents],
 }

@@ -3,10 +3,13 @@
 // (the `@briefcase/source` condition), so it needs no `tsc -b` first. The Automerge engine of
 // @briefcase/record is left out: the client only persists and syncs Yjs documents (a relay on the
 // Automerge engine is refused with BRIEFCASE_UNSUPPORTED_ENGINE before any document opens).
+// Flags: `--outfile <path>` (default bundle/elements.js, relative to the package), `--metafile`.
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+const outfileFlag = process.argv.indexOf('--outfile')
+const outfile = outfileFlag === -1 ? 'bundle/elements.js' : process.argv[outfileFlag + 1]
 
 /** Resolves `@automerge/automerge` to an empty module. */
 const withoutAutomerge = {
@@ -26,7 +29,7 @@ const withoutAutomerge = {
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/index.ts'],
-  outfile: 'bundle/elements.js',
+  outfile,
   bundle: true,
   format: 'esm',
   platform: 'browser',

@@ -31,6 +31,7 @@ import { tokens } from './styles/tokens.js'
  * @cssprop [--briefcase-cache-background=#ffffff] - Background of the card.
  * @cssprop [--briefcase-cache-border=#c9c9c9] - Border colour of the card.
  * @cssprop [--briefcase-cache-progress-color=#0176d3] - Colour of the progress bar.
+ * @cssprop [--briefcase-cache-max-height=36rem] - Height past which the record list scrolls.
  */
 @customElement('briefcase-cache')
 export class BriefcaseCache extends LitElement {
@@ -78,6 +79,11 @@ export class BriefcaseCache extends LitElement {
         to {
           transform: translateX(350%);
         }
+      }
+      .records {
+        max-height: var(--briefcase-cache-max-height, 36rem);
+        overflow: auto;
+        overscroll-behavior: contain;
       }
       section {
         margin-top: var(--_space-3);
@@ -160,7 +166,9 @@ export class BriefcaseCache extends LitElement {
           ? html`<p class="weak">The cache is empty. Refresh to download your records.</p>`
           : nothing
       }
-      ${groupByObject(entries).map(([sobject, group]) => this.#renderGroup(sobject, group))}
+      <div class="records">
+        ${groupByObject(entries).map(([sobject, group]) => this.#renderGroup(sobject, group))}
+      </div>
       ${this.sobject ? nothing : this.#renderDashboards(cache.dashboards)}
     `
   }

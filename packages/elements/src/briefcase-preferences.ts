@@ -36,6 +36,7 @@ const KINDS: readonly (readonly [OfflineItem['kind'], string])[] = [
  *
  * @cssprop [--briefcase-preferences-background=#ffffff] - Background of the card.
  * @cssprop [--briefcase-preferences-border=#c9c9c9] - Border colour of the card.
+ * @cssprop [--briefcase-preferences-max-height=24rem] - Height past which the item list scrolls.
  */
 @customElement('briefcase-preferences')
 export class BriefcasePreferences extends LitElement {
@@ -56,6 +57,11 @@ export class BriefcasePreferences extends LitElement {
         align-items: baseline;
         gap: var(--_space-2);
         justify-content: space-between;
+      }
+      .items {
+        max-height: var(--briefcase-preferences-max-height, 24rem);
+        overflow: auto;
+        overscroll-behavior: contain;
       }
       fieldset {
         border: none;
@@ -169,7 +175,9 @@ export class BriefcasePreferences extends LitElement {
           ? html`<p class="weak">The org offers no offline items.</p>`
           : nothing
       }
-      ${KINDS.map(([kind, heading]) => this.#renderGroup(kind, heading, selection))}
+      <div class="items">
+        ${KINDS.map(([kind, heading]) => this.#renderGroup(kind, heading, selection))}
+      </div>
       ${
         selection.length === 0
           ? html`<p part="default-policy" class="notice info">

@@ -136,10 +136,12 @@ export class BriefcaseStatus extends LitElement {
       }
       ${
         status?.signedIn
-          ? html`<span part="pending" class="badge ${pending > 0 ? 'warning' : 'success'}">
-                ${pending}<span class="wide">&nbsp;${pending === 1 ? 'change' : 'changes'}</span
-                >&nbsp;pending
-              </span>
+          ? html`<span part="pending" class="badge ${pending > 0 ? 'warning' : 'success'}"
+                ><span
+                  >${pending}<span class="wide"> ${pending === 1 ? 'record' : 'records'}</span>
+                  pending</span
+                ></span
+              >
               ${failed > 0 ? html`<span class="badge error">${failed} failed</span>` : nothing}
               <span part="refreshed" class="weak">
                 ${

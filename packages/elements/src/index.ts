@@ -7,6 +7,9 @@
  * module to register every element, or load the self-contained bundle (`/elements.js`) with one
  * `<script type="module">`.
  */
+// The session comes first: it must be defined (and provide the client) before the elements
+// inside it upgrade and ask for the client, or their requests would find no provider.
+export { BriefcaseSession } from './briefcase-session.js'
 export { BriefcaseCache } from './briefcase-cache.js'
 export { BriefcaseCreate } from './briefcase-create.js'
 export { BriefcaseLongText } from './briefcase-long-text.js'
@@ -15,7 +18,6 @@ export { BriefcaseOfflineSwitch } from './briefcase-offline-switch.js'
 export { BriefcasePending } from './briefcase-pending.js'
 export { BriefcasePreferences } from './briefcase-preferences.js'
 export { BriefcaseRecord } from './briefcase-record.js'
-export { BriefcaseSession } from './briefcase-session.js'
 export { BriefcaseStatus } from './briefcase-status.js'
 export type {
   LookupMatch,

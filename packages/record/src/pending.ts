@@ -56,7 +56,11 @@ function beatenEdits(
       beaten.push({ field, value, author: authorOf(view, e.stamp), at: e.stamp })
     }
   }
-  return beaten.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+  // Edits of one transaction can share a stamp (a draft's initial values): order by field too,
+  // so the list does not depend on the order a map iterates in.
+  return beaten.sort((a, b) =>
+    a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.field < b.field ? -1 : a.field > b.field ? 1 : 0,
+  )
 }
 
 /**

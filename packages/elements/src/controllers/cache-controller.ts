@@ -68,6 +68,10 @@ export class CacheController extends ClientController {
     }
   }
 
+  protected override cameOnline(): void {
+    this.#load.schedule()
+  }
+
   protected reset(): void {
     this.#load.cancel()
     this.entries = []

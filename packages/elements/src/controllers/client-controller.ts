@@ -21,6 +21,7 @@ export abstract class ClientController implements ReactiveController {
   #explicit: BriefcaseClient | undefined
   #connected = false
   #attached: { client: BriefcaseClient; signedIn: boolean; release: () => void } | null = null
+  #online = false
   #statusListener = (): void => {
     this.#sync()
     this.host.requestUpdate()
@@ -72,6 +73,12 @@ export abstract class ClientController implements ReactiveController {
   /** Called when no client is attached any more (signed out, disconnected): clear the data. */
   protected abstract reset(): void
 
+  /**
+   * Called when the attached client comes online (the relay is reachable again): reload what
+   * could not be had offline. Does nothing unless overridden.
+   */
+  protected cameOnline(): void {}
+
   /** Runs an action or load, keeping its error (in words) in `error`; `undefined` on failure. */
   protected async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
     try {
@@ -90,8 +97,14 @@ export abstract class ClientController implements ReactiveController {
     const client = this.#connected ? this.client : undefined
     this.#listenTo(client ?? null)
     const signedIn = client?.session != null
+    const online = client?.status.online ?? false
+    const wentOnline = online && !this.#online
+    this.#online = online
     const current = this.#attached
-    if (current && current.client === client && current.signedIn === signedIn) return
+    if (current && current.client === client && current.signedIn === signedIn) {
+      if (wentOnline) this.cameOnline()
+      return
+    }
     if (current) {
       this.#attached = null
       current.release()

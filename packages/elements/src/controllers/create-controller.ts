@@ -21,14 +21,22 @@ export class CreateController extends ClientController {
   #generation = 0
 
   protected attach(client: BriefcaseClient): () => void {
+    this.#load(client)
+    return () => {
+      this.#generation++
+    }
+  }
+
+  protected override cameOnline(): void {
+    if (this.client) this.#load(this.client)
+  }
+
+  #load(client: BriefcaseClient): void {
     const generation = ++this.#generation
     void this.guard(async () => {
       const actions = await client.quickActions()
       if (generation === this.#generation) this.actions = actions
     })
-    return () => {
-      this.#generation++
-    }
   }
 
   protected reset(): void {

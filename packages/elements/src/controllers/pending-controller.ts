@@ -40,14 +40,19 @@ export class PendingController extends ClientController {
   )
 
   protected attach(client: BriefcaseClient): () => void {
+    // A pending change's fields and values change without its state changing: follow the cache
+    // index (`cache-change`) and loaded records (`record-change`) as well as state changes.
+    const events = ['pending-change', 'notice', 'cache-change', 'record-change'] as const
     const onChange = (): void => this.#load.schedule()
-    client.addEventListener('pending-change', onChange)
-    client.addEventListener('notice', onChange)
+    for (const type of events) client.addEventListener(type, onChange)
     this.#load.schedule()
     return () => {
-      client.removeEventListener('pending-change', onChange)
-      client.removeEventListener('notice', onChange)
+      for (const type of events) client.removeEventListener(type, onChange)
     }
+  }
+
+  protected override cameOnline(): void {
+    this.#load.schedule()
   }
 
   protected reset(): void {

@@ -26,6 +26,17 @@ export class PreferencesController extends ClientController {
   #generation = 0
 
   protected attach(client: BriefcaseClient): () => void {
+    this.#load(client)
+    return () => {
+      this.#generation++
+    }
+  }
+
+  protected override cameOnline(): void {
+    if (this.client && !this.saving) this.#load(this.client)
+  }
+
+  #load(client: BriefcaseClient): void {
     const generation = ++this.#generation
     void this.guard(async () => {
       const [items, saved] = await Promise.all([client.offlineItems(), client.preferences()])
@@ -34,9 +45,6 @@ export class PreferencesController extends ClientController {
       this.saved = saved
       this.loaded = true
     })
-    return () => {
-      this.#generation++
-    }
   }
 
   protected reset(): void {

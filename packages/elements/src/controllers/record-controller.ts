@@ -59,6 +59,10 @@ export class RecordController extends ClientController {
     }
   }
 
+  protected override cameOnline(): void {
+    if (this.#client && !this.handle && !this.loading) this.#open(this.#client)
+  }
+
   protected reset(): void {
     this.#close()
     this.loading = false

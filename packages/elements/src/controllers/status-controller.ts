@@ -39,10 +39,17 @@ export class StatusController extends ClientController {
   )
 
   protected attach(client: BriefcaseClient): () => void {
+    const events = ['pending-change', 'cache-change'] as const
     const onPending = (): void => this.#pending.schedule()
-    client.addEventListener('pending-change', onPending)
+    for (const type of events) client.addEventListener(type, onPending)
     this.#pending.schedule()
-    return () => client.removeEventListener('pending-change', onPending)
+    return () => {
+      for (const type of events) client.removeEventListener(type, onPending)
+    }
+  }
+
+  protected override cameOnline(): void {
+    this.#pending.schedule()
   }
 
   protected reset(): void {

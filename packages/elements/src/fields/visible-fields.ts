@@ -12,6 +12,8 @@ const SYSTEM_FIELDS: ReadonlySet<string> = new Set([
   'LastActivityDate',
   'LastViewedDate',
   'LastReferencedDate',
+  // Briefcase's own external-Id field: the relay writes the draft key there, devices never do.
+  'Briefcase_Draft_Key__c',
 ])
 
 /**

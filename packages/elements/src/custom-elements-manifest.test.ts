@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { expect, test } from 'vitest'
+
+const run = promisify(execFile)
+const packageDir = fileURLToPath(new URL('..', import.meta.url))
+
+test('custom-elements.json is current (regenerate: pnpm --filter @briefcase/elements manifest)', async () => {
+  const outdir = await mkdtemp(join(tmpdir(), 'briefcase-cem-'))
+  try {
+    const cli = join(packageDir, 'node_modules/@custom-elements-manifest/analyzer/cem.js')
+    // The analyzer joins `--outdir` to its working directory: pass it relative.
+    await run(process.execPath, [cli, 'analyze', '--outdir', relative(packageDir, outdir)], {
+      cwd: packageDir,
+    })
+    const fresh: unknown = JSON.parse(await readFile(join(outdir, 'custom-elements.json'), 'utf8'))
+    const checkedIn: unknown = JSON.parse(
+      await readFile(join(packageDir, 'custom-elements.json'), 'utf8'),
+    )
+    expect(checkedIn).toEqual(fresh)
+  } finally {
+    await rm(outdir, { recursive: true, force: true })
+  }
+}, 60_000)
+
+test('every element documents its parts, custom properties and a summary', async () => {
+  const manifest = JSON.parse(await readFile(join(packageDir, 'custom-elements.json'), 'utf8')) as {
+    modules: { declarations?: { tagName?: string; summary?: string; cssParts?: unknown[] }[] }[]
+  }
+  const elements = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.tagName)
+  expect(elements.map((e) => e.tagName).sort()).toEqual([
+    'briefcase-cache',
+    'briefcase-create',
+    'briefcase-long-text',
+    'briefcase-lookup',
+    'briefcase-offline-switch',
+    'briefcase-pending',
+    'briefcase-preferences',
+    'briefcase-record',
+    'briefcase-session',
+    'briefcase-status',
+  ])
+  for (const element of elements) {
+    expect(element.summary, element.tagName).toBeTruthy()
+    expect(element.cssParts?.length, element.tagName).toBeGreaterThan(0)
+  }
+})
