@@ -56,14 +56,17 @@ function serverValue(schema: ObjectSchema, field: string, value: unknown): Field
 function writeInfo(w: EngineWriter, info: ServerInfo): void {
   const current = w.get(MapRoot.server, ServerKey.systemModstamp)
   if (typeof current === 'string' && ms(current) > ms(info.systemModstamp)) return
-  w.set(MapRoot.server, ServerKey.id, info.salesforceId)
-  w.set(
-    MapRoot.server,
-    ServerKey.lastModifiedDate,
-    canonicalDatetime(info.lastModifiedDate) ?? null,
-  )
-  w.set(MapRoot.server, ServerKey.systemModstamp, canonicalDatetime(info.systemModstamp) ?? null)
-  w.set(MapRoot.server, ServerKey.lastModifiedById, info.lastModifiedById)
+  // Only what differs: re-reading an unchanged record must not make an update (Yjs writes a
+  // new item even for an equal value).
+  const values: [string, Json][] = [
+    [ServerKey.id, info.salesforceId],
+    [ServerKey.lastModifiedDate, canonicalDatetime(info.lastModifiedDate) ?? null],
+    [ServerKey.systemModstamp, canonicalDatetime(info.systemModstamp) ?? null],
+    [ServerKey.lastModifiedById, info.lastModifiedById],
+  ]
+  for (const [key, value] of values) {
+    if (w.get(MapRoot.server, key) !== value) w.set(MapRoot.server, key, value)
+  }
 }
 
 /** Writes the document's name and engine the first time anything is written. */
@@ -77,7 +80,8 @@ export function writeMeta(w: EngineWriter, name: DocName, engine: EngineName): v
  * own write echoed back). Other fields are server-side changes: the shadow takes the value,
  * stamped with LastModifiedDate by the user who made it (and after the shadow stamp it replaces,
  * because whoever changed it on the server saw that value). Long text merges by character.
- * The first time, the values become the base with one stamp for all.
+ * The first time, the values become the base with one stamp for all; after that, a field the
+ * shadow does not hold counts as empty.
  */
 export function applyServerRecord(
   w: EngineWriter,
@@ -96,6 +100,9 @@ export function applyServerRecord(
     const shadow = w.get(MapRoot.shadow, field)
     const known = shadow !== undefined
     if (known && shadow === value) continue
+    // A field the shadow never had is empty in Salesforce (a record we created without it):
+    // reading it back empty is no change, and must not beat device edits made since.
+    if (!known && !first && value === null) continue
     if (f && isTextField(f)) {
       const base = typeof shadow === 'string' ? shadow : ''
       const incoming = typeof value === 'string' ? value : ''
