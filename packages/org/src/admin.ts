@@ -2,30 +2,10 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { FaultOptions } from './faults.js'
 import type { OrgEnv } from './http/env.js'
-import type { ConnectedAppOptions } from './oauth/connected-apps.js'
-import type { OrgUser } from './seed/users.js'
-import type { SeedSummary } from './seed/seed.js'
-import type { ApiCall } from './state.js'
-import type { FaultSettings } from './faults.js'
+import type { Org } from './types.js'
 
-/** What the admin routes drive: the in-process admin API of an org. */
-export interface AdminApi {
-  reset(): SeedSummary
-  seed(options?: { seed?: number | false; accounts?: number }): SeedSummary
-  snapshot(): unknown
-  calls(): ApiCall[]
-  clearCalls(): void
-  faults(): FaultSettings
-  setFaults(faults: FaultOptions): FaultSettings
-  registerConnectedApp(app: ConnectedAppOptions): void
-  save(file?: string): Promise<void>
-  load(file?: string): Promise<void>
-  now(): number
-  advanceClock(ms: number): number
-  setClock(at: number | string): number
-  resetClock(): number
-  readonly users: readonly OrgUser[]
-}
+/** What the admin routes drive: the org's in-process admin API. */
+export type AdminApi = Omit<Org, 'app' | 'orgId' | 'issueToken' | 'close'>
 
 const failRule = z.object({
   method: z.string().optional(),

@@ -30,10 +30,10 @@ import { createSchema } from './schema/registry.js'
 import { seedOrg } from './seed/seed.js'
 import { ORG_ID, SEEDED_USERS } from './seed/users.js'
 import { createCursorStore } from './soql/cursors.js'
-import { apiValue } from './store/render.js'
+import { snapshotOf } from './store/snapshot.js'
 import { RecordStore } from './store/store.js'
 import type { OrgState } from './state.js'
-import type { Org, OrgOptions, OrgSnapshot } from './types.js'
+import type { Org, OrgOptions } from './types.js'
 import { parseDateTime } from './datetime.js'
 
 const DEFAULT_SEED = 42
@@ -123,8 +123,8 @@ export function createOrg(options: OrgOptions = {}): Org {
     passwords: new Map(),
     maxBodyBytes: options.maxBodyBytes ?? SIX_MB,
     changed: () => {
-      if (!dataFile || loading) return
-      if (saveTimer) clearTimeout(saveTimer)
+      // Saves at most SAVE_DELAY_MS after the first unsaved change, however busy the org is.
+      if (!dataFile || loading || saveTimer) return
       saveTimer = setTimeout(() => void flush(), SAVE_DELAY_MS)
       saveTimer.unref?.()
     },
@@ -143,58 +143,48 @@ export function createOrg(options: OrgOptions = {}): Org {
     )
   })
 
-  const admin = {
+  const accountsOption = (n?: number): { accounts?: number } => {
+    const accounts = n ?? options.accounts
+    return accounts === undefined ? {} : { accounts }
+  }
+  const fileOf = (file?: string): string => {
+    const target = file ?? dataFile
+    if (!target) {
+      throw new OrgError('BRIEFCASE_ORG_NO_DATA_FILE', 'No file given and no dataFile configured')
+    }
+    return target
+  }
+
+  const org: Org = {
+    app,
+    orgId: ORG_ID,
     users: SEEDED_USERS,
     reset: () => {
       state.calls.length = 0
       state.faults.clear()
       state.limits.reset()
       clock.reset()
-      return seedOrg(
-        state,
-        seed,
-        options.accounts === undefined ? {} : { accounts: options.accounts },
-      )
+      return seedOrg(state, seed, accountsOption())
     },
-    seed: (o: { seed?: number | false; accounts?: number } = {}) =>
-      seedOrg(state, o.seed === undefined ? seed : o.seed, {
-        ...((o.accounts ?? options.accounts) !== undefined
-          ? { accounts: o.accounts ?? options.accounts }
-          : {}),
-      }),
-    snapshot: (): OrgSnapshot => {
-      const out: OrgSnapshot = {}
-      for (const o of state.schema.objects) {
-        out[o.name] = [...state.store.all(o.name)].map((r) =>
-          Object.fromEntries(
-            o.fields.filter((f) => !f.perUser).map((f) => [f.name, apiValue(f, r[f.name])]),
-          ),
-        )
-      }
-      return out
-    },
+    seed: (o = {}) =>
+      seedOrg(state, o.seed === undefined ? seed : o.seed, accountsOption(o.accounts)),
+    snapshot: () => snapshotOf(state.schema, state.store),
     calls: () => state.calls.map((c) => ({ ...c })),
     clearCalls: () => {
       state.calls.length = 0
     },
     faults: () => state.faults.settings(),
-    setFaults: (f: Parameters<typeof state.faults.set>[0]) => {
+    setFaults: (f) => {
       state.faults.set(f)
       return state.faults.settings()
     },
-    registerConnectedApp: (a: Parameters<typeof state.connectedApps.register>[0]) =>
-      state.connectedApps.register(a),
-    save: async (file?: string) => {
-      const target = file ?? dataFile
-      if (!target)
-        throw new OrgError('BRIEFCASE_ORG_NO_DATA_FILE', 'No file given and no dataFile configured')
-      if (target === dataFile) return flush()
-      return saveToFile(state, target)
+    registerConnectedApp: (a) => state.connectedApps.register(a),
+    save: async (file) => {
+      const target = fileOf(file)
+      return target === dataFile ? flush() : saveToFile(state, target)
     },
-    load: async (file?: string) => {
-      const target = file ?? dataFile
-      if (!target)
-        throw new OrgError('BRIEFCASE_ORG_NO_DATA_FILE', 'No file given and no dataFile configured')
+    load: async (file) => {
+      const target = fileOf(file)
       loading = true
       try {
         await loadFromFile(state, target)
@@ -203,11 +193,11 @@ export function createOrg(options: OrgOptions = {}): Org {
       }
     },
     now: () => clock.now(),
-    advanceClock: (ms: number) => {
+    advanceClock: (ms) => {
       clock.advance(ms)
       return clock.now()
     },
-    setClock: (at: number | string) => {
+    setClock: (at) => {
       const ms = typeof at === 'number' ? at : parseDateTime(at)
       if (ms === undefined || !Number.isFinite(ms)) {
         throw new OrgError('BRIEFCASE_ORG_INVALID_OPTIONS', `Not a date-time: ${String(at)}`)
@@ -219,9 +209,22 @@ export function createOrg(options: OrgOptions = {}): Org {
       clock.reset()
       return clock.now()
     },
+    issueToken: (username) => {
+      const user = [...state.store.all('User')].find(
+        (u) => String(u.Username).toLowerCase() === username.toLowerCase(),
+      )
+      if (!user || user.IsActive !== true) {
+        throw new OrgError('BRIEFCASE_ORG_UNKNOWN_USER', `No active user ${username}`)
+      }
+      return state.sessions.issueAccess(String(user.Id), clock.now()).token
+    },
+    close: async () => {
+      if (saveTimer) await flush()
+      await saving
+    },
   }
 
-  app.route('/', adminRoutes(admin))
+  app.route('/', adminRoutes(org))
   app.use('/services/*', surfaceMiddleware(state, dispatch))
   app.use('/id/*', surfaceMiddleware(state, dispatch))
   app.route('/', versionListRoutes())
@@ -249,42 +252,12 @@ export function createOrg(options: OrgOptions = {}): Org {
   loading = true
   try {
     if (!dataFile || !loadIfPresent(state, dataFile)) {
-      seedOrg(state, seed, options.accounts === undefined ? {} : { accounts: options.accounts })
+      seedOrg(state, seed, accountsOption())
     }
   } finally {
     loading = false
   }
   if (dataFile) void flush()
 
-  return {
-    app,
-    orgId: ORG_ID,
-    users: SEEDED_USERS,
-    reset: admin.reset,
-    seed: admin.seed,
-    snapshot: admin.snapshot,
-    calls: admin.calls,
-    clearCalls: admin.clearCalls,
-    setFaults: admin.setFaults,
-    faults: admin.faults,
-    registerConnectedApp: admin.registerConnectedApp,
-    save: admin.save,
-    load: admin.load,
-    now: admin.now,
-    advanceClock: admin.advanceClock,
-    setClock: admin.setClock,
-    resetClock: admin.resetClock,
-    issueToken: (username: string) => {
-      const user = [...state.store.all('User')].find(
-        (u) => String(u.Username).toLowerCase() === username.toLowerCase(),
-      )
-      if (!user || user.IsActive !== true)
-        throw new OrgError('BRIEFCASE_ORG_UNKNOWN_USER', `No active user ${username}`)
-      return state.sessions.issueAccess(String(user.Id), clock.now()).token
-    },
-    close: async () => {
-      if (saveTimer) await flush()
-      await saving
-    },
-  }
+  return org
 }

@@ -52,9 +52,11 @@ export interface Org {
   snapshot(): OrgSnapshot
   /** The Salesforce-surface calls received, oldest first (admin calls are never logged). */
   calls(): ApiCall[]
+  /** Empties the call log. */
   clearCalls(): void
   /** Replaces the given fault settings; returns the result. */
   setFaults(faults: FaultOptions): FaultSettings
+  /** The current fault settings. */
   faults(): FaultSettings
   /** Adds (or extends) a connected app. */
   registerConnectedApp(app: ConnectedAppOptions): void
