@@ -6,10 +6,14 @@ import { StatusController } from './controllers/status-controller.js'
 import { controls } from './styles/controls.js'
 import { tokens } from './styles/tokens.js'
 
+/** Where `remember` keeps the choice (per browser profile, which is per device). */
+const STORAGE_KEY = 'briefcase:work-offline'
+
 /**
  * A "Work offline" switch for this device: on, the client stops all network use (live
  * connections close, nothing syncs) and edits stay on the device; off, it reconnects and syncs.
- * Useful to try Briefcase offline without pulling a cable.
+ * Useful to try Briefcase offline without pulling a cable. With `remember`, the choice survives
+ * reloads (kept in `localStorage`): a device working offline stays offline when the page reloads.
  *
  * @summary Per-device "work offline" switch.
  *
@@ -67,7 +71,12 @@ export class BriefcaseOfflineSwitch extends LitElement {
   /** A client to use instead of the one `<briefcase-session>` provides. */
   @property({ attribute: false }) client: BriefcaseClient | undefined
 
+  /** Keep the choice across reloads of this browser profile (this device). */
+  @property({ type: Boolean }) remember = false
+
   #status = new StatusController(this)
+  /** The client the remembered choice was applied to. */
+  #restoredFor: BriefcaseClient | null = null
 
   /** True while this device works offline. */
   get offline(): boolean {
@@ -76,10 +85,16 @@ export class BriefcaseOfflineSwitch extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client')) this.#status.useClient(this.client)
+    const client = this.#status.client
+    if (this.remember && client && client !== this.#restoredFor) {
+      this.#restoredFor = client
+      if (window.localStorage.getItem(STORAGE_KEY) === 'true') this.#status.goOffline()
+    }
   }
 
   /** Turns working offline on or off. */
   async toggle(offline: boolean = !this.offline): Promise<void> {
+    if (this.remember) window.localStorage.setItem(STORAGE_KEY, String(offline))
     if (offline) this.#status.goOffline()
     else await this.#status.goOnline()
   }

@@ -106,7 +106,10 @@ export class BriefcasePending extends LitElement {
         text-align: start;
         padding: var(--_space-1) var(--_space-2) var(--_space-1) 0;
         vertical-align: top;
-        overflow-wrap: anywhere;
+        overflow-wrap: break-word;
+      }
+      tbody th {
+        width: 30%;
       }
       thead th {
         color: var(--_text-weak);

@@ -142,6 +142,7 @@ export class BriefcasePreferences extends LitElement {
     const result = await this.#prefs.save(items)
     if (!result) return
     this.chosen = null
+    this.refused = null
     this.savedMessage = items.length
       ? `Saved. The cache now holds the records of your ${items.length} offline ${items.length === 1 ? 'item' : 'items'} (${result.added} added, ${result.removed} removed).`
       : `Saved. The default cache applies again (${result.added} added, ${result.removed} removed).`

@@ -69,8 +69,49 @@ export class Device {
   /** Brings the device back online (network first, then the switch). */
   async goOnline(): Promise<void> {
     await this.context.setOffline(false)
+    await this.unblockRelay()
     await this.offlineSwitch.click()
     await this.page.locator('briefcase-status [part=connection]', { hasText: 'Online' }).waitFor()
+  }
+
+  /**
+   * Cuts this device off from the relay (its HTTP and WebSocket routes fail) while the page's
+   * own files still load, as they would from a service worker or the HTTP cache: a reload then
+   * starts the page with the relay out of reach.
+   */
+  async blockRelay(): Promise<void> {
+    await this.context.route(/\/(auth|sync|api)\//, (route) => route.abort('internetdisconnected'))
+    await this.context.routeWebSocket(/\/sync\//, (ws) => ws.close())
+  }
+
+  /** Undoes {@link blockRelay}. */
+  async unblockRelay(): Promise<void> {
+    await this.context.unrouteAll({ behavior: 'wait' })
+  }
+
+  /** Works offline with the switch and the relay out of reach; the page can still reload. */
+  async workOffline(): Promise<void> {
+    await this.offlineSwitch.click()
+    await this.page
+      .locator('briefcase-status [part=connection]', { hasText: 'Working offline' })
+      .waitFor()
+    await this.blockRelay()
+  }
+
+  /** The cached records listed by the cache element. */
+  get cacheEntries(): Locator {
+    return this.page.locator('briefcase-cache [part=record]')
+  }
+
+  /** Refreshes the cache with its button and waits for the refresh to finish. */
+  async refreshCache(): Promise<void> {
+    const button = this.page.locator('briefcase-cache [part=refresh]')
+    await button.click()
+    await this.page
+      .locator('briefcase-cache [part=refresh]', { hasText: /^\s*Refresh\s*$/ })
+      .waitFor({
+        timeout: 60_000,
+      })
   }
 
   /** The record editor. */

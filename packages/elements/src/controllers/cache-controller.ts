@@ -56,6 +56,8 @@ export class CacheController extends ClientController {
     const onChange = (): void => this.#load.schedule()
     const onProgress = (event: { done: number; total: number }): void => {
       const finished = event.done >= event.total && !this.refreshing
+      // A refresh started elsewhere (saving preferences, another tab): this one's result is old.
+      if (!this.refreshing) this.lastResult = null
       this.progress = finished ? null : { done: event.done, total: event.total }
       this.host.requestUpdate()
     }
