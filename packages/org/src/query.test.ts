@@ -112,6 +112,38 @@ describe('SELECT', () => {
   })
 })
 
+describe('child relationship subqueries', () => {
+  test('children come back as a nested query result; none is null', async () => {
+    const res = await rep1.query<Row>(
+      "SELECT Name, (SELECT Name, StageName FROM Opportunities WHERE Name LIKE 'Q-Opp 4%' OR Name = 'Q-Opp -1' ORDER BY Name DESC LIMIT 2), (SELECT Id FROM Contacts) FROM Account WHERE Name IN ('Q-Alpha', 'Q-Beta') ORDER BY Name",
+    )
+    const [alpha, beta] = res.records
+    expect(alpha?.Opportunities).toEqual({
+      totalSize: 2,
+      done: true,
+      records: [
+        {
+          attributes: expect.objectContaining({ type: 'Opportunity' }) as unknown,
+          Name: 'Q-Opp 40',
+          StageName: 'Prospecting',
+        },
+        {
+          attributes: expect.objectContaining({ type: 'Opportunity' }) as unknown,
+          Name: 'Q-Opp -1',
+          StageName: 'Prospecting',
+        },
+      ],
+    })
+    expect(alpha?.Contacts).toBeNull()
+    expect(beta?.Opportunities).toBeNull()
+  })
+
+  test('an unknown child relationship is INVALID_TYPE', async () => {
+    const err = await failure(rep1.query('SELECT Id, (SELECT Id FROM Nopes) FROM Account'))
+    expect(err.errorCode).toBe('INVALID_TYPE')
+  })
+})
+
 describe('WHERE', () => {
   const where = async (clause: string): Promise<string[]> =>
     names(
@@ -331,7 +363,7 @@ describe('errors', () => {
   test('unsupported syntax is MALFORMED_QUERY, never a wrong result', async () => {
     for (const soql of [
       'SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry',
-      'SELECT Id, (SELECT Id FROM Contacts) FROM Account',
+      'SELECT Id, (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account',
       "SELECT Id FROM Account WHERE Name = 'a' AND Industry = 'b' OR Rating = 'Hot'",
       'SELECT Id FROM Contact WHERE AccountId IN (SELECT Id FROM Account)',
       'SELECT Id FROM Account WHERE Name = :name',

@@ -4,8 +4,11 @@ export interface FieldRef {
   readonly pos: number
 }
 
-/** One item of the SELECT list. */
-export type SelectItem = ({ kind: 'field' } & FieldRef) | { kind: 'count'; pos: number }
+/** One item of the SELECT list: a field path, COUNT(), or a child relationship subquery. */
+export type SelectItem =
+  | ({ kind: 'field' } & FieldRef)
+  | { kind: 'count'; pos: number }
+  | { kind: 'subquery'; query: SelectQuery; pos: number }
 
 /** A literal on the right of a comparison. */
 export type Literal =

@@ -5,7 +5,7 @@ import { recordAccess } from '../security/access.js'
 import { objectPermissions } from '../security/profiles.js'
 import { apiValue, attributes } from '../store/render.js'
 import type { RequestContext } from '../state.js'
-import type { SelectQuery } from './ast.js'
+import type { SelectItem, SelectQuery } from './ast.js'
 import { soqlError } from './errors.js'
 import { compareValues, compileWhere } from './filter.js'
 import { parseSoql } from './parser.js'
@@ -38,68 +38,71 @@ function invalidType(query: SelectQuery): ApiError {
   )
 }
 
-function render(
-  ctx: RequestContext,
-  root: ObjectDef,
-  record: Readonly<StoredRecord>,
-  paths: readonly ResolvedPath[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    attributes: attributes(ctx.version, root.name, String(record.Id)),
-  }
-  for (const path of paths) {
-    if (path.hops.length === 0) {
-      out[path.field.name] = apiValue(path.field, valueOf(ctx, record, path))
-      continue
-    }
-    const chain = walk(ctx, record, path.hops)
-    let node = out
-    let complete = true
-    for (let i = 0; i < path.hops.length; i++) {
-      const hop = path.hops[i]
-      const step = chain[i]
-      if (!hop) break
-      if (!step) {
-        if (!(hop.name in node)) node[hop.name] = null
-        complete = false
-        break
-      }
-      const existing = node[hop.name]
-      if (typeof existing === 'object' && existing !== null) {
-        node = existing as Record<string, unknown>
-      } else {
-        const child: Record<string, unknown> = {
-          attributes: attributes(ctx.version, step.object.name, String(step.record.Id)),
-        }
-        node[hop.name] = child
-        node = child
-      }
-    }
-    if (complete) node[path.field.name] = apiValue(path.field, valueOf(ctx, record, path))
-  }
-  return out
+/** A child relationship subquery, ready to run per parent row. */
+interface ChildPlan {
+  readonly name: string
+  readonly object: ObjectDef
+  readonly field: string
+  readonly paths: readonly ResolvedPath[]
+  readonly where: (r: Readonly<StoredRecord>) => boolean
+  readonly order: readonly Order[]
+  readonly limit: number | null
 }
 
-function select(
-  ctx: RequestContext,
-  query: SelectQuery,
-  options: QueryOptions,
-): {
-  root: ObjectDef
-  rows: Readonly<StoredRecord>[]
-  paths: ResolvedPath[]
-  count: boolean
-} {
-  const root = ctx.state.schema.object(query.from.name)
-  if (!root || !objectPermissions(ctx.caller.profile, root.name).read) throw invalidType(query)
-  const paths: ResolvedPath[] = []
-  const seen = new Set<string>()
-  let count = false
-  for (const item of query.select) {
-    if (item.kind === 'count') {
-      count = true
-      continue
+/** One output column: a field path or a child relationship. */
+type Column = { kind: 'path'; path: ResolvedPath } | { kind: 'children'; plan: ChildPlan }
+
+interface Order {
+  readonly path: ResolvedPath
+  readonly descending: boolean
+  readonly nullsLast: boolean
+}
+
+function compileOrder(ctx: RequestContext, root: ObjectDef, query: SelectQuery): Order[] {
+  return query.orderBy.map((o) => {
+    const path = resolvePath(ctx, root, o.field, query.soql)
+    if (!path.field.sortable) {
+      throw soqlError(
+        'INVALID_FIELD',
+        query.soql,
+        path.pos,
+        `field '${path.field.name}' can not be sorted in a query call`,
+      )
     }
+    return { path, descending: o.descending, nullsLast: o.nullsLast }
+  })
+}
+
+function sortRows(
+  ctx: RequestContext,
+  rows: Readonly<StoredRecord>[],
+  order: readonly Order[],
+): void {
+  rows.sort((a, b) => {
+    for (const o of order) {
+      const x = valueOf(ctx, a, o.path)
+      const y = valueOf(ctx, b, o.path)
+      if (x === null || y === null) {
+        if (x === y) continue
+        return (x === null) === o.nullsLast ? 1 : -1
+      }
+      const c = compareValues(x, y)
+      if (c !== 0) return o.descending ? -c : c
+    }
+    return String(a.Id) < String(b.Id) ? -1 : String(a.Id) > String(b.Id) ? 1 : 0
+  })
+}
+
+function resolveFields(
+  ctx: RequestContext,
+  root: ObjectDef,
+  query: SelectQuery,
+  items: readonly SelectItem[],
+): ResolvedPath[] {
+  const seen = new Set<string>()
+  const paths: ResolvedPath[] = []
+  for (const item of items) {
+    if (item.kind !== 'field') continue
     const path = resolvePath(ctx, root, item, query.soql)
     if (seen.has(path.key.toLowerCase())) {
       throw soqlError(
@@ -112,19 +115,142 @@ function select(
     seen.add(path.key.toLowerCase())
     paths.push(path)
   }
-  const where = query.where ? compileWhere(ctx, root, query.where, query.soql) : () => true
-  const order = query.orderBy.map((o) => {
-    const path = resolvePath(ctx, root, o.field, query.soql)
-    if (!path.field.sortable) {
-      throw soqlError(
-        'INVALID_FIELD',
-        query.soql,
-        path.pos,
-        `field '${path.field.name}' can not be sorted in a query call`,
-      )
+  return paths
+}
+
+function childPlan(
+  ctx: RequestContext,
+  root: ObjectDef,
+  sub: SelectQuery,
+  options: QueryOptions,
+): ChildPlan {
+  const rel = ctx.state.schema
+    .children(root)
+    .find((r) => r.relationshipName?.toLowerCase() === sub.from.name.toLowerCase())
+  const object = rel ? ctx.state.schema.object(rel.childSObject) : undefined
+  if (
+    !rel?.relationshipName ||
+    !object ||
+    !objectPermissions(ctx.caller.profile, object.name).read
+  ) {
+    throw soqlError(
+      'INVALID_TYPE',
+      sub.soql,
+      sub.from.pos,
+      `Didn't understand relationship '${sub.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+    )
+  }
+  const filter = sub.where ? compileWhere(ctx, object, sub.where, sub.soql) : () => true
+  return {
+    name: rel.relationshipName,
+    object,
+    field: rel.field,
+    paths: resolveFields(ctx, object, sub, sub.select),
+    where: (r) => (options.includeDeleted || r.IsDeleted !== true) && filter(r),
+    order: compileOrder(ctx, object, sub),
+    limit: sub.limit,
+  }
+}
+
+function renderPath(
+  ctx: RequestContext,
+  out: Record<string, unknown>,
+  record: Readonly<StoredRecord>,
+  path: ResolvedPath,
+): void {
+  if (path.hops.length === 0) {
+    out[path.field.name] = apiValue(path.field, valueOf(ctx, record, path))
+    return
+  }
+  const chain = walk(ctx, record, path.hops)
+  let node = out
+  for (let i = 0; i < path.hops.length; i++) {
+    const hop = path.hops[i]
+    const step = chain[i]
+    if (!hop) return
+    if (!step) {
+      if (!(hop.name in node)) node[hop.name] = null
+      return
     }
-    return { path, descending: o.descending, nullsLast: o.nullsLast }
-  })
+    const existing = node[hop.name]
+    if (typeof existing === 'object' && existing !== null) {
+      node = existing as Record<string, unknown>
+    } else {
+      const child: Record<string, unknown> = {
+        attributes: attributes(ctx.version, step.object.name, String(step.record.Id)),
+      }
+      node[hop.name] = child
+      node = child
+    }
+  }
+  node[path.field.name] = apiValue(path.field, valueOf(ctx, record, path))
+}
+
+function renderChildren(
+  ctx: RequestContext,
+  parent: Readonly<StoredRecord>,
+  plan: ChildPlan,
+): unknown {
+  const rows: Readonly<StoredRecord>[] = []
+  for (const r of ctx.state.store.all(plan.object.name)) {
+    if (r[plan.field] !== parent.Id || !plan.where(r)) continue
+    if (recordAccess(ctx.state.store, ctx.caller, plan.object, r) === 'none') continue
+    rows.push(r)
+  }
+  if (rows.length === 0) return null
+  sortRows(ctx, rows, plan.order)
+  const kept = plan.limit === null ? rows : rows.slice(0, plan.limit)
+  return {
+    totalSize: kept.length,
+    done: true,
+    records: kept.map((r) =>
+      render(
+        ctx,
+        plan.object,
+        r,
+        plan.paths.map((path) => ({ kind: 'path', path })),
+      ),
+    ),
+  }
+}
+
+function render(
+  ctx: RequestContext,
+  root: ObjectDef,
+  record: Readonly<StoredRecord>,
+  columns: readonly Column[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    attributes: attributes(ctx.version, root.name, String(record.Id)),
+  }
+  for (const column of columns) {
+    if (column.kind === 'path') renderPath(ctx, out, record, column.path)
+    else out[column.plan.name] = renderChildren(ctx, record, column.plan)
+  }
+  return out
+}
+
+function select(
+  ctx: RequestContext,
+  query: SelectQuery,
+  options: QueryOptions,
+): { root: ObjectDef; rows: Readonly<StoredRecord>[]; columns: Column[]; count: boolean } {
+  const root = ctx.state.schema.object(query.from.name)
+  if (!root || !objectPermissions(ctx.caller.profile, root.name).read) throw invalidType(query)
+  const paths = resolveFields(ctx, root, query, query.select)
+  const columns: Column[] = []
+  let p = 0
+  for (const item of query.select) {
+    if (item.kind === 'field') {
+      const path = paths[p++]
+      if (path) columns.push({ kind: 'path', path })
+    } else if (item.kind === 'subquery') {
+      columns.push({ kind: 'children', plan: childPlan(ctx, root, item.query, options) })
+    }
+  }
+  const count = query.select.some((s) => s.kind === 'count')
+  const where = query.where ? compileWhere(ctx, root, query.where, query.soql) : () => true
+  const order = compileOrder(ctx, root, query)
   if (query.offset !== null && query.offset > MAX_OFFSET) {
     throw new ApiError(
       400,
@@ -139,22 +265,10 @@ function select(
     if (recordAccess(ctx.state.store, ctx.caller, root, r) === 'none') continue
     if (where(r)) rows.push(r)
   }
-  rows.sort((a, b) => {
-    for (const o of order) {
-      const x = valueOf(ctx, a, o.path)
-      const y = valueOf(ctx, b, o.path)
-      if (x === null || y === null) {
-        if (x === y) continue
-        return (x === null) === o.nullsLast ? 1 : -1
-      }
-      const c = compareValues(x, y)
-      if (c !== 0) return o.descending ? -c : c
-    }
-    return String(a.Id) < String(b.Id) ? -1 : String(a.Id) > String(b.Id) ? 1 : 0
-  })
+  sortRows(ctx, rows, order)
   const offset = query.offset ?? 0
   rows = rows.slice(offset, query.limit === null ? undefined : offset + query.limit)
-  return { root, rows, paths, count }
+  return { root, rows, columns, count }
 }
 
 /**
@@ -164,7 +278,7 @@ function select(
  */
 export function runQuery(ctx: RequestContext, soql: string, options: QueryOptions): QueryResult {
   const query = parseSoql(soql)
-  const { root, rows, paths, count } = select(ctx, query, options)
+  const { root, rows, columns, count } = select(ctx, query, options)
   if (query.forView || query.forReference) {
     const at = toSecond(ctx.now)
     for (const r of rows) {
@@ -174,7 +288,7 @@ export function runQuery(ctx: RequestContext, soql: string, options: QueryOption
     if (rows.length > 0) ctx.state.changed()
   }
   if (count) return { totalSize: rows.length, done: true, records: [] }
-  const rendered = rows.map((r) => render(ctx, root, r, paths))
+  const rendered = rows.map((r) => render(ctx, root, r, columns))
   return firstPage(ctx, rendered, options.batchSize)
 }
 

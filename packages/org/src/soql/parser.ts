@@ -183,13 +183,17 @@ class Parser {
     return t.value
   }
 
-  private selectList(): SelectItem[] {
+  private selectList(nested = false): SelectItem[] {
     const items: SelectItem[] = []
     for (;;) {
       const t = this.tok
       if (this.isPunct('(')) {
-        if (this.isWord('SELECT', this.peek())) this.unsupported(t, 'A child relationship subquery')
-        this.fail()
+        if (!this.isWord('SELECT', this.peek())) this.fail()
+        if (nested) this.unsupported(t, 'A subquery inside a subquery')
+        items.push({ kind: 'subquery', query: this.subquery(), pos: t.pos })
+        if (!this.isPunct(',')) break
+        this.i += 1
+        continue
       }
       if (t.kind !== 'ident') this.fail()
       if (this.isPunct('(', this.peek())) {
@@ -215,6 +219,48 @@ class Parser {
       this.fail(this.tok, 'COUNT() must be the only element in the SELECT list')
     }
     return items
+  }
+
+  /** `(SELECT fields FROM ChildRelationship [WHERE …] [ORDER BY …] [LIMIT n])`. */
+  private subquery(): SelectQuery {
+    this.expectPunct('(')
+    this.expectWord('SELECT')
+    const select = this.selectList(true)
+    if (select.some((s) => s.kind === 'count')) this.unsupported(this.tok, 'COUNT() in a subquery')
+    this.expectWord('FROM')
+    const fromTok = this.tok
+    if (fromTok.kind !== 'ident') this.fail()
+    this.i += 1
+    let where: Condition | null = null
+    if (this.isWord('WHERE')) {
+      this.i += 1
+      where = this.condition()
+    }
+    this.rejectUnsupportedClause()
+    const orderBy: OrderItem[] = []
+    if (this.isWord('ORDER')) {
+      this.i += 1
+      this.expectWord('BY')
+      do {
+        if (orderBy.length > 0) this.i += 1
+        orderBy.push(this.orderItem())
+      } while (this.isPunct(','))
+    }
+    const limit = this.isWord('LIMIT') ? this.integerAfter() : null
+    this.rejectUnsupportedClause()
+    this.expectPunct(')')
+    return {
+      soql: this.soql,
+      select,
+      from: { name: fromTok.text, pos: fromTok.pos },
+      scope: null,
+      where,
+      orderBy,
+      limit,
+      offset: null,
+      forView: false,
+      forReference: false,
+    }
   }
 
   private fieldRef(): FieldRef {
