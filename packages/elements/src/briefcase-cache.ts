@@ -6,6 +6,7 @@ import { CacheController } from './controllers/cache-controller.js'
 import { ClockController } from './controllers/clock-controller.js'
 import { OpenRecordEvent } from './events/open-record-event.js'
 import { groupByObject, sourceLabel, syncLabel } from './format/cache-labels.js'
+import { displayName } from './format/display-name.js'
 import { dateTime, isoTime, relativeTime } from './format/time-format.js'
 import { controls } from './styles/controls.js'
 import { tokens } from './styles/tokens.js'
@@ -206,7 +207,7 @@ export class BriefcaseCache extends LitElement {
     const sync = syncLabel(entry.syncStatus)
     return html`<li part="record" data-doc=${entry.doc}>
       <button class="link" @click=${() => this.dispatchEvent(new OpenRecordEvent(entry.doc))}>
-        ${entry.name || entry.key}
+        ${displayName(entry.name, entry.key, entry.sobject)}
       </button>
       <span class="meta">
         <span class="badge">${sourceLabel(entry.source)}</span>

@@ -108,9 +108,6 @@ export class BriefcaseCreate extends LitElement {
         font-size: var(--_font-size-small);
         margin-bottom: var(--_space-1);
       }
-      .required {
-        color: var(--_error);
-      }
       .field-error {
         margin: var(--_space-1) 0 0;
         color: var(--_error);

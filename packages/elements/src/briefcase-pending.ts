@@ -7,6 +7,7 @@ import { customElement, property } from 'lit/decorators.js'
 import { PendingController } from './controllers/pending-controller.js'
 import { OpenRecordEvent } from './events/open-record-event.js'
 import { authorLabel } from './format/author-label.js'
+import { displayName, pendingValues } from './format/display-name.js'
 import { fieldLabel, formatValue } from './format/field-value.js'
 import { dateTime, isoTime } from './format/time-format.js'
 import { controls } from './styles/controls.js'
@@ -172,6 +173,7 @@ export class BriefcasePending extends LitElement {
     const state = STATES[change.state]
     const label = this.#pending.descriptions.get(change.sobject)?.label ?? change.sobject
     const busy = this.#pending.busy.has(change.doc)
+    const name = displayName(change.name, change.key, label, pendingValues(change.fields))
     return html`<li part="change" class=${change.state} data-doc=${change.doc}>
       <div class="title">
         ${
@@ -179,9 +181,7 @@ export class BriefcasePending extends LitElement {
             ? html`<span class="badge">${OPERATIONS[change.operation]}</span>`
             : nothing
         }
-        <button class="link" @click=${() => this.#open(change.doc)}>
-          ${change.name || change.key}
-        </button>
+        <button class="link" @click=${() => this.#open(change.doc)}>${name}</button>
         <span class="weak">${label}</span>
         <span class="badge ${state.tone}">${state.text}</span>
         ${
@@ -232,7 +232,7 @@ export class BriefcasePending extends LitElement {
             ? html`<button
                 class="destructive"
                 ?disabled=${busy}
-                aria-label="Discard changes to ${change.name || change.key}"
+                aria-label="Discard changes to ${name}"
                 @click=${() => void this.#pending.discard(change.doc)}
               >
                 Discard
@@ -263,8 +263,12 @@ export class BriefcasePending extends LitElement {
           const schema = this.#field(change.sobject, f.field)
           return html`<tr>
             <th scope="row">${fieldLabel(f.field, schema)}</th>
-            ${create ? nothing : html`<td class="old">${formatValue(f.old, schema)}</td>`}
-            <td>${formatValue(f.new, schema)}</td>
+            ${
+              create
+                ? nothing
+                : html`<td class="old">${formatValue(f.old, schema, this.#pending.names)}</td>`
+            }
+            <td>${formatValue(f.new, schema, this.#pending.names)}</td>
           </tr>`
         })}
       </tbody>

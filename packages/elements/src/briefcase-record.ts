@@ -10,6 +10,7 @@ import { RecordController } from './controllers/record-controller.js'
 import { FieldChangeEvent } from './events/field-change-event.js'
 import { renderFieldEditor } from './fields/field-editor.js'
 import { isRequired, visibleFields } from './fields/visible-fields.js'
+import { displayName } from './format/display-name.js'
 import { fieldLabel } from './format/field-value.js'
 import { controls } from './styles/controls.js'
 import { tokens } from './styles/tokens.js'
@@ -109,9 +110,6 @@ export class BriefcaseRecord extends LitElement {
         color: var(--_text-weak);
         font-size: var(--_font-size-small);
       }
-      .required {
-        color: var(--_error);
-      }
       .field-error {
         margin: var(--_space-1) 0 0;
         color: var(--_error);
@@ -186,7 +184,9 @@ export class BriefcaseRecord extends LitElement {
       <div part="header">
         <div class="titles">
           <span class="object">${handle.schema.label}</span>
-          <h2 class="name">${handle.name() || handle.key}</h2>
+          <h2 class="name">
+            ${displayName(handle.name(), handle.key, handle.schema.label, handle.values())}
+          </h2>
         </div>
         ${handle.live ? html`<span class="badge success">Live</span>` : nothing}
         ${draft ? html`<span class="badge warning">New, not yet in Salesforce</span>` : nothing}
@@ -263,11 +263,11 @@ export class BriefcaseRecord extends LitElement {
             >`
           : html`<div class="head">
                 <label for=${id}
-                  >${label}${
+                  >${
                     isRequired(field) && editable
-                      ? html`<abbr class="required" title="required"> *</abbr>`
+                      ? html`<abbr class="required" title="required">* </abbr>`
                       : nothing
-                  }</label
+                  }${label}</label
                 >${mark}
               </div>
               ${renderFieldEditor({

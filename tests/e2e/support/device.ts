@@ -98,6 +98,27 @@ export class Device {
     await this.blockRelay()
   }
 
+  /**
+   * Creates a record through the "+" menu: picks the action (e.g. "New Account"), lets `fill`
+   * complete the form, saves, and waits for the new record in the editor.
+   */
+  async create(action: string, fill: (form: Locator) => Promise<void>): Promise<void> {
+    await this.page.locator('briefcase-create [part=button]').click()
+    await this.page.getByRole('menuitem', { name: action }).click()
+    const form = this.page.locator('briefcase-create [part=dialog]')
+    await form.locator('[part=form] [data-field]').first().waitFor()
+    await fill(form)
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.waitFor({ state: 'hidden' })
+  }
+
+  /** Picks a record by name in a lookup (`scope`: the form or the record editor). */
+  async lookup(scope: Locator, field: string, name: string): Promise<void> {
+    const input = scope.locator(`[data-field="${field}"] briefcase-lookup input`)
+    await input.fill(name.slice(0, 6))
+    await scope.getByRole('option', { name }).click()
+  }
+
   /** The cached records listed by the cache element. */
   get cacheEntries(): Locator {
     return this.page.locator('briefcase-cache [part=record]')

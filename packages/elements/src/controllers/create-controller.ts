@@ -35,7 +35,12 @@ export class CreateController extends ClientController {
     const generation = ++this.#generation
     void this.guard(async () => {
       const actions = await client.quickActions()
-      if (generation === this.#generation) this.actions = actions
+      if (generation !== this.#generation) return
+      this.actions = actions
+      // Describing each object now caches its schema, so the create forms open offline too.
+      if (client.online) {
+        await Promise.allSettled(actions.map((action) => client.schema(action.sobject)))
+      }
     })
   }
 

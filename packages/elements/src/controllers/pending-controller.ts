@@ -25,9 +25,17 @@ export class PendingController extends ClientController {
   readonly busy: Set<string> = new Set()
   /** Schemas of the objects listed (labels of objects and fields), as they arrive. */
   readonly descriptions: Map<string, ObjectDescription> = new Map()
+  /** Names of cached records by Id or draft key, to show references by name. */
+  names: ReadonlyMap<string, string> = new Map()
   #load = new LatestLoad(
-    () => this.client?.pendingChanges() ?? Promise.resolve([]),
-    (changes) => {
+    async () => {
+      const client = this.client
+      if (!client) return { changes: [], entries: [] }
+      const [changes, entries] = await Promise.all([client.pendingChanges(), client.listCache()])
+      return { changes, entries }
+    },
+    ({ changes, entries }) => {
+      this.names = new Map(entries.map((e) => [e.key, e.name]))
       this.changes = changes.filter((c) => c.state !== 'written')
       this.loaded = true
       this.host.requestUpdate()

@@ -37,7 +37,16 @@ export function visibleFields(
   )
 }
 
-/** True when a create must set the field (required and not defaulted by Salesforce). */
+/**
+ * True when a create must set the field: not nillable and createable. Checkboxes default to
+ * false, and required lookups (`OwnerId`) default to the user creating the record, so neither is
+ * asked for; Salesforce still has the last word (a refusal shows in pending changes).
+ */
 export function isRequired(field: FieldSchema): boolean {
-  return field.nillable === false && field.createable !== false && field.type !== 'boolean'
+  return (
+    field.nillable === false &&
+    field.createable !== false &&
+    field.type !== 'boolean' &&
+    field.type !== 'reference'
+  )
 }

@@ -6,10 +6,14 @@ const SUMMARY_LENGTH = 80
 
 /**
  * A field value in words for lists (pending changes, notices): empty as "(empty)", checkboxes as
- * Yes/No, numbers in the user's locale, datetimes in local time, references to records not yet in
- * Salesforce as "(new record)", long text cut to a line.
+ * Yes/No, numbers in the user's locale, datetimes in local time, references by the name `names`
+ * knows for them (else "(new record)" for a record not yet in Salesforce), long text cut to a line.
  */
-export function formatValue(value: FieldValue, field?: FieldSchema): string {
+export function formatValue(
+  value: FieldValue,
+  field?: FieldSchema,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
   if (value === null || value === '') return '(empty)'
   if (typeof value === 'boolean') return value ? 'Yes' : 'No'
   if (typeof value === 'number') {
@@ -25,8 +29,10 @@ export function formatValue(value: FieldValue, field?: FieldSchema): string {
       return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
     }
   }
-  if ((field?.type === 'reference' || field === undefined) && isDraftKey(value)) {
-    return '(new record)'
+  if (field?.type === 'reference' || field === undefined) {
+    const name = names.get(value)
+    if (name && name !== value) return name
+    if (isDraftKey(value)) return '(new record)'
   }
   return value.length > SUMMARY_LENGTH ? `${value.slice(0, SUMMARY_LENGTH - 1)}…` : value
 }

@@ -140,6 +140,11 @@ export const controls: CSSResult = css`
     background: var(--_brand-light);
     color: var(--_brand-dark);
   }
+  abbr.required {
+    color: var(--_error);
+    text-decoration: none;
+    border: none;
+  }
   .weak {
     color: var(--_text-weak);
   }
