@@ -32,7 +32,7 @@ import { ORG_ID, SEEDED_USERS } from './seed/users.js'
 import { createCursorStore } from './soql/cursors.js'
 import { snapshotOf } from './store/snapshot.js'
 import { RecordStore } from './store/store.js'
-import type { OrgState } from './state.js'
+import { callerFor, userIdByUsername, type OrgState } from './state.js'
 import type { Org, OrgOptions } from './types.js'
 import { parseDateTime } from './datetime.js'
 
@@ -210,13 +210,11 @@ export function createOrg(options: OrgOptions = {}): Org {
       return clock.now()
     },
     issueToken: (username) => {
-      const user = [...state.store.all('User')].find(
-        (u) => String(u.Username).toLowerCase() === username.toLowerCase(),
-      )
-      if (!user || user.IsActive !== true) {
+      const id = userIdByUsername(state, username)
+      if (id === undefined || !callerFor(state, id)) {
         throw new OrgError('BRIEFCASE_ORG_UNKNOWN_USER', `No active user ${username}`)
       }
-      return state.sessions.issueAccess(String(user.Id), clock.now()).token
+      return state.sessions.issueAccess(id, clock.now()).token
     },
     close: async () => {
       if (saveTimer) await flush()

@@ -70,3 +70,13 @@ export function callerFor(state: OrgState, userId: string): Caller | undefined {
   const profileName = (profile?.Name ?? 'Field Rep') as ProfileName
   return { userId, username: String(user.Username), profile: profileName }
 }
+
+/** The Id of the live user with this username (case-insensitive), if any. */
+export function userIdByUsername(state: OrgState, username: string): string | undefined {
+  const wanted = username.trim().toLowerCase()
+  for (const user of state.store.all('User')) {
+    if (user.IsDeleted !== true && String(user.Username).toLowerCase() === wanted)
+      return String(user.Id)
+  }
+  return undefined
+}

@@ -7,7 +7,7 @@ import { JSON_TYPE, sfErrors } from '../http/respond.js'
 import type { ConnectedAppOptions } from '../oauth/connected-apps.js'
 import { tokenSignature, verifyPkce } from '../oauth/pkce.js'
 import type { AccessSession } from '../oauth/sessions.js'
-import { callerFor, type OrgState } from '../state.js'
+import { callerFor, userIdByUsername, type OrgState } from '../state.js'
 import { errorPage, loginPage, type AuthorizeParams } from './authorize-page.js'
 import { identity, userInfo } from './identity-body.js'
 
@@ -40,24 +40,14 @@ export function authenticate(
   username: string,
   password: string,
 ): string | undefined {
-  const wanted = username.trim().toLowerCase()
-  for (const user of state.store.all('User')) {
-    if (String(user.Username).toLowerCase() !== wanted) continue
-    const id = String(user.Id)
-    if (user.IsActive !== true || state.passwords.get(id) !== password) return undefined
-    return id
-  }
-  return undefined
+  const id = userIdByUsername(state, username)
+  if (id === undefined || !callerFor(state, id) || state.passwords.get(id) !== password)
+    return undefined
+  return id
 }
 
-function managerId(state: OrgState): string | undefined {
-  for (const user of state.store.all('User'))
-    if (user.ManagerId === null && user.IsActive === true && user.ProfileId) {
-      const profile = state.store.get('Profile', String(user.ProfileId))
-      if (profile?.Name === 'Sales Manager') return String(user.Id)
-    }
-  return undefined
-}
+/** Whom the client-credentials grant runs as when the app names nobody: the seeded manager. */
+const DEFAULT_RUN_AS = 'manager@briefcase.test'
 
 function tokenBody(
   state: OrgState,
@@ -147,14 +137,8 @@ export function oauthRoutes(state: OrgState): Hono<OrgEnv> {
       case 'client_credentials': {
         if (!client) return oauthError(c, 'invalid_client_id', 'client identifier invalid')
         if (!secretOk) return oauthError(c, 'invalid_client', 'invalid client credentials')
-        const runAs = client.runAs
-        const userId =
-          runAs === undefined
-            ? managerId(state)
-            : [...state.store.all('User')].find(
-                (u) => String(u.Username).toLowerCase() === runAs.toLowerCase(),
-              )?.Id
-        if (typeof userId !== 'string' || !callerFor(state, userId)) {
+        const userId = userIdByUsername(state, client.runAs ?? DEFAULT_RUN_AS)
+        if (userId === undefined || !callerFor(state, userId)) {
           return oauthError(c, 'invalid_grant', 'no client credentials user enabled')
         }
         return issue(userId, { scope: 'api' })
