@@ -53,6 +53,13 @@ export class BriefcaseCreate extends LitElement {
         border-color: var(--briefcase-create-button-background, var(--_brand));
         color: var(--_text-inverse);
       }
+      [part='button']:hover {
+        background: var(--_brand-dark);
+      }
+      [part='button']:disabled {
+        background: #c9c9c9;
+        border-color: #c9c9c9;
+      }
       [part='menu'] {
         position: absolute;
         z-index: 20;
@@ -73,6 +80,7 @@ export class BriefcaseCreate extends LitElement {
         border: none;
         border-radius: 0;
         justify-content: flex-start;
+        text-align: start;
         color: var(--_text);
       }
       [part='menuitem']:focus-visible {
