@@ -19,6 +19,15 @@ export interface CallResult {
   outcome?: CallOutcome
   /** Records acknowledged, refused, retried, halted. */
   counts: { written: number; refused: number; retried: number; halted: number }
+  /** Records Salesforce acknowledged (deletes included). */
+  written: WrittenRecord[]
+}
+
+/** A record written by a call. */
+export interface WrittenRecord {
+  ref: { name: string; group: string }
+  sobject: string
+  salesforceId: string | null
 }
 
 /** The outbox form of a planned write. */
@@ -121,6 +130,7 @@ export async function executeCall(
   wave: WaveRecords,
 ): Promise<CallResult> {
   const counts = { written: 0, refused: 0, retried: 0, halted: 0 }
+  const written: WrittenRecord[] = []
   const creates = call.writes.flatMap((w) =>
     w.kind === 'upsert' && w.draftKey ? [w.draftKey] : [],
   )
@@ -145,7 +155,7 @@ export async function executeCall(
       await ctx.store.forgetDrafts(creates)
       await ctx.store.settleIntent(id)
     }
-    return { failure, counts }
+    return { failure, counts, written }
   }
   await ctx.stage('response-received', { outbox: id })
   const outcome = readComposite(call, response)
@@ -156,11 +166,19 @@ export async function executeCall(
       parentIds.set(w.draftKey, o.id)
   })
   const refusedCreates: string[] = []
+  // Documents are independent: their acknowledgements go together (one group commit).
+  await Promise.all(
+    call.writes.map((w, i) =>
+      applyOne(ctx, w, outcome.writes[i] as WriteOutcome, outcome, parentIds, wave),
+    ),
+  )
   for (const [i, w] of call.writes.entries()) {
     const o = outcome.writes[i] as WriteOutcome
-    await applyOne(ctx, w, o, outcome, parentIds, wave)
-    if (o.kind === 'ok') counts.written += 1
-    else if (o.kind === 'retry') counts.retried += 1
+    if (o.kind === 'ok') {
+      counts.written += 1
+      const salesforceId = o.id ?? w.salesforceId
+      written.push({ ref: w.ref, sobject: w.sobject, salesforceId })
+    } else if (o.kind === 'retry') counts.retried += 1
     else if (o.kind === 'halted') counts.halted += 1
     else counts.refused += 1
     // A create answered with anything but success was not made: its draft key is unused.
@@ -175,5 +193,5 @@ export async function executeCall(
   for (const f of outcome.failures) {
     ctx.logger.warn({ author: call.author, ...f }, 'A Composite subrequest failed')
   }
-  return { outcome, counts }
+  return { outcome, counts, written }
 }

@@ -9,12 +9,13 @@ import type { PlanRecord } from './plan-types.js'
  * the real Id, and every device gets it).
  */
 export async function loadRecords(ctx: ProjectorContext): Promise<PlanRecord[]> {
-  const records: PlanRecord[] = []
-  for (const p of await ctx.docs.pending()) {
-    const ref = { name: p.name, group: p.group }
-    const r = await ctx.docs.withDocument(ref, (doc) => planRecordOf(ref, doc))
-    if (r) records.push(r)
-  }
+  const loaded = await Promise.all(
+    (await ctx.docs.pending()).map((p) => {
+      const ref = { name: p.name, group: p.group }
+      return ctx.docs.withDocument(ref, (doc) => planRecordOf(ref, doc))
+    }),
+  )
+  const records = loaded.filter((r): r is PlanRecord => r !== undefined)
   const keys = [...new Set(records.flatMap((r) => r.pending.dependsOn))]
   if (keys.length === 0) return records
   const drafts = await ctx.store.drafts(keys)

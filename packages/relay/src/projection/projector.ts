@@ -86,7 +86,7 @@ function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
 /**
  * Creates the projector. It reads the pending index and the documents through `docs`, writes
  * with each author's session from `salesforce`, and keeps its outbox, draft keys and blocks in
- * `store`. See docs/decisions/0003-projection.md.
+ * `store`. See docs/decisions/0004-projection.md.
  *
  * @example
  * ```ts

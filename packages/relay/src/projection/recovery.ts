@@ -8,14 +8,20 @@ import { queryRecords, rowId, sameValue, serverInfoOf } from './server-records.j
 /** Draft keys and Ids per query. */
 const KEYS_PER_QUERY = 200
 
-function queriesFor(entry: OutboxEntry, draftKeyField: string): RecordQuery[] {
+function queriesFor(
+  entry: OutboxEntry,
+  draftKeyField: string,
+  schemaFields: ReadonlyMap<string, readonly string[]>,
+): RecordQuery[] {
   const bySobject = new Map<string, { ids: Set<string>; keys: Set<string>; fields: Set<string> }>()
   for (const w of entry.writes) {
     if (w.kind === 'delete') continue
     const q = bySobject.get(w.sobject) ?? { ids: new Set(), keys: new Set(), fields: new Set() }
     if (w.salesforceId) q.ids.add(w.salesforceId)
     if (w.draftKey && w.kind === 'upsert') q.keys.add(w.draftKey)
-    for (const f of Object.keys(w.fields)) q.fields.add(f)
+    for (const f of [...Object.keys(w.fields), ...(schemaFields.get(w.sobject) ?? [])]) {
+      if (f !== draftKeyField) q.fields.add(f)
+    }
     bySobject.set(w.sobject, q)
   }
   const out: RecordQuery[] = []
@@ -53,7 +59,15 @@ function rowOf(rows: readonly ServerRow[], w: IntentWrite, field: string): Serve
  */
 export async function recoverEntry(ctx: ProjectorContext, entry: OutboxEntry): Promise<boolean> {
   const field = ctx.settings.draftKeyField
-  const queries = queriesFor(entry, field)
+  // Read every field of the documents back (as the normal path's read-back does), not only those
+  // sent: formula and workflow fields reach the documents too.
+  const schemaFields = new Map<string, string[]>()
+  for (const w of entry.writes) {
+    if (w.kind === 'delete' || schemaFields.has(w.sobject)) continue
+    const fields = await ctx.docs.withDocument(w.ref, (doc) => Object.keys(doc.schema.fields))
+    if (fields) schemaFields.set(w.sobject, fields)
+  }
+  const queries = queriesFor(entry, field, schemaFields)
   let rows: ServerRow[] = []
   if (queries.length > 0) {
     const conn = await ctx.salesforce.connection(entry.author)

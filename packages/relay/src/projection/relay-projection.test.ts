@@ -116,6 +116,37 @@ describe('createRelayProjection', () => {
     expect(device.docs.get(name)?.pending()?.operation ?? null).toBeNull()
   })
 
+  it('pulls a write into the documents of the other visibility groups right after it', async () => {
+    const account = (org.snapshot().Account ?? []).find((a) => a.IsDeleted !== true)
+    const name = `Account/${String(account?.Id)}`
+    const password = (n: string): string => org.users.find((u) => u.username === n)?.password ?? ''
+    const rep = await bulkDevice(
+      t.url,
+      'rep1@briefcase.test',
+      password('rep1@briefcase.test'),
+      'p1',
+    )
+    const boss = await bulkDevice(
+      t.url,
+      'manager@briefcase.test',
+      password('manager@briefcase.test'),
+      'm1',
+    )
+    await rep.sync([name])
+    await boss.sync([name])
+    rep.docs.get(name)?.set('Phone', '4155550199')
+    await rep.sync([name])
+    await projection.projector.runOnce()
+    const deadline = Date.now() + 5000
+    for (;;) {
+      await boss.sync([name])
+      if (boss.docs.get(name)?.get('Phone') === '4155550199') break
+      if (Date.now() > deadline) throw new Error('the manager’s document did not get the change')
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(boss.docs.get(name)?.pending()).toBeNull()
+  })
+
   it('runs by itself after a device change once started', async () => {
     const account = (org.snapshot().Account ?? []).find((a) => a.IsDeleted !== true)
     const name = `Account/${String(account?.Id)}`

@@ -16,11 +16,12 @@ import type {
   ProjectionStore,
 } from './ports.js'
 import type { Projector, ProjectionOptions } from './projector.js'
+import type { ProjectionReport } from './run-pass.js'
 import { createProjector } from './projector.js'
 
 /** What the projection needs of the relay's document hub (`DocHub` fits). */
 export interface ProjectionHub {
-  readonly store: Pick<RelayStore, 'listDocs' | 'docUsers'>
+  readonly store: Pick<RelayStore, 'listDocs' | 'docUsers' | 'findBySalesforceId'>
   listPending(): Promise<PendingEntry[]>
   mutate<T>(key: DocKey, fn: (doc: RecordDocument) => T): Promise<{ value: T } | undefined>
   onCommit(listener: (event: DocCommitEvent) => void): () => void
@@ -50,6 +51,11 @@ export interface RelayProjectionOptions {
   now?: () => number
   projection?: ProjectionOptions
   pull?: PullerOptions
+  /**
+   * After a run that wrote records other visibility groups also hold, pull those objects at once
+   * (so the other groups' documents get the change without waiting for the interval; default true).
+   */
+  pullAfterWrite?: boolean
   /** Test hook (the crash test): awaited at each stage of a projection call. */
   onStage?: (
     stage: ProjectionStage,
@@ -155,6 +161,16 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...common,
     ...(options.pull ? { options: options.pull } : {}),
   })
+  const logger = options.logger
+  const pullOthers = async (report: ProjectionReport): Promise<void> => {
+    const objects = new Set<string>()
+    for (const r of report.records) {
+      if (!r.salesforceId || objects.has(r.sobject)) continue
+      const docs = await options.hub.store.findBySalesforceId(r.sobject, r.salesforceId)
+      if (docs.some((d) => d.group !== r.ref.group)) objects.add(r.sobject)
+    }
+    if (objects.size > 0) await puller.pullObjects([...objects])
+  }
   const projector = createProjector({
     docs: hubDocs(options.hub),
     store: options.projectionStore,
@@ -162,6 +178,15 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...common,
     ...(options.projection ? { options: options.projection } : {}),
     ...(options.onStage ? { onStage: options.onStage } : {}),
+    ...(options.pullAfterWrite === false
+      ? {}
+      : {
+          onRun: (report: ProjectionReport) => {
+            pullOthers(report).catch((error: unknown) =>
+              logger?.warn({ error: String(error) }, 'Pull after projection failed'),
+            )
+          },
+        }),
   })
   let unsubscribe: (() => void) | undefined
   return {

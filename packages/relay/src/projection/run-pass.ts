@@ -4,6 +4,7 @@ import { checkBeforeCall } from './check.js'
 import type { ProjectorContext } from './context.js'
 import { reportStatus, status } from './context.js'
 import { refKey } from './doc-ref.js'
+import type { WrittenRecord } from './execute.js'
 import { executeCall } from './execute.js'
 import { pendingFingerprint } from './fingerprint.js'
 import { loadRecords } from './load-records.js'
@@ -34,6 +35,8 @@ export interface ProjectionReport {
   merged: number
   /** Records still waiting for a retry when the run ended. */
   waiting: number
+  /** The records written (for pulling them into the documents of other visibility groups). */
+  records: WrittenRecord[]
 }
 
 /** What a pass needs beyond the context. */
@@ -56,6 +59,7 @@ function emptyReport(): ProjectionReport {
     recovered: 0,
     merged: 0,
     waiting: 0,
+    records: [],
   }
 }
 
@@ -239,6 +243,7 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
       })
       report.calls += 1
       report.written += result.counts.written
+      report.records.push(...result.written)
       report.refused += result.counts.refused
       report.retried += result.counts.retried
       if (result.counts.written > 0 || result.counts.halted > 0) progress = true

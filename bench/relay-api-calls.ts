@@ -1,0 +1,142 @@
+/**
+ * Salesforce API calls to sync 1,000 offline edits over 200 records plus 20 parent and 40 child
+ * records created offline: Briefcase's projector, against the fewest calls Salesforce's limits
+ * allow, and against replaying one call per change (what Salesforce's offline drafts queue does).
+ * Real org, real relay (devices sync in bulk), loopback; calls counted by the org.
+ *
+ * Run: npx tsx --conditions=@briefcase/source bench/relay-api-calls.ts
+ */
+import { createOrg } from '@briefcase/org'
+import type { RecordDocument } from '@briefcase/record'
+import { RecordDocument as Doc, yjsEngine } from '@briefcase/record'
+import type { SqliteRelayStore } from '@briefcase/relay'
+import { startTestRelay } from '@briefcase/relay/testing'
+// Until @briefcase/relay re-exports the projection (see the report to the relay core).
+import {
+  SqlitePullStore,
+  SqliteProjectionStore,
+  createRelayProjection,
+} from '../packages/relay/src/projection/index.js'
+import { Device } from '../tests/relay/device.js'
+
+const RECORDS = 200
+const EDITS = 1000
+const PARENTS = 20
+const CHILDREN = 40
+const SEED = Number(process.env.SEED ?? 7)
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const random = prng(SEED)
+const org = createOrg({ accounts: RECORDS })
+const relay = await startTestRelay({ org })
+const database = (relay.store as SqliteRelayStore).database
+const projection = createRelayProjection({
+  hub: relay.relay.hub,
+  salesforce: relay.relay.salesforce,
+  projectionStore: new SqliteProjectionStore({ database }),
+  pullStore: new SqlitePullStore({ database }),
+})
+const names = (org.snapshot().Account ?? [])
+  .filter((a) => a.IsDeleted !== true)
+  .slice(0, RECORDS)
+  .map((a) => `Account/${String(a.Id)}`)
+const device = await Device.signIn(relay.url, 'manager', 'bench-phone')
+await device.bulk(names)
+
+// 1,000 edits: every record at least once, then at random; fields of several kinds.
+const industries = ['Banking', 'Energy', 'Retail', 'Technology']
+for (let i = 0; i < EDITS; i++) {
+  const doc = await device.open(names[i < RECORDS ? i : Math.floor(random() * RECORDS)] as string)
+  const pick = Math.floor(random() * 5)
+  if (pick === 0) doc.set('Name', `Account ${i}`)
+  else if (pick === 1) doc.set('Phone', `415555${String(1000 + (i % 9000))}`)
+  else if (pick === 2) doc.set('Website', `https://edit-${i}.example`)
+  else if (pick === 3) doc.set('Industry', industries[i % industries.length])
+  else doc.insertText('Description', 0, `${i} `)
+}
+const accountSchema = await device.schema('Account')
+const contactSchema = await device.schema('Contact')
+const actor = { user: device.userId, device: device.clock.device }
+const parents: RecordDocument[] = []
+for (let i = 0; i < PARENTS; i++) {
+  const values = { Name: `New parent ${i}` }
+  parents.push(
+    Doc.createDraft({
+      engine: yjsEngine,
+      schema: accountSchema,
+      values,
+      actor,
+      clock: device.clock,
+    }),
+  )
+}
+const children: RecordDocument[] = []
+for (let i = 0; i < CHILDREN; i++) {
+  const values = { LastName: `Child ${i}`, AccountId: parents[i % PARENTS]?.draftKey() }
+  children.push(
+    Doc.createDraft({
+      engine: yjsEngine,
+      schema: contactSchema,
+      values,
+      actor,
+      clock: device.clock,
+    }),
+  )
+}
+for (const doc of [...parents, ...children]) device.adopt(doc)
+await device.bulk()
+
+org.clearCalls()
+const t0 = performance.now()
+const report = await projection.projector.runOnce()
+const ms = performance.now() - t0
+const calls = org.calls()
+const composites = calls.filter((c) => c.path.endsWith('/composite')).length
+
+// Checks: every record written, nothing pending, nothing duplicated.
+await device.bulk()
+const pending = [...device.docs.values()].filter((d) => d.pending()?.operation)
+const snapshot = org.snapshot()
+const created = [...(snapshot.Account ?? []), ...(snapshot.Contact ?? [])].filter(
+  (r) => typeof r.Briefcase_Draft_Key__c === 'string',
+)
+const kids = (snapshot.Contact ?? []).filter((r) => String(r.LastName).startsWith('Child '))
+const orphans = kids.filter((k) => !created.some((p) => p.Id === k.AccountId))
+
+// The fewest calls Salesforce allows: a Composite is one call and carries up to 5 sObject
+// Collections of up to 200 records each, children in a later subrequest than their parents
+// (`@{ref[i].id}`). Updates of any objects share collections; upserts (creates) are per object.
+const collections = Math.ceil(RECORDS / 200) + Math.ceil(PARENTS / 200) + Math.ceil(CHILDREN / 200)
+const minimumWrites = Math.ceil(collections / 5)
+// Reading the records' SystemModstamp before writing them (DESIGN: conflicts with the server):
+// up to 5 queries of up to 200 Ids per Composite.
+const minimumChecks = Math.ceil(Math.ceil(RECORDS / 200) / 5)
+const replay = EDITS + PARENTS + CHILDREN
+
+console.log(`
+| | API calls |
+|---|---|
+| Briefcase (this run) | ${calls.length} (${composites} Composite: ${report.calls} write, ${composites - report.calls} SystemModstamp check) |
+| Salesforce minimum, writes only | ${minimumWrites} (${collections} collections, 5 per Composite) |
+| Salesforce minimum with the conflict check | ${minimumWrites + minimumChecks} |
+| Replay, one call per change (drafts queue) | ${replay} (${EDITS} edits + ${PARENTS + CHILDREN} creates) |
+
+records written: ${report.written}; still pending: ${pending.length}; created: ${created.length}; children without their parent: ${orphans.length}; projection took ${ms.toFixed(0)} ms
+calls: ${calls.map((c) => `${c.method} ${c.path.replace(/\/services\/data\/v[\d.]+/, '')} ${c.status}`).join(', ')}
+`)
+await projection.stop()
+device.close()
+await relay.close()
+await org.close()
+if (pending.length > 0 || orphans.length > 0 || created.length !== PARENTS + CHILDREN)
+  process.exit(1)
