@@ -20,8 +20,14 @@ import { connect, openHub, prepareTrial, prng } from './trial.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
-/** The child, bundled once (a plain `node` start is ~10x faster than transpiling on start). */
-const bundle = join(root, 'packages/relay/node_modules/.cache/briefcase-crash-child.mjs')
+/**
+ * The child, bundled once per run (a plain `node` start is ~10x faster than transpiling on start),
+ * where its native dependency resolves; one file per process, so concurrent runs never share it.
+ */
+const bundle = join(
+  root,
+  `packages/relay/node_modules/.cache/briefcase-crash-child-${process.pid}.mjs`,
+)
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 20)
 const SEED = Number(process.env.CRASH_SEED ?? 20_260_301)
 const STAGES: ProjectionStage[] = [
@@ -104,6 +110,7 @@ describe('the relay killed with SIGKILL during projection', () => {
     await t.close()
     await org.close()
     rmSync(dir, { recursive: true, force: true })
+    rmSync(bundle, { force: true })
   })
 
   it(`recovers on restart: org equals the merged state, no duplicates (${TRIALS} seeded trials)`, async () => {
