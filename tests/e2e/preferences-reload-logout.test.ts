@@ -99,6 +99,16 @@ test('scenario 5: a reload while offline keeps every edit; sign-out after sync l
   expect(await change.locator('[part=fields] tbody tr').count()).toBe(4)
   await device.screenshot('5-reloaded-offline')
 
+  // Signing out now would lose the change: it is named, and nothing is deleted.
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  const unsynced = page.getByRole('alertdialog', {
+    name: 'Changes to 1 record are not synced yet',
+  })
+  await unsynced.filter({ hasText: account.name }).waitFor()
+  await device.screenshot('5-sign-out-refused-offline')
+  await unsynced.getByRole('button', { name: 'Keep working' }).click()
+  await unsynced.waitFor({ state: 'detached' })
+
   await device.goOnline()
   // Synced: the relay holds the change (Sent to the relay), or Salesforce already has it.
   await change.filter({ hasText: 'Saved on this device' }).waitFor({ state: 'detached' })

@@ -109,6 +109,11 @@ export class BriefcaseLongText extends LitElement {
     `,
   ]
 
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  }
+
   /** The open record (from `client.open()`). */
   @property({ attribute: false }) handle: RecordHandle | null = null
   /** The long-text field's API name, e.g. `Description`. */
@@ -125,11 +130,6 @@ export class BriefcaseLongText extends LitElement {
   /** Resolves once every edit typed so far is stored on the device. */
   settled(): Promise<void> {
     return this.#text.settled()
-  }
-
-  /** Focuses the textarea. */
-  override focus(options?: FocusOptions): void {
-    this.textarea?.focus(options)
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -65,6 +65,11 @@ export class BriefcaseLookup extends LitElement {
     `,
   ]
 
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  }
+
   /** A client to use instead of the one `<briefcase-session>` provides. */
   @property({ attribute: false }) client: BriefcaseClient | undefined
   /** The object looked up (API name), e.g. `Account`. */

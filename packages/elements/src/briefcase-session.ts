@@ -9,6 +9,7 @@ import type { RecordSelection } from './context/client-context.js'
 import { SessionController } from './controllers/session-controller.js'
 import { OpenRecordEvent } from './events/open-record-event.js'
 import { SessionChangeEvent } from './events/session-change-event.js'
+import { displayName, pendingValues } from './format/display-name.js'
 import { shortDevice } from './format/presence.js'
 import { controls } from './styles/controls.js'
 import { tokens } from './styles/tokens.js'
@@ -216,11 +217,17 @@ export class BriefcaseSession extends LitElement {
     const changes = this.#session.unsynced ?? []
     return html`<div part="dialog" role="alertdialog" aria-labelledby="unsynced-title">
       <h2 id="unsynced-title">
-        ${count === 1 ? '1 change is' : `${count} changes are`} not synced yet
+        Changes to ${count === 1 ? '1 record are' : `${count} records are`} not synced yet
       </h2>
       <p>Signing out now deletes them from this device. Go online to send them first.</p>
       <ul>
-        ${changes.map((c) => html`<li>${c.sobject} ${c.name}: ${c.fields.map((f) => f.field).join(', ') || c.operation}</li>`)}
+        ${changes.map(
+          (c) =>
+            html`<li>
+              <strong>${displayName(c.name, c.key, c.sobject, pendingValues(c.fields))}</strong>
+              (${c.sobject}): ${c.fields.map((f) => f.field).join(', ') || c.operation}
+            </li>`,
+        )}
       </ul>
       <div class="actions">
         <button class="brand" @click=${() => this.#session.keepSession()}>Keep working</button>
