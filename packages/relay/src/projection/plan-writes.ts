@@ -38,7 +38,7 @@ function maxStamp(fields: readonly PendingField[]): HlcString | undefined {
 /**
  * The record's fields split by the user of each winning edit, in HLC order of each user's latest
  * edit (so the last write is the latest editor's). For a create, the creator goes first: the
- * record is created under their session.
+ * record is created under their session (unless only other users gave it values).
  */
 function authorGroups(record: PlanRecord): AuthorGroup[] {
   const byUser = new Map<string, PendingField[]>()
@@ -58,7 +58,9 @@ function authorGroups(record: PlanRecord): AuthorGroup[] {
   if (record.pending.operation === 'create' && creator) {
     const own = groups.findIndex((g) => g.user === creator)
     const first = own >= 0 ? groups.splice(own, 1)[0] : undefined
-    groups.unshift(first ?? { user: creator, fields: [], latest: fallback })
+    // The creator creates it; if only others gave it values, the first of them does.
+    if (first) groups.unshift(first)
+    else if (groups.length === 0) groups.push({ user: creator, fields: [], latest: fallback })
   }
   return groups
 }

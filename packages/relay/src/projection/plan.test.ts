@@ -260,6 +260,24 @@ describe('planWave', () => {
     expect(wave.held.map((h) => [h.ref.name, h.reason])).toEqual([[kid.name, 'next-wave']])
   })
 
+  it('creates a draft under its creator, or under the only user who gave it values', () => {
+    const now = fakeTime()
+    const a = device(USER_A, 'a', now)
+    const mine = draft(account, { Name: 'Mine' }, a)
+    const empty = draft(account, {}, a)
+    const b = replica(empty, device(USER_B, 'b', now))
+    b.set('Name', 'Filled by B')
+    merge(empty, b)
+    const authors = plan([mine, empty]).calls.map((c) => [
+      c.author,
+      c.writes.map((w) => w.ref.name),
+    ])
+    expect(authors).toEqual([
+      [USER_A, [mine.name]],
+      [USER_B, [empty.name]],
+    ])
+  })
+
   it('packs 200 records per collection and 5 collections per Composite', () => {
     const now = fakeTime()
     const d = device(USER_A, 'phone', now)
