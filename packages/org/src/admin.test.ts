@@ -57,9 +57,9 @@ describe('embedding', () => {
 
   test('the seed is deterministic: same seed, same records', () => {
     const now = (): number => Date.parse('2025-01-01T00:00:00Z')
-    const one = createOrg({ seed: 5, now }).snapshot()
-    const two = createOrg({ seed: 5, now }).snapshot()
-    const three = createOrg({ seed: 6, now }).snapshot()
+    const one = createOrg({ seed: 5, now, accounts: 40 }).snapshot()
+    const two = createOrg({ seed: 5, now, accounts: 40 }).snapshot()
+    const three = createOrg({ seed: 6, now, accounts: 40 }).snapshot()
     expect(two).toEqual(one)
     expect(three.Account).not.toEqual(one.Account)
   })

@@ -21,12 +21,12 @@ export function atLeast(access: RecordAccess, needed: RecordAccess): boolean {
 
 /** True when `managerId` is above `userId` in the hierarchy (manager, or manager's manager...). */
 export function isAbove(store: RecordStore, managerId: string, userId: string): boolean {
-  let current = store.get('User', userId)
+  let current = store.peek('User', userId)
   for (let depth = 0; current && depth < 20; depth++) {
     const next = current.ManagerId
     if (typeof next !== 'string') return false
     if (next === managerId) return true
-    current = store.get('User', next)
+    current = store.peek('User', next)
   }
   return false
 }

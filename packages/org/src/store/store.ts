@@ -69,6 +69,11 @@ export class RecordStore {
     return r ? { ...r } : undefined
   }
 
+  /** The stored record itself (no copy): for reads only, never mutate it. */
+  peek(type: string, id: string): Readonly<StoredRecord> | undefined {
+    return this.tables.get(type)?.get(id)
+  }
+
   /** Every record of a type (deleted ones too). Read-only views: do not mutate. */
   all(type: string): Iterable<Readonly<StoredRecord>> {
     return this.tables.get(type)?.values() ?? []
