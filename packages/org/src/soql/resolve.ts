@@ -99,8 +99,8 @@ export function walk(
     if (typeof id === 'string') {
       const target: ObjectDef | null =
         hop.target ?? ctx.state.schema.byPrefix(id.slice(0, 3)) ?? null
-      const found: StoredRecord | undefined = target
-        ? ctx.state.store.get(target.name, id)
+      const found: Readonly<StoredRecord> | undefined = target
+        ? ctx.state.store.peek(target.name, id)
         : undefined
       if (target && found && found.IsDeleted !== true) {
         if (recordAccess(ctx.state.store, ctx.caller, target, found) !== 'none') {
