@@ -2,7 +2,7 @@ import type { DraftKey } from '@briefcase/record'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ProjectionStage } from './context.js'
 import type { Device, Harness } from './org-harness.contract.js'
-import { REP1, startHarness } from './org-harness.contract.js'
+import { REP1, REP2, startHarness } from './org-harness.contract.js'
 import type { ProjectorConfig } from './projector.js'
 import { createProjector } from './projector.js'
 import type { DocRef } from './ports.js'
@@ -71,6 +71,40 @@ describe('projector under faults', () => {
     expect(time.sleeps).toEqual([375, 750, 1500])
     expect(h.records('Account').filter((r) => String(r.Name).endsWith('edited'))).toHaveLength(2)
     for (const ref of refs) expect((await phone.pull(ref)).status()?.state).toBe('ok')
+  })
+
+  it('keeps order through a failure: a second author’s write never overtakes the first’s retry', async () => {
+    const id = await h.create('Account', { Name: 'Ordered' })
+    const ref = await h.load('Account', id, REP1)
+    let t = Date.now()
+    const a = h.device(REP1, 'a', () => ++t)
+    const b = h.device(REP2, 'b', () => ++t)
+    ;(await a.open(ref)).set('Website', 'https://first.example')
+    ;(await b.open(ref)).set('Phone', '4155550188')
+    await a.push(ref, await h.group('Account', REP1))
+    await b.push(ref, await h.group('Account', REP2))
+    h.org.clearCalls()
+    h.org.setFaults({
+      failNext: [
+        { method: 'POST', status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'busy', times: 1 },
+      ],
+    })
+    const time = fakeTime()
+    expect(await createProjector(config(time)).runOnce()).toMatchObject({ written: 2 })
+    const composites = h.org.calls().filter((c) => c.path.endsWith('/composite'))
+    // (The fault answers before authentication: no user on the failed call.)
+    expect(composites.map((c) => [c.user, c.status])).toEqual([
+      [null, 503],
+      [REP1, 200],
+      [REP1, 200],
+      [REP2, 200],
+      [REP2, 200],
+    ])
+    expect(h.records('Account').find((r) => r.Id === id)).toMatchObject({
+      Website: 'https://first.example',
+      Phone: '4155550188',
+      LastModifiedById: h.users.rep2.id,
+    })
   })
 
   it('pauses every write on REQUEST_LIMIT_EXCEEDED and on lock contention, then writes', async () => {
