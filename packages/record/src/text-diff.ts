@@ -83,7 +83,8 @@ export function diffText(a: string, b: string): DiffPart[] {
   }
   const midA = a.slice(start, a.length - end)
   const midB = b.slice(start, b.length - end)
-  const middle: DiffPart[] = myers(midA, midB) ?? [
+  // One side empty (a text set for the first time, or cleared): no search needed.
+  const middle: DiffPart[] = (midA && midB ? myers(midA, midB) : undefined) ?? [
     ...(midA ? [{ kind: 'delete' as const, text: midA }] : []),
     ...(midB ? [{ kind: 'insert' as const, text: midB }] : []),
   ]
