@@ -45,6 +45,23 @@ describe('sync between devices through the relay', () => {
     expect(docA.snapshot()).toEqual(docB.snapshot())
   })
 
+  it("shares awareness (cursors) between a document's connections and removes it when one closes", async () => {
+    const a = await device('rep1', 'aware-a')
+    const b = await device('rep1', 'aware-b')
+    const name = accounts[1] as string
+    const pa = await a.live(name)
+    const pb = await b.live(name)
+    pa.awareness.setLocalStateField('user', { name: 'Maya', field: 'Phone' })
+    const aId = pa.awareness.clientID
+    await until(
+      () =>
+        (pb.awareness.getStates().get(aId) as { user?: { field?: string } } | undefined)?.user
+          ?.field === 'Phone',
+    )
+    pa.destroy()
+    await until(() => !pb.awareness.getStates().has(aId))
+  })
+
   it('reconciles a cache in one bulk round trip, and a second device gets the edits', async () => {
     const a = await device('rep1', 'bulk-a')
     const names = accounts.slice(0, 8)

@@ -99,6 +99,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     websocket: { server: wss as unknown as WebSocketServerLike },
   })
+  // Idle keep-alive connections stay open longer than a client's think time (Node's default of
+  // 5 s races with clients reusing the connection: ECONNRESET on a POST).
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000
+    server.headersTimeout = 66_000
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, () => resolve())

@@ -151,10 +151,11 @@ export function createRelay(options: RelayOptions): Relay {
     now,
     ...(options.maxHotDocs === undefined ? {} : { maxHotDocs: options.maxHotDocs }),
     ...(options.compactAfter === undefined ? {} : { compactAfter: options.compactAfter }),
-  })
-  hub.onCommit((event) => {
-    metrics.commits.inc()
-    metrics.committedUpdates.inc(event.updates.length)
+    onTransaction: (info) => {
+      metrics.commits.inc({ durability: info.durability })
+      metrics.committedUpdates.inc(info.updates)
+      metrics.commitSeconds.observe({ durability: info.durability }, info.ms / 1000)
+    },
   })
   const resolver = new DocResolver({ hub, views, access, logger })
   const live = new LiveSync({

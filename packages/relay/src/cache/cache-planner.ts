@@ -157,7 +157,7 @@ export class CachePlanner {
     )
     try {
       for (const r of resolved) if (r.ok) r.init?.()
-      await this.#o.hub.flush()
+      await this.#o.hub.flush('written')
     } finally {
       for (const r of resolved) if (r.ok) this.#o.hub.release(r.hot)
     }

@@ -13,6 +13,7 @@ import * as Y from 'yjs'
 import type {
   DocKey,
   DocMeta,
+  Durability,
   DocMetaInput,
   DocWrite,
   FieldGroupRecord,
@@ -40,6 +41,16 @@ export interface DocHubOptions {
   maxHotDocs?: number
   /** Compact a document after this many appended updates (default 200). */
   compactAfter?: number
+  /** Called after each store transaction (for metrics). */
+  onTransaction?: (info: TransactionInfo) => void
+}
+
+/** One store transaction of the hub. */
+export interface TransactionInfo {
+  docs: number
+  updates: number
+  durability: Durability
+  ms: number
 }
 
 /** A committed change of one document, as listeners receive it. */
@@ -83,6 +94,7 @@ export class DocHub {
   readonly #now: () => number
   readonly #maxHot: number
   readonly #compactAfter: number
+  readonly #onTransaction: ((info: TransactionInfo) => void) | undefined
   readonly #hot = new Map<string, HotDoc>()
   readonly #loading = new Map<string, Promise<HotDoc | undefined>>()
   readonly #groups = new Map<string, FieldGroupRecord>()
@@ -93,6 +105,11 @@ export class DocHub {
   readonly #committing = new Set<CommitBatch>()
   #inflight: Promise<void> = Promise.resolve()
   #scheduled = false
+  /** Dispatch order of commits and syncs (they run one at a time, in this order). */
+  #dispatched = 0
+  /** The last `written` commit dispatched, and the last commit or sync known `synced`. */
+  #lastWritten = 0
+  #lastSynced = 0
 
   constructor(options: DocHubOptions) {
     this.store = options.store
@@ -101,6 +118,7 @@ export class DocHub {
     this.#now = options.now ?? Date.now
     this.#maxHot = options.maxHotDocs ?? 5000
     this.#compactAfter = options.compactAfter ?? 200
+    this.#onTransaction = options.onTransaction
   }
 
   // ── groups ─────────────────────────────────────────────────────────────────────────────────
@@ -263,16 +281,38 @@ export class DocHub {
 
   // ── committing ─────────────────────────────────────────────────────────────────────────────
 
-  /** Resolves when every change made so far is durable; rejects when its commit failed. */
-  flush(): Promise<void> {
+  /**
+   * Resolves when every change made so far is durable, rejects when its commit failed.
+   * `synced` (default): on stable storage, as an acknowledgement needs; `written`: survives a
+   * relay crash (enough before broadcasting: devices keep their changes until acknowledged).
+   */
+  flush(durability: Durability = 'synced'): Promise<void> {
     const batch = this.#batch
     const previous = this.#inflight
-    if (batch.empty) return previous
+    if (batch.empty) {
+      if (durability === 'written' || this.#lastWritten <= this.#lastSynced) return previous
+      const seq = ++this.#dispatched
+      const synced: Promise<void> = previous
+        .catch(() => undefined)
+        .then(() => this.store.sync())
+        .then(() => {
+          this.#lastSynced = Math.max(this.#lastSynced, seq)
+        })
+      this.#inflight = synced
+      synced.then(
+        () => this.#settled(synced),
+        () => this.#settled(synced),
+      )
+      return Promise.all([previous, synced]).then(() => undefined)
+    }
+    if (durability === 'synced') batch.durability = 'synced'
+    const seq = ++this.#dispatched
+    if (batch.durability === 'written') this.#lastWritten = seq
     this.#batch = new CommitBatch()
     this.#committing.add(batch)
     const chain: Promise<void> = previous
       .catch(() => undefined)
-      .then(() => this.#commit(batch))
+      .then(() => this.#commit(batch, seq))
       .finally(() => this.#committing.delete(batch))
       .then(() => batch.done)
     this.#inflight = chain
@@ -397,7 +437,9 @@ export class DocHub {
     this.#scheduled = true
     setImmediate(() => {
       this.#scheduled = false
-      this.flush().catch((error: unknown) => this.#logger.error({ err: error }, 'commit failed'))
+      this.flush('written').catch((error: unknown) =>
+        this.#logger.error({ err: error }, 'commit failed'),
+      )
     })
   }
 
@@ -415,7 +457,7 @@ export class DocHub {
     }
   }
 
-  async #commit(batch: CommitBatch): Promise<void> {
+  async #commit(batch: CommitBatch, seq: number): Promise<void> {
     const writes: DocWrite[] = []
     const events: DocCommitEvent[] = []
     try {
@@ -433,7 +475,20 @@ export class DocHub {
         })
         events.push({ key: hot.key, hot, updates: q.updates, pending: pending ?? null })
       }
-      const seqs = writes.length > 0 ? await this.store.commit(writes) : []
+      const started = performance.now()
+      const seqs =
+        writes.length > 0 || batch.durability === 'synced'
+          ? await this.store.commit(writes, { durability: batch.durability })
+          : []
+      if (writes.length > 0) {
+        this.#onTransaction?.({
+          docs: writes.length,
+          updates: writes.reduce((n, w) => n + (w.updates?.length ?? 0), 0),
+          durability: batch.durability,
+          ms: performance.now() - started,
+        })
+      }
+      if (batch.durability === 'synced') this.#lastSynced = Math.max(this.#lastSynced, seq)
       const now = this.#now()
       events.forEach((event, i) => {
         const { hot } = event

@@ -15,7 +15,8 @@ export class RelayMetrics {
   readonly liveConnections: Gauge
   readonly liveFrames: Counter<'direction' | 'type'>
   readonly liveCloses: Counter<'code'>
-  readonly commits: Counter
+  readonly commits: Counter<'durability'>
+  readonly commitSeconds: Histogram<'durability'>
   readonly committedUpdates: Counter
   readonly salesforceLoads: Counter<'sobject'>
   readonly #dynamic = new Map<string, { counter: Counter<string>; labels: readonly string[] }>()
@@ -77,7 +78,15 @@ export class RelayMetrics {
     })
     this.commits = new Counter({
       name: 'briefcase_store_commits_total',
-      help: 'Store transactions committed by the document hub.',
+      help: 'Store transactions of the document hub, by durability (synced: fsynced; written: in the WAL).',
+      labelNames: ['durability'],
+      registers,
+    })
+    this.commitSeconds = new Histogram({
+      name: 'briefcase_store_commit_duration_seconds',
+      help: 'Time of a store transaction of the document hub, by durability.',
+      labelNames: ['durability'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     })
     this.committedUpdates = new Counter({

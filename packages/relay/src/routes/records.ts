@@ -26,7 +26,7 @@ export function recordRoutes(services: RelayServices): Hono<RelayEnv> {
       throw resolved?.error ?? new RelayError(RelayErrorCode.internal, 'Not resolved.')
     try {
       resolved.init?.()
-      await services.hub.flush()
+      await services.hub.flush('written')
       const doc = resolved.hot.doc
       const id = doc.salesforceId() ?? (isSalesforceId(doc.key) ? doc.key : null)
       const nameField = resolved.view.nameField

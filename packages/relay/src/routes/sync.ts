@@ -56,7 +56,7 @@ export function syncRoutes(services: RelayServices): Hono<RelayEnv> {
         throw resolved?.error ?? new RelayError(RelayErrorCode.internal, 'Not resolved.')
       resolved.init?.()
       try {
-        await services.hub.flush()
+        await services.hub.flush('written')
       } catch (error) {
         services.hub.release(resolved.hot)
         throw error

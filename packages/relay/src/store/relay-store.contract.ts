@@ -44,6 +44,15 @@ export function runRelayStoreContract(
       expect(await store.updateCount(key())).toBe(3)
     })
 
+    it('commits as written or synced, and syncs on demand', async () => {
+      await store.commit([{ key: key(), meta, updates: [bytes(1)] }], { durability: 'written' })
+      await store.sync()
+      await store.commit([{ key: key(), updates: [bytes(2)] }], { durability: 'synced' })
+      expect(await store.commit([], { durability: 'synced' })).toEqual([])
+      const loaded = (await store.loadDocs([key()])).get(docKeyString(key()))
+      expect(loaded?.updates.map((u) => [...u.data])).toEqual([[1], [2]])
+    })
+
     it('keeps documents of one name in different groups apart', async () => {
       await store.commit([
         { key: key(ACCOUNT, 'g1'), meta, updates: [bytes(1)] },

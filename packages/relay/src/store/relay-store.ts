@@ -123,6 +123,19 @@ export interface FieldGroupRecord {
   nameField: string | null
 }
 
+/**
+ * How durable a commit is when its promise resolves. `synced`: on stable storage (survives a
+ * power cut). `written`: handed to the operating system (survives a relay crash); it becomes
+ * `synced` with the next synced commit, {@link RelayStore.sync}, or the backend's own schedule.
+ */
+export type Durability = 'synced' | 'written'
+
+/** Options of {@link RelayStore.commit}. */
+export interface CommitOptions {
+  /** Default `synced`. */
+  durability?: Durability
+}
+
 /** Filter of {@link RelayStore.listDocs}. */
 export interface ListDocsOptions {
   sobject?: string
@@ -147,10 +160,12 @@ export interface RelayStore {
   // ── documents ──────────────────────────────────────────────────────────────────────────────
   /**
    * Writes every document's updates, metadata, pending row and users in one transaction.
-   * Resolves, once durable, with the last sequence number of each write (0 when it appended
-   * nothing).
+   * Resolves, once as durable as asked (default `synced`), with the last sequence number of each
+   * write (0 when it appended nothing).
    */
-  commit(writes: readonly DocWrite[]): Promise<number[]>
+  commit(writes: readonly DocWrite[], options?: CommitOptions): Promise<number[]>
+  /** Makes every commit so far `synced`. */
+  sync(): Promise<void>
   /** Loads documents (state and later updates); absent ones are missing from the map. */
   loadDocs(keys: readonly DocKey[]): Promise<Map<string, StoredDoc>>
   /** Metadata of documents, without their content. */

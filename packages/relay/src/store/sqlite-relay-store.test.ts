@@ -16,12 +16,12 @@ runRelayStoreContract(
 )
 
 describe('SqliteRelayStore', () => {
-  it('runs in WAL mode with synchronous FULL, and keeps a commit across reopening', async () => {
+  it('runs in WAL mode (synchronous NORMAL between synced commits), and keeps a commit across reopening', async () => {
     const file = join(dir, 'reopen.sqlite')
     const key = { name: 'Account/001000000000001AAA', group: 'g' }
     const a = new SqliteRelayStore({ file })
     expect(a.database.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(a.database.pragma('synchronous', { simple: true })).toBe(2)
+    expect(a.database.pragma('synchronous', { simple: true })).toBe(1)
     await a.commit([
       {
         key,
@@ -29,12 +29,20 @@ describe('SqliteRelayStore', () => {
         updates: [new Uint8Array([5])],
       },
     ])
+    expect(a.database.pragma('synchronous', { simple: true })).toBe(1)
+    await a.commit([{ key, updates: [new Uint8Array([6])] }], { durability: 'written' })
     await a.close()
     const b = new SqliteRelayStore({ file })
     expect([...((await b.loadDocs([key])).get(docKeyString(key))?.updates[0]?.data ?? [])]).toEqual(
       [5],
     )
     await b.close()
+  })
+
+  it('fsyncs every commit with synchronous FULL', async () => {
+    const store = new SqliteRelayStore({ file: join(dir, 'full.sqlite'), synchronous: 'FULL' })
+    expect(store.database.pragma('synchronous', { simple: true })).toBe(2)
+    await store.close()
   })
 
   it('shares a database it was given and leaves it open on close', async () => {

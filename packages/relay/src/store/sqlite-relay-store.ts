@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import type { ObjectSchema, WriteOperation } from '@briefcase/record'
 import { docKeyString } from './relay-store.js'
 import type {
+  CommitOptions,
   DocKey,
   DocMeta,
   DocWrite,
@@ -23,10 +24,14 @@ export interface SqliteRelayStoreOptions {
   /** An open better-sqlite3 database to share (the projector keeps its tables in it too). */
   database?: Database.Database
   /**
-   * `FULL` (default): every commit is fsynced before it resolves, so an acknowledged update
-   * survives a power cut. `NORMAL` survives a process crash only (faster).
+   * `NORMAL` (default): a `synced` commit is fsynced before it resolves (SQLite's `synchronous`
+   * is raised to `FULL` for it, which syncs the whole WAL, earlier `written` commits included); a
+   * `written` commit is in the WAL, so it survives a relay crash, and is synced by the next synced
+   * commit or within `syncIntervalMs`. `FULL`: every commit is fsynced.
    */
   synchronous?: 'FULL' | 'NORMAL'
+  /** Longest time a `written` commit waits for its fsync, in ms (default 1000). */
+  syncIntervalMs?: number
   /** The clock for `updatedAt` (default `Date.now`). */
   now?: () => number
 }
@@ -110,16 +115,26 @@ export class SqliteRelayStore implements RelayStore {
   readonly #now: () => number
   readonly #commitTx: (writes: readonly DocWrite[]) => number[]
   readonly #statements = new Map<string, Database.Statement>()
+  readonly #alwaysSync: boolean
+  readonly #timer: ReturnType<typeof setInterval> | undefined
+  #unsynced = false
 
   constructor(options: SqliteRelayStoreOptions = {}) {
     this.#owned = options.database === undefined
     this.database = options.database ?? new Database(options.file ?? ':memory:')
     this.#now = options.now ?? Date.now
     const db = this.database
+    this.#alwaysSync = options.synchronous === 'FULL'
     if (options.database === undefined) {
       db.pragma('journal_mode = WAL')
-      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
       db.pragma('busy_timeout = 5000')
+    }
+    db.pragma(`synchronous = ${this.#alwaysSync ? 'FULL' : 'NORMAL'}`)
+    if (!this.#alwaysSync) {
+      this.#timer = setInterval(() => {
+        if (this.#unsynced && db.open) this.#syncNow()
+      }, options.syncIntervalMs ?? 1000)
+      this.#timer.unref()
     }
     migrate(db)
     this.#commitTx = db.transaction((writes: readonly DocWrite[]) =>
@@ -129,8 +144,38 @@ export class SqliteRelayStore implements RelayStore {
 
   // ── documents ──────────────────────────────────────────────────────────────────────────────
 
-  commit(writes: readonly DocWrite[]): Promise<number[]> {
-    return this.#run(() => this.#commitTx(writes))
+  commit(writes: readonly DocWrite[], options: CommitOptions = {}): Promise<number[]> {
+    return this.#run(() => {
+      const synced = (options.durability ?? 'synced') === 'synced'
+      if (writes.length === 0) {
+        if (synced) this.#syncNow()
+        return []
+      }
+      if (this.#alwaysSync || !synced) {
+        const seqs = this.#commitTx(writes)
+        if (!this.#alwaysSync) this.#unsynced = true
+        return seqs
+      }
+      this.#stmt('PRAGMA synchronous = FULL').run()
+      try {
+        const seqs = this.#commitTx(writes)
+        this.#unsynced = false
+        return seqs
+      } finally {
+        this.#stmt('PRAGMA synchronous = NORMAL').run()
+      }
+    })
+  }
+
+  sync(): Promise<void> {
+    return this.#run(() => this.#syncNow())
+  }
+
+  /** A passive checkpoint syncs the WAL (and the database after copying into it). */
+  #syncNow(): void {
+    if (!this.#unsynced) return
+    this.database.pragma('wal_checkpoint(PASSIVE)')
+    this.#unsynced = false
   }
 
   #write(w: DocWrite): number {
@@ -531,6 +576,8 @@ export class SqliteRelayStore implements RelayStore {
 
   close(): Promise<void> {
     return this.#run(() => {
+      if (this.#timer) clearInterval(this.#timer)
+      if (this.database.open) this.#syncNow()
       if (this.#owned && this.database.open) this.database.close()
     })
   }

@@ -6,6 +6,7 @@ import {
   encodeBulkResponse,
 } from '@briefcase/protocol'
 import { PayloadKind, isDraftKey, openEnvelope } from '@briefcase/record'
+import type { Logger } from 'pino'
 import type { RelaySession } from '../auth/sessions.js'
 import { applyDeviceUpdate } from '../docs/device-writes.js'
 import type { DocHub } from '../docs/doc-hub.js'
@@ -18,6 +19,7 @@ export interface BulkSyncDeps {
   hub: DocHub
   resolver: DocResolver
   metrics: RelayMetrics
+  logger?: Logger
 }
 
 /** The engine payload of a sealed update for `name` (throws the record package's errors). */
@@ -99,11 +101,14 @@ export async function bulkSync(
   }
   const names = docs.map((d) => d.name)
   const creating = new Set(docs.filter((d) => d.update.length > 0).map((d) => d.name))
+  const t0 = performance.now()
   const resolved = await resolver.resolve(session.userId, names, {
     createDrafts: (name) => creating.has(name),
   })
+  const t1 = performance.now()
   const origin = { kind: 'bulk', session: session.id }
   const answers: BulkResponseDoc[] = []
+  const timing = { applied: t1 }
   try {
     docs.forEach((req, i) => {
       const r = resolved[i]
@@ -120,6 +125,7 @@ export async function bulkSync(
         answers.push({ name: req.name, ok: false, code: e.code, message: e.message })
       }
     })
+    timing.applied = performance.now()
     await hub.flush()
   } finally {
     for (const r of resolved) if (r.ok) hub.release(r.hot)
@@ -128,8 +134,19 @@ export async function bulkSync(
     metrics.bulkDocs.inc({ outcome: a.ok ? 'ok' : 'error' })
     if (!a.ok) metrics.errors.inc({ code: a.code })
   }
+  const t3 = performance.now()
   const out = encodeBulkResponse(answers)
   metrics.bulkBytes.inc({ direction: 'out' }, out.byteLength)
   stop()
+  deps.logger?.debug(
+    {
+      docs: docs.length,
+      resolveMs: Math.round(t1 - t0),
+      applyMs: Math.round(timing.applied - t1),
+      commitMs: Math.round(t3 - timing.applied),
+      encodeMs: Math.round(performance.now() - t3),
+    },
+    'bulk sync',
+  )
   return out
 }

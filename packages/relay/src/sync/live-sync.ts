@@ -18,6 +18,7 @@ import {
   awarenessMessage,
   checkStateVector,
   decodeClientMessage,
+  filterAwarenessUpdate,
   syncStep1,
   syncStep2,
   updateMessage,
@@ -213,7 +214,7 @@ export class LiveSync {
     switch (msg.type) {
       case 'syncStep1': {
         checkStateVector(msg.stateVector)
-        await this.#hub.flush()
+        await this.#hub.flush('written')
         if (!conn.closed)
           this.#send(conn, syncStep2(this.#hub.ydocOf(room.hot), msg.stateVector), 'sync')
         return
@@ -222,18 +223,20 @@ export class LiveSync {
         applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn), conn)
         return
       case 'awareness': {
-        for (const client of msg.clients) {
+        // A connection speaks for the awareness clients it introduced; entries about clients of
+        // other connections (y-websocket relays them, e.g. when one times out) are dropped.
+        const owned = (client: number): boolean => {
           for (const other of room.conns) {
-            if (other !== conn && other.awarenessClients.has(client)) {
-              throw new MalformedMessageError(
-                `Awareness client ${client} belongs to another connection.`,
-              )
-            }
+            if (other !== conn && other.awarenessClients.has(client)) return false
           }
+          return true
         }
-        awarenessProtocol.applyAwarenessUpdate(room.awareness, msg.update, conn)
-        for (const client of msg.clients) conn.awarenessClients.add(client)
-        for (const other of room.conns) this.#send(other, awarenessFrame(msg.update), 'awareness')
+        const update = filterAwarenessUpdate(msg.update, owned)
+        if (!update) return
+        for (const client of msg.clients) if (owned(client)) conn.awarenessClients.add(client)
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, update, conn)
+        const frame = awarenessFrame(update)
+        for (const other of room.conns) this.#send(other, frame, 'awareness')
         return
       }
       case 'queryAwareness': {

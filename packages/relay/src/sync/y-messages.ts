@@ -34,6 +34,35 @@ function awarenessClients(update: Uint8Array): number[] {
 }
 
 /**
+ * The part of an awareness update about the clients `keep` accepts (y-websocket clients also
+ * relay other clients' states, e.g. when one times out); null when nothing is left.
+ */
+export function filterAwarenessUpdate(
+  update: Uint8Array,
+  keep: (client: number) => boolean,
+): Uint8Array | null {
+  const d = decoding.createDecoder(update)
+  const count = decoding.readVarUint(d)
+  const kept: [number, number, string][] = []
+  for (let i = 0; i < count; i++) {
+    const client = decoding.readVarUint(d)
+    const clock = decoding.readVarUint(d)
+    const state = decoding.readVarString(d)
+    if (keep(client)) kept.push([client, clock, state])
+  }
+  if (kept.length === 0) return null
+  if (kept.length === count) return update
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, kept.length)
+  for (const [client, clock, state] of kept) {
+    encoding.writeVarUint(e, client)
+    encoding.writeVarUint(e, clock)
+    encoding.writeVarString(e, state)
+  }
+  return encoding.toUint8Array(e)
+}
+
+/**
  * Decodes a y-websocket frame. Sync step 2 and update messages both carry an update. Throws
  * {@link MalformedMessageError}.
  */

@@ -25,6 +25,8 @@ export interface TestRelayOptions {
   /** Connected app (default the embedded org's `briefcase-relay`). */
   clientId?: string
   clientSecret?: string
+  /** Log level of the relay's pino logger (default `silent`). */
+  logLevel?: string
   /** SQLite file (default in memory). */
   file?: string
   /** More relay options (store, logger, clock, …). */
@@ -70,6 +72,12 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     },
     websocket: { server: wss as unknown as WebSocketServerLike },
   })
+  // Idle keep-alive connections stay open longer than a client's think time (Node's default of
+  // 5 s races with clients reusing the connection: ECONNRESET on a POST).
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000
+    server.headersTimeout = 66_000
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const clientId = options.clientId ?? 'briefcase-relay'
@@ -78,7 +86,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   org?.registerConnectedApp({ clientId, clientSecret, redirectUris: [redirectUri] })
   const store = options.relay?.store ?? new SqliteRelayStore({ file: options.file ?? ':memory:' })
   const started = createRelay({
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: options.logLevel ?? 'silent' }),
     sessionSecret: 'test-session-secret-0123456789',
     ...options.relay,
     store,
