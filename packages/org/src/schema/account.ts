@@ -50,5 +50,9 @@ export const accountObject: ObjectDef = defineObject({
     picklist('Rating', 'Account Rating', ['Hot', 'Warm', 'Cold'], { restrictedPicklist: true }),
     longText('Description', 'Account Description'),
   ],
-  custom: [number('Credit_Limit__c', 'Credit Limit', 'currency', 16, 2)],
+  custom: [
+    number('Credit_Limit__c', 'Credit Limit', 'currency', 16, 2),
+    // Where Briefcase's relay captures the device time of an offline edit (capture option).
+    field('Briefcase_Edited_At__c', 'Edited Offline At', 'datetime'),
+  ],
 })

@@ -20,5 +20,7 @@ export const siteVisitObject: ObjectDef = defineObject({
     picklist('Status__c', 'Status', VISIT_STATUSES, { restrictedPicklist: true }),
     longText('Notes__c', 'Notes'),
     reference('Technician__c', 'Technician', ['User'], 'Technician__r'),
+    // Where Briefcase's relay captures the device time of an offline edit (capture option).
+    field('Briefcase_Edited_At__c', 'Edited Offline At', 'datetime'),
   ],
 })
