@@ -170,9 +170,9 @@ export class Device {
 }
 
 /** Waits until `check` holds (polling), or fails after `ms`. */
-export async function until(check: () => boolean, ms = 5000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, 10))
   }

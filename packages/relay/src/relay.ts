@@ -23,8 +23,12 @@ import { SalesforceSessions } from './salesforce/connections.js'
 import type { ObjectView } from './salesforce/object-views.js'
 import { ObjectViews } from './salesforce/object-views.js'
 import { RecordAccess } from './salesforce/record-access.js'
+import type { CaptureOptions } from './projection/plan-types.js'
+import type { RelayProjection } from './projection/relay-projection.js'
 import type { RelayStore } from './store/relay-store.js'
 import { LiveSync } from './sync/live-sync.js'
+import type { RelayProjectionConfig } from './wire-projection.js'
+import { capturedFields, wireProjection } from './wire-projection.js'
 
 /** The external-Id field holding a draft key (devices never write it). */
 const DRAFT_KEY_FIELD = 'Briefcase_Draft_Key__c'
@@ -61,6 +65,14 @@ export interface RelayOptions {
   /** How long a user's describe and record access are trusted, in ms (defaults 10 min, 60 s). */
   cacheTtlMs?: { describe?: number; access?: number }
   /**
+   * The projector (merged state → Salesforce writes) and the puller (Salesforce changes →
+   * documents): on by default, their stores in the SQLite store's database; `false`: the relay
+   * syncs devices but never writes to Salesforce (tests that drive a projector themselves).
+   */
+  projection?: RelayProjectionConfig | false
+  /** Client-side facts the projector writes into custom fields, per object (devices never write them). */
+  capture?: CaptureOptions
+  /**
    * The WebSocket server live sync upgrades into, when the HTTP server had to exist before the
    * relay (to learn its port): make it with {@link createLiveSocketServer}. Default: a new one.
    */
@@ -95,7 +107,9 @@ export interface Relay {
   readonly hub: DocHub
   readonly salesforce: RelaySalesforce
   readonly metrics: RelayMetrics
-  /** Starts background work (store housekeeping). */
+  /** The projector and the puller (undefined with `projection: false`). */
+  readonly projection: RelayProjection | undefined
+  /** Starts background work: the projector and the puller, store housekeeping. */
   start(): void
   /** Stops background work, closes live connections and commits what is queued. */
   close(): Promise<void>
@@ -132,12 +146,14 @@ export function createRelay(options: RelayOptions): Relay {
     secrets,
     logger,
   })
+  const captured = capturedFields(options.capture)
   const readOnly = options.readOnlyFields ?? {}
   const views = new ObjectViews({
     sessions: salesforce,
     now,
     ...(options.cacheTtlMs?.describe === undefined ? {} : { ttlMs: options.cacheTtlMs.describe }),
-    readOnlyFields: (sobject) => new Set([DRAFT_KEY_FIELD, ...(readOnly[sobject] ?? [])]),
+    readOnlyFields: (sobject) =>
+      new Set([DRAFT_KEY_FIELD, ...(readOnly[sobject] ?? []), ...(captured[sobject] ?? [])]),
   })
   const access = new RecordAccess({
     sessions: salesforce,
@@ -195,6 +211,25 @@ export function createRelay(options: RelayOptions): Relay {
     returnOrigins: new Set((options.returnOrigins ?? []).map((o) => new URL(o).origin)),
   }
   const wss = options.websocketServer ?? createLiveSocketServer()
+  const relaySalesforce: RelaySalesforce = {
+    connectionFor: (userId) => salesforce.connectionFor(userId),
+    describeFor: (userId, sobject) => views.viewFor(userId, sobject),
+    forgetAccess: (id, userId) => access.forget(id, userId),
+  }
+  const projection =
+    options.projection === false
+      ? undefined
+      : wireProjection({
+          config: options.projection ?? {},
+          capture: options.capture,
+          store,
+          hub,
+          salesforce: relaySalesforce,
+          logger,
+          metrics,
+          now,
+          apiVersion: salesforce.apiVersion,
+        })
   let housekeeping: ReturnType<typeof setInterval> | undefined
 
   return {
@@ -202,11 +237,8 @@ export function createRelay(options: RelayOptions): Relay {
     websocket: { server: wss as unknown as WebSocketServerLike },
     hub,
     metrics,
-    salesforce: {
-      connectionFor: (userId) => salesforce.connectionFor(userId),
-      describeFor: (userId, sobject) => views.viewFor(userId, sobject),
-      forgetAccess: (id, userId) => access.forget(id, userId),
-    },
+    salesforce: relaySalesforce,
+    projection,
     start() {
       if (housekeeping) return
       housekeeping = setInterval(() => {
@@ -216,10 +248,12 @@ export function createRelay(options: RelayOptions): Relay {
           .catch((error: unknown) => logger.warn({ err: error }, 'purge failed'))
       }, 600_000)
       housekeeping.unref()
+      projection?.start()
     },
     async close() {
       if (housekeeping) clearInterval(housekeeping)
       housekeeping = undefined
+      await projection?.stop()
       live.close()
       for (const client of wss.clients) client.terminate()
       await hub.close()

@@ -5,6 +5,7 @@ import { pino } from 'pino'
 import type { Relay, RelayOptions } from '../relay.js'
 import { createLiveSocketServer, createRelay } from '../relay.js'
 import { SqliteRelayStore } from '../store/sqlite-relay-store.js'
+import type { RelayProjectionConfig } from '../wire-projection.js'
 
 /** What the test relay needs of an embedded org (`@briefcase/org`'s `Org` fits). */
 export interface EmbeddedOrg {
@@ -29,8 +30,13 @@ export interface TestRelayOptions {
   logLevel?: string
   /** SQLite file (default in memory). */
   file?: string
+  /**
+   * The relay's projector and puller: off by default here (tests that drive one build it
+   * themselves); `true` for the relay's own, or its configuration.
+   */
+  projection?: boolean | RelayProjectionConfig
   /** More relay options (store, logger, clock, …). */
-  relay?: Partial<Omit<RelayOptions, 'salesforce' | 'websocketServer'>>
+  relay?: Partial<Omit<RelayOptions, 'salesforce' | 'websocketServer' | 'projection'>>
 }
 
 /** A relay listening on 127.0.0.1 and a free port. */
@@ -91,6 +97,12 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     ...options.relay,
     store,
     websocketServer: wss,
+    projection:
+      options.projection === undefined || options.projection === false
+        ? false
+        : options.projection === true
+          ? {}
+          : options.projection,
     salesforce: { loginUrl: options.loginUrl ?? url, clientId, clientSecret, redirectUri },
   })
   holder.relay = started

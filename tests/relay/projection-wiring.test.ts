@@ -1,0 +1,58 @@
+import type { Org } from '@briefcase/org'
+import { createOrg } from '@briefcase/org'
+import type { TestRelay } from '@briefcase/relay/testing'
+import { startTestRelay } from '@briefcase/relay/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Device, until } from './device.js'
+
+/**
+ * The relay's own projector and puller, as `npm start` runs them (started with the relay, woken
+ * by every committed device change). The projection scenarios themselves are in
+ * tests/relay-projection.
+ */
+describe('createRelay runs the projector and the puller', () => {
+  let org: Org
+  let t: TestRelay
+  beforeAll(async () => {
+    org = createOrg({ accounts: 6 })
+    t = await startTestRelay({ org, projection: { options: { debounceMs: 10 } } })
+  })
+  afterAll(async () => {
+    await t.close()
+    await org.close()
+  })
+  const row = (id: string): Record<string, unknown> | undefined =>
+    org.snapshot().Account?.find((r) => r.Id === id)
+
+  it('writes a device change to Salesforce without being asked, and reports it on the record', async () => {
+    const id = String(org.snapshot().Account?.find((r) => r.IsDeleted !== true)?.Id)
+    const name = `Account/${id}`
+    const phone = await Device.signIn(t.url, 'rep1', 'wired-phone')
+    await phone.bulk([name])
+    ;(await phone.open(name)).set('Website', 'https://wired.example')
+    await phone.bulk()
+    await until(() => row(id)?.Website === 'https://wired.example', 10_000)
+    await until(async () => {
+      await phone.bulk()
+      return (await phone.open(name)).status()?.state === 'ok'
+    })
+    expect((await phone.open(name)).pending()?.operation ?? null).toBeNull()
+  })
+
+  it('pulls a server-side change into the documents that hold the record', async () => {
+    const id = String(org.snapshot().Account?.filter((r) => r.IsDeleted !== true)[1]?.Id)
+    const name = `Account/${id}`
+    const tablet = await Device.signIn(t.url, 'rep2', 'wired-tablet')
+    await tablet.bulk([name])
+    const token = org.issueToken('manager@briefcase.test')
+    const res = await fetch(`${t.url}/services/data/v62.0/sobjects/Account/${id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ BillingCity: 'Pulled City' }),
+    })
+    expect(res.status).toBe(204)
+    await t.relay.projection?.puller.pullObjects(['Account'])
+    await tablet.bulk()
+    expect((await tablet.open(name)).get('BillingCity')).toBe('Pulled City')
+  })
+})
