@@ -90,6 +90,9 @@ export class UserSpace {
   #pushTimer: ReturnType<typeof setTimeout> | null = null
   #pollTimer: ReturnType<typeof setInterval> | null = null
   #lastOpenPoll = 0
+  /** Polls of waiting records that changed nothing in a row: the poll slows down with them. */
+  #idlePolls = 0
+  #pollTick = 0
   #closed = false
 
   private constructor(o: UserSpaceOptions, index: CacheIndex) {
@@ -231,6 +234,7 @@ export class UserSpace {
   /** Pushes a locally changed record soon (debounced). */
   schedulePush(doc: string): void {
     this.#dirty.add(doc)
+    this.#idlePolls = 0
     if (!this.o.autoSync || this.#pushTimer !== null) return
     this.#pushTimer = setTimeout(() => {
       this.#pushTimer = null
@@ -301,21 +305,31 @@ export class UserSpace {
     this.index.close()
   }
 
-  /** Background poll: records the relay holds but Salesforce has not acknowledged yet, and
-   * open records without a live connection. */
+  /**
+   * Background poll, every `pendingPollMs`: records the relay holds but Salesforce has not
+   * acknowledged yet (backing off up to 16× while nothing changes), and, every `openPollMs`,
+   * open records without a live connection.
+   */
   async #poll(): Promise<void> {
     if (!this.o.online() || this.syncing) return
+    this.#pollTick += 1
     try {
       const docs = new Set<string>()
-      for (const r of await this.index.pending()) {
-        if (r.syncStatus === 'received' && !this.live?.isLive(r.doc)) docs.add(r.doc)
+      const every = 2 ** Math.min(this.#idlePolls, 4)
+      if (this.#pollTick % every === 0) {
+        for (const r of await this.index.pending()) {
+          if (r.syncStatus === 'received' && !this.live?.isLive(r.doc)) docs.add(r.doc)
+        }
       }
+      const waiting = docs.size
       const now = this.o.now()
       if (now - this.#lastOpenPoll >= this.o.timings.openPollMs) {
         this.#lastOpenPoll = now
         for (const l of this.docs.all()) if (!this.live?.isLive(l.doc)) docs.add(l.doc)
       }
-      if (docs.size > 0) await this.sync([...docs], 'push')
+      if (docs.size === 0) return
+      const result = await this.sync([...docs], 'push')
+      if (waiting > 0) this.#idlePolls = result.changed > 0 ? 0 : this.#idlePolls + 1
     } catch (error) {
       this.o.onIgnoredError(error, 'poll')
     }

@@ -107,8 +107,25 @@ export class LiveSync {
     const live: Live = { loaded, provider, live: false, attempts: 0, timer: null, refused: false }
     this.#lives.set(loaded.doc, live)
     provider.on('sync', (synced: boolean) => {
-      if (synced) live.attempts = 0
+      if (synced) {
+        live.attempts = 0
+        // After a reconnect the relay knows this client's awareness at a later clock (it counted
+        // the removal) and would ignore the same state again: re-announce it under a new clock.
+        const awareness = loaded.awareness
+        awareness.setLocalState(awareness.getLocalState())
+      }
       this.#setLive(live, synced)
+    })
+    provider.on('status', (event: { status: string }) => {
+      if (event.status !== 'disconnected') return
+      // y-websocket dropped the other clients' states and counted a removal for each: forget
+      // those clocks, or their unchanged states, sent again on reconnect, would be ignored.
+      const awareness = loaded.awareness
+      for (const client of [...awareness.meta.keys()]) {
+        if (client !== awareness.clientID && !awareness.states.has(client)) {
+          awareness.meta.delete(client)
+        }
+      }
     })
     provider.on('connection-error', (event: Event) =>
       this.#o.onIgnoredError(event, `live connection error on ${loaded.doc}`),

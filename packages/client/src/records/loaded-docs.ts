@@ -7,7 +7,8 @@ import type { Viewer } from '../pending/pending-state.js'
 import { withDerived } from '../pending/pending-state.js'
 import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
 import type { DocStore } from '../storage/doc-store.js'
-import { LOAD_ORIGIN, LoadedDoc, changeOrigin } from './loaded-doc.js'
+import type { IndexRecord } from '../storage/index-record.js'
+import { BULK_ORIGIN, LOAD_ORIGIN, LoadedDoc, changeOrigin } from './loaded-doc.js'
 
 /** Rows beyond which a document is compacted into one when it is loaded. */
 const COMPACT_ROWS = 8
@@ -39,7 +40,12 @@ export class LoadedDocs {
   readonly #loaded = new Map<string, LoadedDoc>()
   readonly #loading = new Map<string, Promise<LoadedDoc>>()
   readonly #closing = new Map<string, Promise<void>>()
-  readonly #summaries = new Map<string, { dirty: boolean; running: Promise<void> | null }>()
+  readonly #summaries = new Map<
+    string,
+    { dirty: boolean; durable: boolean; running: Promise<void> | null }
+  >()
+  /** Documents a bulk apply is updating: their index entries are written once for the batch. */
+  readonly #batched = new Set<string>()
 
   constructor(options: LoadedDocsOptions) {
     this.#o = options
@@ -102,7 +108,7 @@ export class LoadedDocs {
 
   /** Rewrites a loaded document's index entry now (e.g. after its relay state vector changed). */
   refreshSummary(loaded: LoadedDoc): Promise<void> {
-    return this.#scheduleSummary(loaded)
+    return this.#scheduleSummary(loaded, false)
   }
 
   /** Unloads everything (stores what is left first). */
@@ -156,29 +162,36 @@ export class LoadedDocs {
     if (origin === LOAD_ORIGIN) return
     const kind = changeOrigin(origin)
     if (kind !== 'tab') {
-      loaded.track('append', this.#o.store.append(loaded.doc, update))
+      // Device edits commit durably; what came from the relay is held there already.
+      const durable = kind === 'local'
+      loaded.track('append', this.#o.store.append(loaded.doc, update, { durable }))
       this.#o.onStored(loaded.doc, update, kind)
-      loaded.track('index', this.#scheduleSummary(loaded))
+      if (!(origin === BULK_ORIGIN && this.#batched.has(loaded.doc))) {
+        loaded.track('index', this.#scheduleSummary(loaded, durable))
+      }
     }
     this.#o.onChange(loaded.doc, kind)
     loaded.notify(kind)
   }
 
   /** Coalesces index rewrites: one runs at a time, the last one sees every change before it. */
-  #scheduleSummary(loaded: LoadedDoc): Promise<void> {
+  #scheduleSummary(loaded: LoadedDoc, durable: boolean): Promise<void> {
     let state = this.#summaries.get(loaded.doc)
     if (!state) {
-      state = { dirty: false, running: null }
+      state = { dirty: false, durable: false, running: null }
       this.#summaries.set(loaded.doc, state)
     }
     const s = state
     s.dirty = true
+    s.durable ||= durable
     s.running ??= (async () => {
       try {
         while (s.dirty) {
           s.dirty = false
+          const strict = s.durable
+          s.durable = false
           await Promise.resolve()
-          await this.#writeSummary(loaded)
+          await this.#writeSummary(loaded, strict)
         }
       } catch (error) {
         s.dirty = true
@@ -191,19 +204,81 @@ export class LoadedDocs {
     return s.running
   }
 
-  async #writeSummary(loaded: LoadedDoc): Promise<void> {
-    const document = loaded.document
-    const pending = document.pending()
-    const deviceSV = Y.encodeStateVector(loaded.ydoc)
-    const deleted = document.isDeleted()
-    const draft = document.salesforceId() === null && document.draftKey() !== null
+  async #writeSummary(loaded: LoadedDoc, durable: boolean): Promise<void> {
+    const summary = summaryOf(loaded)
     // The entry never claims more than the document's database holds.
     await loaded.flushedAppends()
-    const changes = await this.#o.index.update([loaded.doc], (record) => {
-      if (!record) return undefined
-      const name = loaded.displayName(record.name)
-      return withDerived({ ...record, name, pending, deviceSV, deleted, draft }, this.#o.viewer)
-    })
+    const changes = await this.#o.index.update(
+      [loaded.doc],
+      (record) =>
+        record ? withDerived({ ...record, ...summary(record) }, this.#o.viewer) : undefined,
+      // A device edit's entry (its pending change) is as durable as the edit.
+      { durable },
+    )
     this.#o.onIndexChanges(changes)
   }
+
+  /**
+   * Applies updates from a bulk response: each document is loaded, updated and stored (appends
+   * in parallel, relaxed), then every index entry is rewritten in one transaction. Returns the
+   * documents that failed, with their errors.
+   */
+  async applyBulk(
+    items: readonly { name: DocName; update: Uint8Array }[],
+    concurrency: number,
+  ): Promise<Map<string, unknown>> {
+    const failed = new Map<string, unknown>()
+    const held: LoadedDoc[] = []
+    const queue = [...items]
+    const worker = async (): Promise<void> => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        try {
+          const loaded = await this.acquire(item.name)
+          held.push(loaded)
+          this.#batched.add(item.name)
+          loaded.document.applyUpdate(item.update, BULK_ORIGIN)
+        } catch (error) {
+          failed.set(item.name, error)
+        }
+      }
+    }
+    try {
+      await Promise.all(Array.from({ length: concurrency }, worker))
+      const stored: LoadedDoc[] = []
+      await Promise.all(
+        held.map((l) =>
+          l.flushedAppends().then(
+            () => stored.push(l),
+            (error: unknown) => failed.set(l.doc, error),
+          ),
+        ),
+      )
+      const summaries = new Map(stored.map((l) => [l.doc as string, summaryOf(l)]))
+      const changes = await this.#o.index.update([...summaries.keys()], (record, doc) => {
+        const summary = summaries.get(doc)
+        return record && summary
+          ? withDerived({ ...record, ...summary(record) }, this.#o.viewer)
+          : undefined
+      })
+      this.#o.onIndexChanges(changes)
+    } finally {
+      for (const l of held) this.#batched.delete(l.doc)
+      await Promise.all(held.map((l) => this.release(l)))
+    }
+    return failed
+  }
+}
+
+/** What a loaded document says about its index entry (computed now, applied to the entry later). */
+function summaryOf(
+  loaded: LoadedDoc,
+): (
+  record: IndexRecord,
+) => Pick<IndexRecord, 'name' | 'pending' | 'deviceSV' | 'deleted' | 'draft'> {
+  const document = loaded.document
+  const pending = document.pending()
+  const deviceSV = Y.encodeStateVector(loaded.ydoc)
+  const deleted = document.isDeleted()
+  const draft = document.salesforceId() === null && document.draftKey() !== null
+  return (record) => ({ name: loaded.displayName(record.name), pending, deviceSV, deleted, draft })
 }

@@ -121,7 +121,9 @@ export async function createRecord(
     pending: document.pending(),
     deviceSV: Y.encodeStateVector(engineDoc.ydoc),
   }
-  space.indexChanged(await space.index.update([doc], () => withDerived(record, space.viewer)))
+  space.indexChanged(
+    await space.index.update([doc], () => withDerived(record, space.viewer), { durable: true }),
+  )
   space.schedulePush(doc)
   const loaded = await space.docs.acquire(doc, document)
   return new OpenRecordHandle(space, loaded, space.o.autoSync)

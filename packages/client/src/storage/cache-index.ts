@@ -149,10 +149,20 @@ export class CacheIndex {
     })
   }
 
-  /** Reads, changes and writes entries in one transaction (atomic across tabs). */
-  update(docs: readonly string[], mutate: IndexMutation): Promise<IndexChange[]> {
+  /**
+   * Reads, changes and writes entries in one transaction (atomic across tabs). `durable` entries
+   * (what a device edit changed) commit with the index's durability; others (sync state, plans,
+   * access times: all derivable again) commit relaxed.
+   */
+  update(
+    docs: readonly string[],
+    mutate: IndexMutation,
+    options: { durable?: boolean } = {},
+  ): Promise<IndexChange[]> {
+    if (docs.length === 0) return Promise.resolve([])
+    const durability = options.durable ? this.#durability : 'relaxed'
     return this.#guard.run('index', this.name, async () => {
-      const tx = this.#db.transaction(RECORDS, 'readwrite', { durability: this.#durability })
+      const tx = this.#db.transaction(RECORDS, 'readwrite', { durability })
       const store = tx.objectStore(RECORDS)
       const changes: IndexChange[] = []
       let failure: unknown = null

@@ -14,8 +14,11 @@ export interface DocStore {
   databaseName(doc: string): string
   /** Every stored row of a document (none for a document never stored). */
   load(doc: string): Promise<StoredDoc>
-  /** Appends an update; resolves once it is committed. */
-  append(doc: string, update: Uint8Array): Promise<void>
+  /**
+   * Appends an update; resolves once it is committed. `durable: false` (updates the relay
+   * already holds) may commit with relaxed durability; device edits are durable.
+   */
+  append(doc: string, update: Uint8Array, options?: { durable?: boolean }): Promise<void>
   /**
    * Replaces the rows up to `upTo` with `state` (their merge), unless rows were appended after
    * `upTo` meanwhile (another tab): then nothing changes and it resolves `false`.

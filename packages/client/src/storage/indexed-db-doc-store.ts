@@ -1,3 +1,5 @@
+import { AppendQueue } from './append-queue.js'
+import type { QueuedAppend } from './append-queue.js'
 import type { DocStore, StoredDoc } from './doc-store.js'
 import { deleteDatabase, openDatabase, requestResult, transactionDone } from './idb-request.js'
 import type { StorageGuard } from './storage-guard.js'
@@ -7,12 +9,6 @@ const UPDATES = 'updates'
 const CUSTOM = 'custom'
 /** Connections kept open at once; the least recently used idle one closes beyond this. */
 const MAX_CONNECTIONS = 48
-
-interface AppendQueue {
-  queued: Uint8Array[]
-  waiters: { resolve: () => void; reject: (e: unknown) => void }[]
-  running: Promise<void> | null
-}
 
 /** Options of {@link IndexedDbDocStore}. */
 export interface IndexedDbDocStoreOptions {
@@ -33,10 +29,14 @@ export interface IndexedDbDocStoreOptions {
 export class IndexedDbDocStore implements DocStore {
   readonly #options: IndexedDbDocStoreOptions
   readonly #connections = new Map<string, Promise<IDBDatabase>>()
-  readonly #queues = new Map<string, AppendQueue>()
+  readonly #queue: AppendQueue
 
   constructor(options: IndexedDbDocStoreOptions) {
     this.#options = options
+    this.#queue = new AppendQueue(
+      (entries, durable) => this.#write(entries, durable),
+      (doc) => doc,
+    )
   }
 
   databaseName(doc: string): string {
@@ -45,7 +45,7 @@ export class IndexedDbDocStore implements DocStore {
 
   async load(doc: string): Promise<StoredDoc> {
     // Appends already accepted are committed first, so a load never misses one.
-    await this.#queues.get(doc)?.running
+    await this.#queue.idle(doc)
     return this.#guarded('load', doc, async (db) => {
       const tx = db.transaction(UPDATES, 'readonly')
       const store = tx.objectStore(UPDATES)
@@ -61,47 +61,20 @@ export class IndexedDbDocStore implements DocStore {
     })
   }
 
-  append(doc: string, update: Uint8Array): Promise<void> {
-    let queue = this.#queues.get(doc)
-    if (!queue) {
-      queue = { queued: [], waiters: [], running: null }
-      this.#queues.set(doc, queue)
-    }
-    const q = queue
-    q.queued.push(update)
-    return new Promise<void>((resolve, reject) => {
-      q.waiters.push({ resolve, reject })
-      q.running ??= this.#drain(doc, q)
-    })
+  append(doc: string, update: Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
+    return this.#queue.append({ doc, update, durable: options.durable ?? true })
   }
 
-  async #drain(doc: string, q: AppendQueue): Promise<void> {
-    await Promise.resolve()
-    try {
-      while (q.queued.length > 0) {
-        const updates = q.queued.splice(0)
-        const waiters = q.waiters.splice(0)
-        try {
-          await this.#guarded('append', doc, async (db) => {
-            const tx = db.transaction(UPDATES, 'readwrite', {
-              durability: this.#options.durability,
-            })
-            const store = tx.objectStore(UPDATES)
-            for (const update of updates) store.add(update)
-            await transactionDone(tx)
-          })
-          for (const w of waiters) w.resolve()
-        } catch (error) {
-          // Keep the updates: the next append retries them first, so nothing is dropped.
-          q.queued.unshift(...updates)
-          for (const w of waiters) w.reject(error)
-          break
-        }
-      }
-    } finally {
-      q.running = null
-      if (q.queued.length === 0) this.#queues.delete(doc)
-    }
+  #write(entries: readonly QueuedAppend[], durable: boolean): Promise<void> {
+    const doc = entries[0]?.doc ?? ''
+    return this.#guarded('append', doc, async (db) => {
+      const tx = db.transaction(UPDATES, 'readwrite', {
+        durability: durable ? this.#options.durability : 'relaxed',
+      })
+      const store = tx.objectStore(UPDATES)
+      for (const entry of entries) store.add(entry.update)
+      await transactionDone(tx)
+    })
   }
 
   compact(doc: string, state: Uint8Array, upTo: number): Promise<boolean> {
@@ -178,7 +151,7 @@ export class IndexedDbDocStore implements DocStore {
   #evict(): void {
     for (const [doc, open] of this.#connections) {
       if (this.#connections.size <= MAX_CONNECTIONS) return
-      if (this.#queues.has(doc)) continue
+      if (this.#queue.busy(doc)) continue
       this.#connections.delete(doc)
       void open.then((db) => db.close()).catch(() => undefined)
     }

@@ -2,11 +2,11 @@ import type { BulkRequestDoc, BulkResponseDoc } from '@briefcase/protocol'
 import { decodeBulkResponse, encodeBulkRequest } from '@briefcase/protocol'
 import type { DocName } from '@briefcase/record'
 import { PayloadKind, isRecordError } from '@briefcase/record'
+import { isBriefcaseClientError } from '../errors.js'
 import type { SyncFailure, SyncResult } from '../briefcase-client.js'
 import type { Viewer } from '../pending/pending-state.js'
 import { withDerived } from '../pending/pending-state.js'
 import type { LoadedDoc } from '../records/loaded-doc.js'
-import { BULK_ORIGIN } from '../records/loaded-doc.js'
 import type { LoadedDocs } from '../records/loaded-docs.js'
 import type { RelayApi } from '../relay/relay-api.js'
 import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
@@ -16,7 +16,7 @@ import { covers, insertsAnything, sealStateVector, unseal } from './state-vector
 /** Documents per bulk request (progress is reported per batch). */
 const BATCH = 250
 /** Documents applied at once (each is its own IndexedDB database). */
-const CONCURRENCY = 8
+const CONCURRENCY = 16
 
 /** What {@link BulkSync} needs. */
 export interface BulkSyncOptions {
@@ -58,7 +58,7 @@ export class BulkSync {
         const response = decodeBulkResponse(
           await this.#o.api.bulkSync(encodeBulkRequest(request), signal),
         )
-        await this.#apply(response, held, result)
+        await this.#apply(response, records, held, result)
       } finally {
         await Promise.all([...held.values()].map((l) => this.#o.docs.release(l)))
       }
@@ -99,6 +99,7 @@ export class BulkSync {
 
   async #apply(
     response: readonly BulkResponseDoc[],
+    records: readonly IndexRecord[],
     held: Map<string, LoadedDoc>,
     result: SyncResult,
   ): Promise<void> {
@@ -136,6 +137,10 @@ export class BulkSync {
         const failure = failures.get(record.doc)
         const relaySV = relaySVs.get(record.doc) ?? record.relaySV
         const syncError = failure ? { code: failure.code, message: failure.message } : null
+        // Most records of a sync did not change: leave their entries alone.
+        if (sameBytes(relaySV, record.relaySV) && sameError(syncError, record.syncError)) {
+          return undefined
+        }
         return withDerived({ ...record, relaySV, syncError }, this.#o.viewer)
       },
     )
@@ -144,26 +149,37 @@ export class BulkSync {
       const loaded = held.get(doc) ?? this.#o.docs.get(doc)
       if (loaded) loaded.relaySV = relaySV
     }
-    const befores = new Map(changes.map((c) => [c.doc, c.before]))
-    const known = new Set(changes.map((c) => c.doc))
-    const queue = updates.filter((u) => known.has(u.name))
-    const worker = async (): Promise<void> => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const u = next
-        const loaded = held.get(u.name) ?? this.#o.docs.get(u.name)
-        const before = befores.get(u.name)
-        const needed = loaded !== undefined || !before?.deviceSV || insertsAnything(u.payload)
-        if (!needed) continue
-        try {
-          await this.#o.docs.with(u.name, (l) => l.document.applyUpdate(u.update, BULK_ORIGIN))
-          result.changed += 1
-        } catch (error) {
-          const code = isRecordError(error) ? error.code : 'BRIEFCASE_STORAGE_FAILED'
-          failures.set(u.name, { doc: u.name, code, message: String(error) })
-        }
-      }
+    const befores = new Map(records.map((r) => [r.doc, r]))
+    const needed = updates.filter((u) => {
+      if (!befores.has(u.name)) return false
+      const loaded = held.get(u.name) ?? this.#o.docs.get(u.name)
+      return loaded !== undefined || !befores.get(u.name)?.deviceSV || insertsAnything(u.payload)
+    })
+    if (needed.length === 0) {
+      result.failed.push(...failures.values())
+      return
     }
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+    const failedApply = await this.#o.docs.applyBulk(needed, CONCURRENCY)
+    result.changed += needed.length - failedApply.size
+    for (const [doc, error] of failedApply) {
+      const code =
+        isRecordError(error) || isBriefcaseClientError(error)
+          ? error.code
+          : 'BRIEFCASE_STORAGE_FAILED'
+      failures.set(doc, { doc: doc as DocName, code, message: String(error) })
+    }
     result.failed.push(...failures.values())
   }
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+function sameError(
+  a: { code: string; message: string } | null,
+  b: { code: string; message: string } | null,
+): boolean {
+  return a?.code === b?.code && a?.message === b?.message
 }

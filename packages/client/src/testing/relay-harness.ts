@@ -12,6 +12,8 @@ import type { BriefcaseClientOptions, WebSocketConstructor } from '../options.js
 export interface RelayHarness {
   org: Org
   relay: TestRelay
+  /** Closes the devices made since the last call (each test's own). */
+  closeDevices(): Promise<void>
   /** A device (its own IndexedDB) signed in as `username`. */
   device(
     name: string,
@@ -34,7 +36,7 @@ export interface TestDevice {
 export async function startRelayHarness(accounts = 12): Promise<RelayHarness> {
   const org = createOrg({ accounts })
   const relay = await startTestRelay({ org })
-  const clients: BriefcaseClient[] = []
+  let clients: BriefcaseClient[] = []
   const make = (
     factory: IDBFactory,
     token: string,
@@ -48,7 +50,7 @@ export async function startRelayHarness(accounts = 12): Promise<RelayHarness> {
       environment: { BroadcastChannel: null, locks: null, events: null, document: null },
       timings: {
         pushDelayMs: 10,
-        pendingPollMs: 100,
+        pendingPollMs: 250,
         openPollMs: 500,
         reconnectMinMs: 20,
         reconnectMaxMs: 200,
@@ -84,6 +86,11 @@ export async function startRelayHarness(accounts = 12): Promise<RelayHarness> {
           return next
         },
       }
+    },
+    async closeDevices() {
+      const open = clients
+      clients = []
+      await Promise.all(open.map((c) => c.close()))
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()))
