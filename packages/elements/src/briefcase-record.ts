@@ -3,7 +3,7 @@ import type { FieldSchema, FieldValue } from '@briefcase/record'
 import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import type { CSSResultGroup, PropertyValues, TemplateResult } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { selectionContext } from './context/client-context.js'
 import type { RecordSelection } from './context/client-context.js'
 import { RecordController } from './controllers/record-controller.js'
@@ -131,6 +131,7 @@ export class BriefcaseRecord extends LitElement {
   @property() fields = ''
 
   @consume({ context: selectionContext, subscribe: true })
+  @state()
   private selection: RecordSelection | undefined
 
   #record = new RecordController(this)

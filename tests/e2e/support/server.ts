@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,6 +32,8 @@ export interface RunningServer {
   users(): Promise<OrgUser[]>
   calls(): Promise<OrgCall[]>
   clearCalls(): Promise<void>
+  /** The relay's count of Salesforce calls its projector made, by kind (from `/metrics`). */
+  projectionCalls(): Promise<{ check: number; write: number }>
   close(): Promise<void>
 }
 
@@ -38,7 +41,8 @@ const READY = /Briefcase is running at (http:\/\/\S+)/
 
 /**
  * Starts `apps/server` from its sources (as `npm start` runs its build) on port 0 with a fresh
- * data directory, and resolves once it printed its URL.
+ * data directory, and resolves once it printed its URL. To debug, `E2E_SERVER_LOG=<file>` keeps
+ * its output and `E2E_SERVER_LOG_LEVEL=debug` makes it talk.
  */
 export async function startServer(): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'briefcase-e2e-'))
@@ -54,11 +58,17 @@ export async function startServer(): Promise<RunningServer> {
       '--data-dir',
       dataDir,
       '--log-level',
-      'warn',
+      process.env.E2E_SERVER_LOG_LEVEL ?? 'warn',
     ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   )
   let output = ''
+  const log = process.env.E2E_SERVER_LOG
+  if (log) {
+    const file = createWriteStream(log)
+    child.stdout.pipe(file)
+    child.stderr.pipe(file)
+  }
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000)
     const onData = (chunk: Buffer): void => {
@@ -89,6 +99,16 @@ export async function startServer(): Promise<RunningServer> {
     calls: () => json<OrgCall[]>('/__org/calls'),
     clearCalls: async () => {
       await fetch(`${url}/__org/calls`, { method: 'DELETE' })
+    },
+    projectionCalls: async () => {
+      const metrics = await (await fetch(`${url}/metrics`)).text()
+      const count = (kind: string): number => {
+        const line = metrics
+          .split('\n')
+          .find((l) => /projection_api_calls_total\{/.test(l) && l.includes(`kind="${kind}"`))
+        return line ? Number(line.split(' ').pop()) : 0
+      }
+      return { check: count('check'), write: count('write') }
     },
     close: async () => {
       if (child.exitCode === null) {

@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core'
+import { onTestFailed } from 'vitest'
 import { buildAssets } from './build-assets.js'
 import { launchChromium } from './browser.js'
+import { Device } from './device.js'
 import type { RunningServer } from './server.js'
 import { startServer } from './server.js'
 
@@ -23,4 +25,16 @@ export async function startStack(): Promise<Stack> {
       await server.close()
     },
   }
+}
+
+/**
+ * Opens a new device (browser context) on the server at `path`; if the running test fails, its
+ * page is saved as `artifacts/e2e/<label>-failed.png`.
+ */
+export async function openDevice(stack: Stack, label: string, path = '/'): Promise<Device> {
+  const device = await Device.open(stack.browser, stack.server.url, label, path)
+  onTestFailed(async () => {
+    await device.screenshot(`${label}-failed`)
+  })
+  return device
 }

@@ -27,8 +27,9 @@ export class CreateController extends ClientController {
     }
   }
 
+  /** The actions are cached by the client: load again only when none could be had offline. */
   protected override cameOnline(): void {
-    if (this.client) this.#load(this.client)
+    if (this.client && this.actions.length === 0) this.#load(this.client)
   }
 
   #load(client: BriefcaseClient): void {

@@ -32,8 +32,9 @@ export class PreferencesController extends ClientController {
     }
   }
 
+  /** Offline items and preferences are cached by the client: load again only what failed. */
   protected override cameOnline(): void {
-    if (this.client && !this.saving) this.#load(this.client)
+    if (this.client && !this.saving && !this.loaded) this.#load(this.client)
   }
 
   #load(client: BriefcaseClient): void {

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises'
+import { expect } from 'vitest'
+import { repoRoot } from '../support/build-assets.js'
+import { users } from '../support/device.js'
+import type { Stack } from '../support/stack.js'
+import { openDevice } from '../support/stack.js'
+
+/**
+ * Scenario 6: a plain HTML page with one module script and the tags works against the relay.
+ */
+export async function embedPage(stack: Stack): Promise<void> {
+  // The page: exactly one script, the self-contained bundle the server serves.
+  const html = await readFile(`${repoRoot}apps/demo/public/embed.html`, 'utf8')
+  expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script type="module" src="/elements.js">'])
+
+  const device = await openDevice(stack, '6-embed', '/embed.html')
+  const { page } = device
+  const bundle = await page.request.get('/elements.js')
+  expect(bundle.headers()['content-type']).toMatch(/javascript/)
+  await device.signIn(users.manager)
+  expect(new URL(page.url()).pathname).toBe('/embed.html')
+
+  await device.refreshCache()
+  const account = device.cacheEntries.filter({ has: page.locator('button') }).first()
+  const name = (await account.locator('button').textContent())?.trim() ?? ''
+  const doc = await account.getAttribute('data-doc')
+  expect(doc).toMatch(/^Account\//)
+  await account.locator('button').click()
+  await device.waitForRecord(name)
+
+  await device.setText('Phone', '(650) 555-0142')
+  const change = device.pendingChanges.filter({ hasText: name })
+  await change.filter({ hasText: '(650) 555-0142' }).waitFor()
+  await expect
+    .poll(
+      async () =>
+        (await stack.server.records('Account')).find((r) => `Account/${String(r.Id)}` === doc)
+          ?.Phone,
+      { timeout: 20_000 },
+    )
+    .toBe('(650) 555-0142')
+  await change.waitFor({ state: 'detached', timeout: 20_000 })
+  await device.screenshot('6-embed-page')
+  await device.close()
+}
