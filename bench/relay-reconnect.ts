@@ -69,7 +69,8 @@ for (let run = 0; run < RUNS; run++) {
   results.push({ trips, ms, sent, received })
   console.log(
     `run ${run + 1}: initial fill ${fillMs.toFixed(0)} ms; reconnect ${trips} round trip(s), ${ms.toFixed(0)} ms ` +
-      `(${sent} edits up, ${received} server changes down)`,
+      `(${sent} edits up, ${received} server changes down; ${(device.lastBulkBytes.sent / 1024).toFixed(0)} KB sent, ` +
+      `${(device.lastBulkBytes.received / 1024).toFixed(0)} KB received)`,
   )
 }
 const sorted = results.map((r) => r.ms).sort((a, b) => a - b)

@@ -33,6 +33,8 @@ export class Device {
   userId = ''
   /** HTTP round trips made. */
   roundTrips = 0
+  /** Bytes of the last bulk request and answer. */
+  lastBulkBytes: { sent: number; received: number } = { sent: 0, received: 0 }
 
   private constructor(
     readonly relayUrl: string,
@@ -125,7 +127,9 @@ export class Device {
       body: body as Uint8Array<ArrayBuffer>,
     })
     if (!res.ok) throw new Error(`bulk: HTTP ${res.status} ${await res.text()}`)
-    const answers = decodeBulkResponse(new Uint8Array(await res.arrayBuffer()))
+    const received = new Uint8Array(await res.arrayBuffer())
+    this.lastBulkBytes = { sent: body.byteLength, received: received.byteLength }
+    const answers = decodeBulkResponse(received)
     for (const a of answers) {
       if (!a.ok) continue
       await this.open(a.name, a.update)

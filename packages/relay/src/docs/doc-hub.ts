@@ -1,21 +1,10 @@
-import type { MergeEngine, PendingChange } from '@briefcase/record'
-import {
-  PayloadKind,
-  RecordDocument,
-  YjsEngineDoc,
-  createHybridClock,
-  parseDeviceId,
-  parseDocName,
-  sealEnvelope,
-} from '@briefcase/record'
+import type { MergeEngine, RecordDocument } from '@briefcase/record'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type {
   DocKey,
-  DocMeta,
-  Durability,
-  DocMetaInput,
   DocWrite,
+  Durability,
   FieldGroupRecord,
   PendingEntry,
   PendingInput,
@@ -23,9 +12,11 @@ import type {
   StoredDoc,
 } from '../store/relay-store.js'
 import { docKeyString } from '../store/relay-store.js'
-import { CommitBatch } from './commit-batch.js'
-import type { QueuedUpdate } from './commit-batch.js'
+import type { CommitBatch, QueuedUpdate } from './commit-batch.js'
+import { CommitQueue } from './commit-queue.js'
+import { committedMeta, docWriteOf } from './doc-write.js'
 import type { HotDoc } from './hot-doc.js'
+import { openHotDoc, ydocOf } from './hot-doc.js'
 import { RELAY_OWNER, ownerOfClient } from './update-guard.js'
 
 /** The origin of the relay's own writes (Yjs engine's local origin). */
@@ -66,20 +57,6 @@ export interface DocCommitEvent {
 /** Listener of {@link DocHub.onCommit}. */
 export type DocCommitListener = (event: DocCommitEvent) => void
 
-/** The relay's own identity inside record documents. */
-const RELAY_DEVICE = parseDeviceId('relay')
-
-function pendingInput(sobject: string, pc: PendingChange | null): PendingInput | null {
-  if (!pc || pc.operation === null) return null
-  return {
-    sobject,
-    operation: pc.operation,
-    firstChangeAt: pc.firstChangeAt,
-    dependsOn: [...pc.dependsOn],
-    status: pc.status?.state ?? null,
-  }
-}
-
 /**
  * Holds record documents by (name, group): loads them from the store, keeps hot ones in memory
  * (bounded, least recently used first out, never one in use), persists every change before it
@@ -101,15 +78,7 @@ export class DocHub {
   readonly #listeners = new Set<DocCommitListener>()
   readonly #resetListeners = new Set<(hot: HotDoc) => void>()
   readonly #unsubscribe = new Map<HotDoc, () => void>()
-  #batch = new CommitBatch()
-  readonly #committing = new Set<CommitBatch>()
-  #inflight: Promise<void> = Promise.resolve()
-  #scheduled = false
-  /** Dispatch order of commits and syncs (they run one at a time, in this order). */
-  #dispatched = 0
-  /** The last `written` commit dispatched, and the last commit or sync known `synced`. */
-  #lastWritten = 0
-  #lastSynced = 0
+  readonly #queue: CommitQueue
 
   constructor(options: DocHubOptions) {
     this.store = options.store
@@ -119,6 +88,11 @@ export class DocHub {
     this.#maxHot = options.maxHotDocs ?? 5000
     this.#compactAfter = options.compactAfter ?? 200
     this.#onTransaction = options.onTransaction
+    this.#queue = new CommitQueue(
+      this.store,
+      (batch) => this.#commit(batch),
+      (error: unknown) => this.#logger.error({ err: error }, 'commit failed'),
+    )
   }
 
   // ── groups ─────────────────────────────────────────────────────────────────────────────────
@@ -207,7 +181,7 @@ export class DocHub {
       existing.pins++
       return existing
     }
-    const hot = this.#hold(key, group, null, null)
+    const hot = this.#hold(key, group, null)
     hot.owner = owner
     hot.pins++
     return hot
@@ -255,13 +229,12 @@ export class DocHub {
   noteUser(hot: HotDoc, user: string): void {
     if (hot.users.has(user)) return
     hot.users.add(user)
-    this.#batch.entry(hot).users.add(user)
-    this.#schedule()
+    this.#queue.addUser(hot, user)
   }
 
   /** The owner (device or relay) of a Yjs client's content in a hot document. */
   ownerOf(hot: HotDoc, client: number): string | undefined {
-    const ydoc = this.ydocOf(hot)
+    const ydoc = ydocOf(hot)
     if (client === ydoc.clientID) return RELAY_OWNER
     hot.owners ??= new Map()
     if (!hot.owners.has(client)) {
@@ -274,9 +247,7 @@ export class DocHub {
 
   /** The Y.Doc under a hot document (the relay runs the Yjs engine). */
   ydocOf(hot: HotDoc): Y.Doc {
-    const engineDoc = hot.doc.engineDoc
-    if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('The relay needs the Yjs engine.')
-    return engineDoc.ydoc
+    return ydocOf(hot)
   }
 
   // ── committing ─────────────────────────────────────────────────────────────────────────────
@@ -287,44 +258,7 @@ export class DocHub {
    * relay crash (enough before broadcasting: devices keep their changes until acknowledged).
    */
   flush(durability: Durability = 'synced'): Promise<void> {
-    const batch = this.#batch
-    const previous = this.#inflight
-    if (batch.empty) {
-      if (durability === 'written' || this.#lastWritten <= this.#lastSynced) return previous
-      const seq = ++this.#dispatched
-      const synced: Promise<void> = previous
-        .catch(() => undefined)
-        .then(() => this.store.sync())
-        .then(() => {
-          this.#lastSynced = Math.max(this.#lastSynced, seq)
-        })
-      this.#inflight = synced
-      synced.then(
-        () => this.#settled(synced),
-        () => this.#settled(synced),
-      )
-      return Promise.all([previous, synced]).then(() => undefined)
-    }
-    if (durability === 'synced') batch.durability = 'synced'
-    const seq = ++this.#dispatched
-    if (batch.durability === 'written') this.#lastWritten = seq
-    this.#batch = new CommitBatch()
-    this.#committing.add(batch)
-    const chain: Promise<void> = previous
-      .catch(() => undefined)
-      .then(() => this.#commit(batch, seq))
-      .finally(() => this.#committing.delete(batch))
-      .then(() => batch.done)
-    this.#inflight = chain
-    chain.then(
-      () => this.#settled(chain),
-      () => this.#settled(chain),
-    )
-    return Promise.all([previous, chain]).then(() => undefined)
-  }
-
-  #settled(chain: Promise<void>): void {
-    if (this.#inflight === chain) this.#inflight = Promise.resolve()
+    return this.#queue.flush(durability)
   }
 
   /** Calls `listener` after each committed change. Returns the unsubscribe. */
@@ -376,104 +310,31 @@ export class DocHub {
         )
         continue
       }
-      out.set(k, this.#hold(s.meta, group, s, s.meta))
+      out.set(k, this.#hold(s.meta, group, s))
     }
     return out
   }
 
-  #hold(
-    key: DocKey,
-    group: FieldGroupRecord,
-    stored: StoredDoc | null,
-    meta: DocMeta | null,
-  ): HotDoc {
-    const parts = parseDocName(key.name)
-    let state: Uint8Array | undefined
-    if (stored) {
-      const parts2 = [...(stored.state ? [stored.state] : []), ...stored.updates.map((u) => u.data)]
-      if (parts2.length > 0) {
-        const payload = parts2.length === 1 ? (parts2[0] as Uint8Array) : Y.mergeUpdates(parts2)
-        state = sealEnvelope({
-          engine: this.engine.name,
-          kind: PayloadKind.update,
-          name: parts.name,
-          payload,
-        })
-      }
-    }
-    const doc = RecordDocument.open({
-      engine: this.engine,
-      name: parts.name,
-      schema: group.schema,
-      actor: { user: 'relay', device: RELAY_DEVICE },
-      clock: createHybridClock({ device: RELAY_DEVICE, now: this.#now }),
-      ...(state ? { state } : {}),
-    })
-    const hot: HotDoc = {
-      key: { name: key.name, group: key.group },
-      doc,
-      group,
-      meta,
-      owner: meta?.owner ?? null,
-      lastSeq: stored ? (stored.updates.at(-1)?.seq ?? stored.stateSeq) : 0,
-      sinceCompaction: stored?.updates.length ?? 0,
-      pins: 0,
-      owners: null,
-      users: new Set(),
-      broken: false,
-    }
-    const unsubscribe = doc.engineDoc.onChange((payload, origin) => {
-      if (origin === LOCAL_ORIGIN) hot.owners?.set(this.ydocOf(hot).clientID, RELAY_OWNER)
-      this.#batch.entry(hot).updates.push({ payload, origin })
-      this.#schedule()
+  #hold(key: DocKey, group: FieldGroupRecord, stored: StoredDoc | null): HotDoc {
+    const hot = openHotDoc({ key, group, engine: this.engine, now: this.#now, stored })
+    const unsubscribe = hot.doc.engineDoc.onChange((payload, origin) => {
+      if (origin === LOCAL_ORIGIN) hot.owners?.set(ydocOf(hot).clientID, RELAY_OWNER)
+      this.#queue.enqueue(hot, { payload, origin })
     })
     this.#unsubscribe.set(hot, unsubscribe)
     this.#hot.set(docKeyString(key), hot)
     return hot
   }
 
-  #schedule(): void {
-    if (this.#scheduled) return
-    this.#scheduled = true
-    setImmediate(() => {
-      this.#scheduled = false
-      this.flush('written').catch((error: unknown) =>
-        this.#logger.error({ err: error }, 'commit failed'),
-      )
-    })
-  }
-
-  #metaInput(hot: HotDoc): DocMetaInput {
-    const parts = parseDocName(hot.key.name)
-    const field = hot.group.nameField
-    const name = field && Object.hasOwn(hot.group.schema.fields, field) ? hot.doc.get(field) : null
-    return {
-      sobject: parts.sobject,
-      key: parts.key,
-      engine: this.engine.name,
-      ...(hot.meta === null ? { owner: hot.owner } : {}),
-      displayName: typeof name === 'string' && name !== '' ? name : null,
-      salesforceId: hot.doc.salesforceId(),
-    }
-  }
-
-  async #commit(batch: CommitBatch, seq: number): Promise<void> {
+  async #commit(batch: CommitBatch): Promise<void> {
     const writes: DocWrite[] = []
     const events: DocCommitEvent[] = []
     try {
       for (const q of batch.docs.values()) {
-        const { hot } = q
-        if (hot.broken || (q.updates.length === 0 && hot.meta === null)) continue
-        const pending =
-          q.updates.length > 0 ? pendingInput(hot.group.sobject, hot.doc.pending()) : undefined
-        writes.push({
-          key: hot.key,
-          ...(q.updates.length > 0 || hot.meta === null ? { meta: this.#metaInput(hot) } : {}),
-          updates: q.updates.map((u) => u.payload),
-          ...(pending === undefined ? {} : { pending }),
-          users: [...q.users],
-        })
-        events.push({ key: hot.key, hot, updates: q.updates, pending: pending ?? null })
+        const w = docWriteOf(q, this.engine.name)
+        if (!w) continue
+        writes.push(w.write)
+        events.push({ key: q.hot.key, hot: q.hot, updates: q.updates, pending: w.pending ?? null })
       }
       const started = performance.now()
       const seqs =
@@ -488,25 +349,10 @@ export class DocHub {
           ms: performance.now() - started,
         })
       }
-      if (batch.durability === 'synced') this.#lastSynced = Math.max(this.#lastSynced, seq)
       const now = this.#now()
       events.forEach((event, i) => {
         const { hot } = event
-        const write = writes[i] as DocWrite
-        if (write.meta) {
-          hot.meta = {
-            name: hot.key.name,
-            group: hot.key.group,
-            sobject: write.meta.sobject,
-            key: write.meta.key,
-            engine: write.meta.engine,
-            owner: hot.meta ? hot.meta.owner : hot.owner,
-            displayName: write.meta.displayName ?? null,
-            salesforceId: write.meta.salesforceId ?? null,
-            createdAt: hot.meta?.createdAt ?? now,
-            updatedAt: now,
-          }
-        }
+        hot.meta = committedMeta(hot, writes[i] as DocWrite, now)
         if (event.updates.length > 0) {
           hot.lastSeq = seqs[i] ?? hot.lastSeq
           hot.sinceCompaction += event.updates.length
@@ -535,7 +381,7 @@ export class DocHub {
   async #compact(hot: HotDoc): Promise<void> {
     const through = hot.lastSeq
     try {
-      await this.store.compact(hot.key, Y.encodeStateAsUpdate(this.ydocOf(hot)), through)
+      await this.store.compact(hot.key, Y.encodeStateAsUpdate(ydocOf(hot)), through)
       hot.sinceCompaction = 0
     } catch (error) {
       this.#logger.warn({ err: error, doc: hot.key.name }, 'compaction failed')
@@ -562,8 +408,7 @@ export class DocHub {
     if (this.#hot.size <= this.#maxHot) return
     for (const hot of this.#hot.values()) {
       if (this.#hot.size <= this.#maxHot) break
-      if (hot.pins > 0 || this.#batch.docs.has(hot)) continue
-      if ([...this.#committing].some((b) => b.docs.has(hot))) continue
+      if (hot.pins > 0 || this.#queue.holds(hot)) continue
       this.#drop(hot)
     }
   }

@@ -1,5 +1,15 @@
-import type { RecordDocument } from '@briefcase/record'
-import type { FieldGroupRecord, DocKey, DocMeta } from '../store/relay-store.js'
+import type { MergeEngine } from '@briefcase/record'
+import {
+  PayloadKind,
+  RecordDocument,
+  YjsEngineDoc,
+  createHybridClock,
+  parseDeviceId,
+  parseDocName,
+  sealEnvelope,
+} from '@briefcase/record'
+import * as Y from 'yjs'
+import type { DocKey, DocMeta, FieldGroupRecord, StoredDoc } from '../store/relay-store.js'
 
 /**
  * A document held in memory by the {@link DocHub}: the record document of one (name, group),
@@ -25,4 +35,66 @@ export interface HotDoc {
   readonly users: Set<string>
   /** Set when a commit failed: the in-memory state is no longer trusted. */
   broken: boolean
+}
+
+/** What {@link openHotDoc} builds a hot document from. */
+export interface OpenHotDocInput {
+  key: DocKey
+  group: FieldGroupRecord
+  engine: MergeEngine
+  now: () => number
+  /** The stored document (state and updates), or null for a new one. */
+  stored: StoredDoc | null
+}
+
+/** The relay's own identity inside record documents. */
+const RELAY_DEVICE = parseDeviceId('relay')
+
+/**
+ * A hot document from what the store holds (the compacted state and later updates merged into
+ * one update, applied once), opened with the group's schema and the relay's identity.
+ */
+export function openHotDoc(input: OpenHotDocInput): HotDoc {
+  const { key, group, engine, stored } = input
+  const name = parseDocName(key.name).name
+  const parts = stored
+    ? [...(stored.state ? [stored.state] : []), ...stored.updates.map((u) => u.data)]
+    : []
+  const state =
+    parts.length === 0
+      ? undefined
+      : sealEnvelope({
+          engine: engine.name,
+          kind: PayloadKind.update,
+          name,
+          payload: parts.length === 1 ? (parts[0] as Uint8Array) : Y.mergeUpdates(parts),
+        })
+  const doc = RecordDocument.open({
+    engine,
+    name,
+    schema: group.schema,
+    actor: { user: 'relay', device: RELAY_DEVICE },
+    clock: createHybridClock({ device: RELAY_DEVICE, now: input.now }),
+    ...(state ? { state } : {}),
+  })
+  return {
+    key: { name: key.name, group: key.group },
+    doc,
+    group,
+    meta: stored?.meta ?? null,
+    owner: stored?.meta.owner ?? null,
+    lastSeq: stored ? (stored.updates.at(-1)?.seq ?? stored.stateSeq) : 0,
+    sinceCompaction: stored?.updates.length ?? 0,
+    pins: 0,
+    owners: null,
+    users: new Set(),
+    broken: false,
+  }
+}
+
+/** The Y.Doc under a hot document (the relay runs the Yjs engine). */
+export function ydocOf(hot: HotDoc): Y.Doc {
+  const engineDoc = hot.doc.engineDoc
+  if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('The relay needs the Yjs engine.')
+  return engineDoc.ydoc
 }

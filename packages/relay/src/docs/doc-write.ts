@@ -1,0 +1,73 @@
+import type { PendingChange } from '@briefcase/record'
+import { parseDocName } from '@briefcase/record'
+import type { DocMeta, DocMetaInput, DocWrite, PendingInput } from '../store/relay-store.js'
+import type { QueuedDoc } from './commit-batch.js'
+import type { HotDoc } from './hot-doc.js'
+
+/** The pending-index row of a pending change (`null`: nothing for Salesforce). */
+export function pendingInput(sobject: string, pc: PendingChange | null): PendingInput | null {
+  if (!pc || pc.operation === null) return null
+  return {
+    sobject,
+    operation: pc.operation,
+    firstChangeAt: pc.firstChangeAt,
+    dependsOn: [...pc.dependsOn],
+    status: pc.status?.state ?? null,
+  }
+}
+
+/** The metadata a document's write carries: what the store shows of it. */
+export function metaInput(hot: HotDoc, engine: string): DocMetaInput {
+  const parts = parseDocName(hot.key.name)
+  const field = hot.group.nameField
+  const name = field && Object.hasOwn(hot.group.schema.fields, field) ? hot.doc.get(field) : null
+  return {
+    sobject: parts.sobject,
+    key: parts.key,
+    engine,
+    ...(hot.meta === null ? { owner: hot.owner } : {}),
+    displayName: typeof name === 'string' && name !== '' ? name : null,
+    salesforceId: hot.doc.salesforceId(),
+  }
+}
+
+/**
+ * What one queued document contributes to a commit: its updates, metadata and pending row
+ * (recomputed from the document), and its new users. Undefined when there is nothing to write
+ * (a document that never changed is not stored).
+ */
+export function docWriteOf(
+  q: QueuedDoc,
+  engine: string,
+): { write: DocWrite; pending: PendingInput | null | undefined } | undefined {
+  const { hot } = q
+  if (hot.broken || (q.updates.length === 0 && hot.meta === null)) return undefined
+  const pending =
+    q.updates.length > 0 ? pendingInput(hot.group.sobject, hot.doc.pending()) : undefined
+  const write: DocWrite = {
+    key: hot.key,
+    ...(q.updates.length > 0 || hot.meta === null ? { meta: metaInput(hot, engine) } : {}),
+    updates: q.updates.map((u) => u.payload),
+    ...(pending === undefined ? {} : { pending }),
+    users: [...q.users],
+  }
+  return { write, pending }
+}
+
+/** The document's metadata once `write` is committed. */
+export function committedMeta(hot: HotDoc, write: DocWrite, now: number): DocMeta | null {
+  const m = write.meta
+  if (!m) return hot.meta
+  return {
+    name: hot.key.name,
+    group: hot.key.group,
+    sobject: m.sobject,
+    key: m.key,
+    engine: m.engine,
+    owner: hot.meta ? hot.meta.owner : hot.owner,
+    displayName: m.displayName ?? null,
+    salesforceId: m.salesforceId ?? null,
+    createdAt: hot.meta?.createdAt ?? now,
+    updatedAt: now,
+  }
+}
