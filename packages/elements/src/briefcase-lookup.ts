@@ -1,4 +1,5 @@
 import type { BriefcaseClient } from '@briefcase/client'
+import { isDraftKey } from '@briefcase/record'
 import { LitElement, css, html, nothing } from 'lit'
 import type { CSSResultGroup, PropertyValues, TemplateResult } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
@@ -91,7 +92,9 @@ export class BriefcaseLookup extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client')) this.#lookup.useClient(this.client)
-    if (changed.has('value') || changed.has('sobject')) void this.#resolveName()
+    if (changed.has('value') || changed.has('sobject')) {
+      void this.#resolveName(changed.get('value') ?? null)
+    }
   }
 
   override disconnectedCallback(): void {
@@ -99,14 +102,19 @@ export class BriefcaseLookup extends LitElement {
     clearTimeout(this.#timer)
   }
 
-  async #resolveName(): Promise<void> {
+  async #resolveName(previous: string | null): Promise<void> {
     const value = this.value
     if (!value) {
       this.valueName = null
       return
     }
+    const known = this.valueName
     const name = await this.#lookup.nameOf(this.sobject, value)
-    if (value === this.value) this.valueName = name
+    if (value !== this.value) return
+    // A draft key replaced by a Salesforce Id is the same record, now created: the cache lists
+    // it under its draft key, so keep the name it had.
+    const created = previous !== null && isDraftKey(previous) && !isDraftKey(value)
+    this.valueName = name ?? (created ? known : null)
   }
 
   #onInput(event: Event): void {

@@ -40,6 +40,8 @@ export async function offlineDrafts(stack: Stack): Promise<void> {
   const contact = (await stack.server.records('Contact')).find((c) => c.LastName === 'Draftwood')
   expect(created?.Id).toMatch(/^001/)
   expect(contact).toMatchObject({ FirstName: 'Dana', AccountId: created?.Id })
+  // The Contact on screen now refers to the real Id, still shown by the Account's name.
+  await expect.poll(() => device.value('AccountId')).toBe('Offline Outfitters')
   await device.screenshot('2-synced')
   await device.close()
 }

@@ -12,9 +12,14 @@ const SYSTEM_FIELDS: ReadonlySet<string> = new Set([
   'LastActivityDate',
   'LastViewedDate',
   'LastReferencedDate',
-  // Briefcase's own external-Id field: the relay writes the draft key there, devices never do.
-  'Briefcase_Draft_Key__c',
 ])
+
+/**
+ * Briefcase's own fields in the org (`Briefcase_Draft_Key__c`, the external Id the relay writes
+ * draft keys to; `Briefcase_Edited_At__c`, where the relay captures when an edit was made): the
+ * relay fills them, people never do.
+ */
+const BRIEFCASE_FIELD = /^Briefcase_\w+__c$/
 
 /**
  * The fields a form shows, in the schema's order: the ones named in `only` (when given), else
@@ -33,6 +38,7 @@ export function visibleFields(
     (field) =>
       field.type !== 'id' &&
       !SYSTEM_FIELDS.has(field.name) &&
+      !BRIEFCASE_FIELD.test(field.name) &&
       (!forCreate || field.createable !== false),
   )
 }
