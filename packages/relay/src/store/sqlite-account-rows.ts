@@ -1,0 +1,167 @@
+import type Database from 'better-sqlite3'
+import type { ObjectSchema } from '@briefcase/record'
+import type {
+  FieldGroupRecord,
+  OAuthStateRecord,
+  SessionRecord,
+  UserRecord,
+} from './relay-store.js'
+import { bytes } from './sqlite-doc-rows.js'
+
+/**
+ * The SQLite rows of everything but documents: field groups, sessions, sign-in states, users and
+ * preferences (synchronous; `SqliteRelayStore` wraps them in promises).
+ */
+export class SqliteAccountRows {
+  readonly #db: Database.Database
+  readonly #stmt: (sql: string) => Database.Statement
+
+  constructor(db: Database.Database, stmt: (sql: string) => Database.Statement) {
+    this.#db = db
+    this.#stmt = stmt
+  }
+
+  putGroup(group: FieldGroupRecord): void {
+    this.#stmt(
+      `INSERT INTO relay_field_group (id, sobject, schema, name_field) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET schema = excluded.schema, name_field = excluded.name_field`,
+    ).run(group.id, group.sobject, JSON.stringify(group.schema), group.nameField)
+  }
+
+  getGroup(id: string): FieldGroupRecord | undefined {
+    const row = this.#stmt(
+      'SELECT id, sobject, schema, name_field FROM relay_field_group WHERE id = ?',
+    ).get(id) as
+      { id: string; sobject: string; schema: string; name_field: string | null } | undefined
+    return row
+      ? {
+          id: row.id,
+          sobject: row.sobject,
+          schema: JSON.parse(row.schema) as ObjectSchema,
+          nameField: row.name_field,
+        }
+      : undefined
+  }
+
+  createSession(s: SessionRecord): void {
+    this.#stmt(
+      'INSERT INTO relay_session (id, user_id, device, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(s.id, s.userId, s.device, s.createdAt, s.expiresAt, s.revokedAt)
+  }
+
+  getSession(id: string): SessionRecord | undefined {
+    const row = this.#stmt('SELECT * FROM relay_session WHERE id = ?').get(id) as
+      | {
+          id: string
+          user_id: string
+          device: string
+          created_at: number
+          expires_at: number
+          revoked_at: number | null
+        }
+      | undefined
+    return row
+      ? {
+          id: row.id,
+          userId: row.user_id,
+          device: row.device,
+          createdAt: row.created_at,
+          expiresAt: row.expires_at,
+          revokedAt: row.revoked_at,
+        }
+      : undefined
+  }
+
+  revokeSession(id: string, at: number): void {
+    this.#stmt('UPDATE relay_session SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(
+      at,
+      id,
+    )
+  }
+
+  putOAuthState(r: OAuthStateRecord): void {
+    this.#stmt(
+      'INSERT INTO relay_oauth_state (state, verifier, device, return_to, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(r.state, r.verifier, r.device, r.returnTo, r.expiresAt)
+  }
+
+  takeOAuthState(state: string, now: number): OAuthStateRecord | undefined {
+    const db = this.#db
+    return db.transaction(() => {
+      const row = this.#stmt('SELECT * FROM relay_oauth_state WHERE state = ?').get(state) as
+        | {
+            state: string
+            verifier: string
+            device: string
+            return_to: string
+            expires_at: number
+          }
+        | undefined
+      if (!row) return undefined
+      this.#stmt('DELETE FROM relay_oauth_state WHERE state = ?').run(state)
+      if (row.expires_at <= now) return undefined
+      return {
+        state: row.state,
+        verifier: row.verifier,
+        device: row.device,
+        returnTo: row.return_to,
+        expiresAt: row.expires_at,
+      }
+    })()
+  }
+
+  putUser(u: UserRecord): void {
+    this.#stmt(
+      `INSERT INTO relay_user (id, org_id, username, name, email, instance_url, refresh_token, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, username = excluded.username,
+           name = excluded.name, email = excluded.email, instance_url = excluded.instance_url,
+           refresh_token = excluded.refresh_token, updated_at = excluded.updated_at`,
+    ).run(u.id, u.orgId, u.username, u.name, u.email, u.instanceUrl, u.refreshToken, u.updatedAt)
+  }
+
+  getUser(id: string): UserRecord | undefined {
+    const row = this.#stmt('SELECT * FROM relay_user WHERE id = ?').get(id) as
+      | {
+          id: string
+          org_id: string
+          username: string
+          name: string
+          email: string | null
+          instance_url: string
+          refresh_token: Buffer
+          updated_at: number
+        }
+      | undefined
+    return row
+      ? {
+          id: row.id,
+          orgId: row.org_id,
+          username: row.username,
+          name: row.name,
+          email: row.email,
+          instanceUrl: row.instance_url,
+          refreshToken: bytes(row.refresh_token),
+          updatedAt: row.updated_at,
+        }
+      : undefined
+  }
+
+  purgeExpired(now: number, before: number): void {
+    this.#stmt('DELETE FROM relay_oauth_state WHERE expires_at <= ?').run(now)
+    this.#stmt('DELETE FROM relay_session WHERE expires_at < ?').run(before)
+  }
+
+  getPreferences(userId: string): string[] | null {
+    const row = this.#stmt('SELECT items FROM relay_preferences WHERE user_id = ?').get(userId) as
+      { items: string } | undefined
+    return row ? (JSON.parse(row.items) as string[]) : null
+  }
+
+  putPreferences(userId: string, items: readonly string[], at: number): void {
+    this.#stmt(
+      `INSERT INTO relay_preferences (user_id, items, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET items = excluded.items, updated_at = excluded.updated_at`,
+    ).run(userId, JSON.stringify(items), at)
+  }
+}
