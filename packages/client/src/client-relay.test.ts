@@ -78,12 +78,8 @@ describe('records and changes', () => {
       ['Phone', '+1 415 555 0199'],
     ])
     await eventually(() => states.includes('received'), 'received by the relay')
+    // The projector may write it at once: `received` is followed by `written`.
     expect(states.slice(0, 2)).toEqual(['saved', 'received'])
-    expect((await client.pendingChanges())[0]).toMatchObject({
-      doc: account.doc,
-      state: 'received',
-      operation: 'update',
-    })
     await handle.close()
   })
 
@@ -112,7 +108,7 @@ describe('records and changes', () => {
     b.client.goOffline()
     const ha = await a.client.open(doc)
     const hb = await b.client.open(doc)
-    await ha.set('Phone', 'from A')
+    await ha.set('Phone', '+1 415 555 1004')
     await ha.insertText('Description', 0, 'A wrote this. ')
     await hb.set('Industry', 'Energy')
     await hb.insertText('Description', 0, 'B too. ')
@@ -120,10 +116,11 @@ describe('records and changes', () => {
     await b.client.goOnline()
     await eventually(
       () =>
-        JSON.stringify(ha.values()) === JSON.stringify(hb.values()) && hb.get('Phone') === 'from A',
+        JSON.stringify(ha.values()) === JSON.stringify(hb.values()) &&
+        hb.get('Phone') === '+1 415 555 1004',
       'convergence',
     )
-    expect(ha.values()).toMatchObject({ Phone: 'from A', Industry: 'Energy' })
+    expect(ha.values()).toMatchObject({ Phone: '+1 415 555 1004', Industry: 'Energy' })
     expect(ha.get('Description')).toContain('A wrote this. ')
     expect(ha.get('Description')).toContain('B too. ')
     await ha.close()
@@ -142,8 +139,8 @@ describe('records and changes', () => {
     await eventually(() => ha.live && hb.live, 'both live')
     expect(a.client.status.liveRecords).toBe(1)
     ha.awareness.setLocalStateField('cursor', { field: 'Description', index: 3 })
-    await ha.set('Phone', 'live edit')
-    await eventually(() => hb.get('Phone') === 'live edit', 'the edit on B', 2000)
+    await ha.set('Phone', '+1 415 555 1005')
+    await eventually(() => hb.get('Phone') === '+1 415 555 1005', 'the edit on B', 2000)
     await eventually(
       () =>
         [...hb.awareness.getStates().values()].some((s) =>
@@ -180,14 +177,16 @@ describe('records and changes', () => {
       [contact.doc, 'create', 'saved'],
     ])
     await a.client.goOnline()
-    await eventually(
-      async () => (await mine()).every((p) => p.state === 'received'),
-      'drafts received',
-    )
+    await eventually(async () => (await mine()).length === 0, 'both created in Salesforce', 15_000)
+    const snapshot = h.org.snapshot()
+    const created = snapshot.Account?.find((r) => r.Name === 'Offline Co')
+    const person = snapshot.Contact?.find((r) => r.LastName === 'Offline')
+    expect(created?.Id).toBe(account.document.salesforceId())
+    expect(person?.AccountId).toBe(created?.Id)
     const b = await h.device('draft-b', 'rep1@briefcase.test')
     await eventually(() => b.client.online, 'online')
     const seen = await b.client.open(contact.doc)
-    expect(seen.values()).toMatchObject({ LastName: 'Offline', AccountId: account.key })
+    expect(seen.values()).toMatchObject({ LastName: 'Offline', AccountId: created?.Id })
     await seen.close()
   })
 
@@ -201,8 +200,8 @@ describe('records and changes', () => {
     const ha = await a.client.open(entry.doc)
     const original = ha.get('Phone')
     const hb = await b.client.open(entry.doc)
-    await ha.set('Phone', 'to discard')
-    await eventually(() => hb.get('Phone') === 'to discard', 'the edit on B')
+    await ha.set('Phone', '+1 415 555 1006')
+    await eventually(() => hb.get('Phone') === '+1 415 555 1006', 'the edit on B')
     await a.client.discard(entry.doc)
     expect(ha.get('Phone')).toBe(original)
     await eventually(() => hb.get('Phone') === original, 'the discard on B')
@@ -217,7 +216,7 @@ describe('records and changes', () => {
     const entry = (await a.client.listCache({ sobject: 'Account' }))[4]
     if (!entry) throw new Error('no account cached')
     const handle = await a.client.open(entry.doc)
-    await handle.set('Phone', 'flushed at logout')
+    await handle.set('Phone', '+1 415 555 1007')
     await handle.close()
     const pending = await a.client.pendingChanges()
     expect(pending.find((p) => p.doc === entry.doc)?.state).toBe('saved')
@@ -227,8 +226,51 @@ describe('records and changes', () => {
     const b = await h.device('logout-b', 'rep1@briefcase.test')
     await eventually(() => b.client.online, 'online')
     const again = await b.client.open(entry.doc)
-    expect(again.get('Phone')).toBe('flushed at logout')
+    expect(again.get('Phone')).toBe('+1 415 555 1007')
     await again.close()
+  })
+})
+
+describe('written to Salesforce', () => {
+  it('an edit goes saved → received → written, and Salesforce has it', async () => {
+    const { client } = await h.device('writer', 'rep1@briefcase.test')
+    await eventually(() => client.online, 'online')
+    await client.refresh()
+    const entry = (await client.listCache({ sobject: 'Account' }))[7]
+    if (!entry) throw new Error('no account cached')
+    const states: (string | null)[] = []
+    client.addEventListener('pending-change', (e) => {
+      if (e.doc === entry.doc) states.push(e.state)
+    })
+    const handle = await client.open(entry.doc, { live: false })
+    await handle.set('Phone', '+1 415 555 0142')
+    await eventually(() => states.includes('written'), 'written to Salesforce', 15_000)
+    expect(states).toEqual(['saved', 'received', 'written'])
+    expect((await client.pendingChanges()).find((p) => p.doc === entry.doc)).toBeUndefined()
+    const account = h.org.snapshot().Account?.find((a) => a.Id === entry.key)
+    expect(account?.Phone).toBe('+1 415 555 0142')
+    await handle.close()
+  })
+
+  it('a refused write is failed with the code and fields, and a fix is written', async () => {
+    const { client } = await h.device('refused', 'rep1@briefcase.test')
+    await eventually(() => client.online, 'online')
+    await client.refresh()
+    const entry = (await client.listCache({ sobject: 'Account' }))[8]
+    if (!entry) throw new Error('no account cached')
+    const handle = await client.open(entry.doc, { live: false })
+    await handle.set('Phone', '12')
+    const view = async () => (await client.pendingChanges()).find((p) => p.doc === entry.doc)
+    await eventually(async () => (await view())?.state === 'failed', 'the refusal', 15_000)
+    expect((await view())?.error).toMatchObject({
+      code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      fields: ['Phone'],
+    })
+    await handle.set('Phone', '+1 415 555 0143')
+    await client.retry(entry.doc)
+    await eventually(async () => (await view()) === undefined, 'the fix written', 15_000)
+    expect(h.org.snapshot().Account?.find((a) => a.Id === entry.key)?.Phone).toBe('+1 415 555 0143')
+    await handle.close()
   })
 })
 
@@ -250,13 +292,13 @@ describe('notices', () => {
     )
     rep.client.goOffline()
     manager.client.goOffline()
-    await mine.set('Phone', 'rep value')
+    await mine.set('Phone', '+1 415 555 1001')
     await new Promise((r) => setTimeout(r, 5))
-    await theirs.set('Phone', 'manager value')
+    await theirs.set('Phone', '+1 415 555 1002')
     await rep.client.goOnline()
     await manager.client.goOnline()
     await eventually(
-      () => mine.get('Phone') === 'manager value',
+      () => mine.get('Phone') === '+1 415 555 1002',
       'the later edit to win on the rep device',
     )
     await eventually(() => notices.length > 0, 'a notice')
@@ -264,7 +306,7 @@ describe('notices', () => {
     const view = (await rep.client.pendingChanges()).find((p) => p.doc === doc)
     expect(view).toMatchObject({
       state: 'superseded',
-      superseded: [{ field: 'Phone', value: 'rep value', by: { value: 'manager value' } }],
+      superseded: [{ field: 'Phone', value: '+1 415 555 1001', by: { value: '+1 415 555 1002' } }],
     })
     await rep.client.dismissNotices(doc)
     expect((await rep.client.pendingChanges()).find((p) => p.doc === doc)?.state).not.toBe(
@@ -295,7 +337,7 @@ describe('notices', () => {
     const mine = await rep.client.open(doc)
     const theirs = await manager.client.open(doc)
     rep.client.goOffline()
-    await mine.set('Phone', 'edited before the delete')
+    await mine.set('Phone', '+1 415 555 1003')
     await theirs.delete()
     const kinds: string[] = []
     rep.client.addEventListener('notice', (e) => kinds.push(e.kind))
@@ -305,7 +347,7 @@ describe('notices', () => {
     const view = (await rep.client.pendingChanges()).find((p) => p.doc === doc)
     expect(view).toMatchObject({
       state: 'deleted',
-      beaten: [{ field: 'Phone', value: 'edited before the delete' }],
+      beaten: [{ field: 'Phone', value: '+1 415 555 1003' }],
     })
     expect(view?.deleted?.author.user).toBe(manager.client.session?.user.id)
     await mine.close()

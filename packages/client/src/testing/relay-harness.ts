@@ -35,7 +35,7 @@ export interface TestDevice {
 /** Starts an org and a relay; devices talk to them over real HTTP and WebSockets. */
 export async function startRelayHarness(accounts = 12): Promise<RelayHarness> {
   const org = createOrg({ accounts })
-  const relay = await startTestRelay({ org })
+  const relay = await startTestRelay({ org, projection: true })
   let clients: BriefcaseClient[] = []
   const make = (
     factory: IDBFactory,
