@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import { page, userEvent } from 'vitest/browser'
 import './index.js'
 import type { BriefcaseSession } from './briefcase-session.js'
+import { OpenRecordEvent } from './events/open-record-event.js'
 
 // Elements on a real client that has no relay to reach and nobody signed in: what they show and
 // how they are operated before sign-in. Data-driven behaviour runs against the real server in
@@ -76,4 +77,19 @@ test('the "+" menu and the record editor wait for a signed-in user', async () =>
   const record = session.querySelector('briefcase-record')
   await record?.updateComplete
   expect(record?.shadowRoot?.textContent).toContain('Sign in to see records.')
+})
+
+test('a briefcase-open-record event from inside selects the record for the session', () => {
+  const record = session.querySelector('briefcase-record')
+  const heard: OpenRecordEvent[] = []
+  const listen = (e: OpenRecordEvent): void => void heard.push(e)
+  document.body.addEventListener(OpenRecordEvent.eventName, listen)
+  record?.shadowRoot?.firstElementChild?.dispatchEvent(
+    new OpenRecordEvent('Account/001000000000001AAA', 'Phone'),
+  )
+  expect(session.selection).toEqual({ doc: 'Account/001000000000001AAA', field: 'Phone' })
+  expect(heard).toHaveLength(1) // it crossed the shadow root and kept bubbling
+  document.body.removeEventListener(OpenRecordEvent.eventName, listen)
+  session.selectRecord(undefined)
+  expect(session.selection).toBeUndefined()
 })
