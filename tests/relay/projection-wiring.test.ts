@@ -13,9 +13,15 @@ import { Device, until } from './device.js'
 describe('createRelay runs the projector and the puller', () => {
   let org: Org
   let t: TestRelay
+  /** The relay's clock runs ahead of real time by this much (moved with the org's). */
+  let skew = 0
   beforeAll(async () => {
     org = createOrg({ accounts: 6 })
-    t = await startTestRelay({ org, projection: { options: { debounceMs: 10 } } })
+    t = await startTestRelay({
+      org,
+      projection: { options: { debounceMs: 10 } },
+      relay: { now: () => Date.now() + skew },
+    })
   })
   afterAll(async () => {
     await t.close()
@@ -54,5 +60,27 @@ describe('createRelay runs the projector and the puller', () => {
     await t.relay.projection?.puller.pullObjects(['Account'])
     await tablet.bulk()
     expect((await tablet.open(name)).get('BillingCity')).toBe('Pulled City')
+  })
+
+  it('still syncs a record deleted in Salesforce, so the device learns of the deletion', async () => {
+    const id = String(org.snapshot().Account?.filter((r) => r.IsDeleted !== true)[2]?.Id)
+    const name = `Account/${id}`
+    const tablet = await Device.signIn(t.url, 'rep2', 'wired-deleted')
+    await tablet.bulk([name])
+    const token = org.issueToken('manager@briefcase.test')
+    const res = await fetch(`${t.url}/services/data/v62.0/sobjects/Account/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(res.status).toBe(204)
+    // The puller reads getDeleted (whole minutes, up to a minute ago) at most every two minutes.
+    skew += 180_000
+    org.advanceClock(180_000)
+    const report = await t.relay.projection?.puller.pullObjects(['Account'])
+    expect(report?.deleted).toBe(1)
+    const [answer] = await tablet.bulk([name])
+    expect(answer).toMatchObject({ ok: true })
+    expect((await tablet.open(name)).isDeleted()).toBe(true)
+    expect((await tablet.open(name)).snapshot().maps.server.deleted).toBe(true)
   })
 })

@@ -6,7 +6,7 @@ import type { RelayEnv } from '../app/env.js'
 import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
 import { RelayError } from '../errors.js'
-import { fromSalesforceError } from '../salesforce/salesforce-errors.js'
+import { fromSalesforceError, isNoAccess } from '../salesforce/salesforce-errors.js'
 import { soqlQuote } from '../salesforce/soql.js'
 
 /**
@@ -38,6 +38,7 @@ export function recordRoutes(services: RelayServices): Hono<RelayEnv> {
             `SELECT ${fields.join(', ')} FROM ${doc.sobject} WHERE Id = ${soqlQuote(id)} FOR VIEW`,
           )
           .catch((error: unknown) => {
+            if (isNoAccess(error)) services.access.forget(id, userId)
             throw fromSalesforceError(error, 'marking the record viewed')
           })
       }

@@ -66,20 +66,23 @@ export class RecordAccess {
       else ask.push(id)
     }
     if (ask.length === 0) return out
-    const rows = await this.fetch(userId, sobject, ['Id'], ask)
+    // Deleted records the user could read still sync (their documents carry the deletion).
+    const rows = await this.fetch(userId, sobject, ['Id'], ask, { includeDeleted: true })
     for (const id of rows.keys()) out.add(id)
     return out
   }
 
   /**
    * Fetches records by Id with the user's authority (the fields given, `Id` always), in queries
-   * of at most {@link MAX_IDS_PER_QUERY} Ids, and remembers that the user may read them.
+   * of at most {@link MAX_IDS_PER_QUERY} Ids (`includeDeleted`: the recycle bin too, through
+   * `queryAll`), and remembers that the user may read them.
    */
   async fetch(
     userId: string,
     sobject: string,
     fields: readonly string[],
     ids: readonly string[],
+    options: { includeDeleted?: boolean } = {},
   ): Promise<Map<string, FetchedRecord>> {
     const conn = await this.#sessions.connectionFor(userId)
     const select = fields.includes('Id') ? fields : ['Id', ...fields]
@@ -90,6 +93,7 @@ export class RecordAccess {
           const result = await conn.query<FetchedRecord>(byIdsSoql(sobject, select, part), {
             autoFetch: true,
             maxFetch: part.length,
+            scanAll: options.includeDeleted === true,
           })
           for (const r of result.records) if (typeof r.Id === 'string') out.set(r.Id, r)
         }),

@@ -23,16 +23,23 @@ export function salesforceErrorCode(error: unknown): string | undefined {
   return undefined
 }
 
+const NO_ACCESS_CODES: ReadonlySet<string> = new Set([
+  'NOT_FOUND',
+  'ENTITY_IS_DELETED',
+  'INSUFFICIENT_ACCESS',
+  'INSUFFICIENT_ACCESS_OR_READONLY',
+  'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+  'INVALID_CROSS_REFERENCE_KEY',
+])
+
+/** True for a Salesforce error code saying a record is gone or not visible (404/403-like). */
+export function isNoAccessCode(code: string | undefined): boolean {
+  return code !== undefined && NO_ACCESS_CODES.has(code)
+}
+
 /** True when Salesforce says the record is gone or not visible to the user (404/403-like). */
 export function isNoAccess(error: unknown): boolean {
-  const code = salesforceErrorCode(error)
-  return (
-    code === 'NOT_FOUND' ||
-    code === 'ENTITY_IS_DELETED' ||
-    code === 'INSUFFICIENT_ACCESS' ||
-    code === 'INSUFFICIENT_ACCESS_OR_READONLY' ||
-    code === 'INVALID_CROSS_REFERENCE_KEY'
-  )
+  return isNoAccessCode(salesforceErrorCode(error))
 }
 
 /**
