@@ -111,6 +111,13 @@ describe('device update authorization', () => {
     expect(hot.doc.isDeleted()).toBe(true)
   })
 
+  it('refuses a delete from a user who may not delete the record', () => {
+    const d1 = device('d1')
+    d1.delete()
+    expect(refusal(d1, { ...writer('d1'), canDelete: false })).toBe('BRIEFCASE_FORBIDDEN')
+    expect(hot.doc.isDeleted()).toBe(false)
+  })
+
   it("refuses an edit stamped as another device's", () => {
     const d2 = device('d2')
     ydocOf(d2).getMap(MapRoot.entries).set('Phone@00000000a0000d1', '4155550000')
