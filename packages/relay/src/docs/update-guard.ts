@@ -180,6 +180,7 @@ function checkItem(ctx: GuardContext, place: Place, item: Y.Item): void {
     case MapRoot.deletes: {
       if (stampDevice(place.key ?? '') !== ctx.device)
         forbidden('a delete must be stamped by its device.')
+      if (!ctx.canDelete) forbidden(`you may not delete ${ctx.docName}.`)
       const d = v?.value as { user?: unknown; device?: unknown } | undefined
       if (
         v &&
