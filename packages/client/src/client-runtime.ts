@@ -303,6 +303,7 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
       now: this.#o.now,
       random: this.#o.random,
       durability: this.#o.durability,
+      storageLayout: this.#o.storageLayout,
       autoSync: this.#o.autoSync,
       locks: this.#o.locks,
       BroadcastChannel: this.#o.BroadcastChannel,

@@ -92,6 +92,15 @@ export interface BriefcaseClientOptions {
    */
   durability?: 'strict' | 'relaxed'
   /**
+   * Where record documents are stored. `database-per-record` (default): one IndexedDB database
+   * per record, `briefcase:<userId>:doc:<SObject>/<key>`, in y-indexeddb's layout (y-indexeddb
+   * opens them). `shared-database`: every record in `briefcase:<userId>:docs`; Chromium keeps
+   * each database in its own files (about 72 KB each, empty), so this is far smaller on disk for
+   * large caches (see BENCHMARKS.md). The layout is chosen per device; switching it does not
+   * move data (records re-download on the next refresh).
+   */
+  storageLayout?: 'database-per-record' | 'shared-database'
+  /**
    * Sync on start, reconnect and edits, and refresh on going to the background (default `true`).
    * With `false` the client syncs only when asked (`refresh()`, `syncNow()`): for tests.
    */

@@ -22,6 +22,7 @@ export interface ResolvedOptions {
   liveSyncLimit: number
   timings: BriefcaseTimings
   durability: 'strict' | 'relaxed'
+  storageLayout: 'database-per-record' | 'shared-database'
   autoSync: boolean
   onLine: () => boolean
   events: EventTarget | null
@@ -89,6 +90,7 @@ export function resolveOptions(options: BriefcaseClientOptions): ResolvedOptions
     liveSyncLimit: options.liveSyncLimit ?? DEFAULT_LIVE_SYNC_LIMIT,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     durability: options.durability ?? 'strict',
+    storageLayout: options.storageLayout ?? 'database-per-record',
     autoSync: options.autoSync ?? true,
     onLine: env.onLine ?? (() => page.navigator?.onLine ?? true),
     events: pick(

@@ -19,7 +19,9 @@ import { LoadedDocs } from './records/loaded-docs.js'
 import type { RelayApi } from './relay/relay-api.js'
 import type { CacheIndex, IndexChange } from './storage/cache-index.js'
 import { CacheIndex as Index } from './storage/cache-index.js'
+import type { DocStore } from './storage/doc-store.js'
 import { IndexedDbDocStore } from './storage/indexed-db-doc-store.js'
+import { IndexedDbSharedDocStore } from './storage/indexed-db-shared-doc-store.js'
 import type { StorageGuard } from './storage/storage-guard.js'
 import { BulkSync } from './sync/bulk-sync.js'
 import { BulkLock } from './tabs/bulk-lock.js'
@@ -36,6 +38,7 @@ export interface UserSpaceOptions {
   now: () => number
   random: () => number
   durability: 'strict' | 'relaxed'
+  storageLayout: 'database-per-record' | 'shared-database'
   autoSync: boolean
   locks: LockManager | null
   BroadcastChannel: (new (name: string) => BroadcastChannel) | null
@@ -71,7 +74,7 @@ export class UserSpace {
   readonly user: string
   readonly prefix: string
   readonly index: CacheIndex
-  readonly store: IndexedDbDocStore
+  readonly store: DocStore
   readonly docs: LoadedDocs
   readonly bulk: BulkSync
   readonly live: LiveSync | null
@@ -104,12 +107,20 @@ export class UserSpace {
     const device = parseDeviceId(o.session.device)
     this.clock = createHybridClock({ device, now: o.now })
     this.actor = { user: this.user, device }
-    this.store = new IndexedDbDocStore({
-      factory: o.factory,
-      prefix: `${this.prefix}doc:`,
-      durability: o.durability,
-      guard: o.guard,
-    })
+    this.store =
+      o.storageLayout === 'shared-database'
+        ? new IndexedDbSharedDocStore({
+            factory: o.factory,
+            name: `${this.prefix}docs`,
+            durability: o.durability,
+            guard: o.guard,
+          })
+        : new IndexedDbDocStore({
+            factory: o.factory,
+            prefix: `${this.prefix}doc:`,
+            durability: o.durability,
+            guard: o.guard,
+          })
     this.docs = new LoadedDocs({
       store: this.store,
       index,

@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { CacheIndex } from '../storage/cache-index.js'
 import { newIndexRecord } from '../storage/index-record.js'
 import { IndexedDbDocStore } from '../storage/indexed-db-doc-store.js'
+import { IndexedDbSharedDocStore } from '../storage/indexed-db-shared-doc-store.js'
 import { SessionRegistry } from '../storage/session-registry.js'
 import { StorageGuard } from '../storage/storage-guard.js'
 import { withDerived } from '../pending/pending-state.js'
@@ -57,6 +58,7 @@ export async function seedRecord(
     expiryMs?: number
     sources?: CacheSource[]
     user?: string
+    layout?: 'database-per-record' | 'shared-database'
   },
 ): Promise<string> {
   const user = options.user ?? TEST_USER
@@ -75,12 +77,20 @@ export async function seedRecord(
     lastModifiedById: '005000000000009AAA',
   })
   const ydoc = (doc.engineDoc as YjsEngineDoc).ydoc
-  const store = new IndexedDbDocStore({
-    factory,
-    prefix: `briefcase:${user}:doc:`,
-    durability: 'relaxed',
-    guard,
-  })
+  const store =
+    options.layout === 'shared-database'
+      ? new IndexedDbSharedDocStore({
+          factory,
+          name: `briefcase:${user}:docs`,
+          durability: 'relaxed',
+          guard,
+        })
+      : new IndexedDbDocStore({
+          factory,
+          prefix: `briefcase:${user}:doc:`,
+          durability: 'relaxed',
+          guard,
+        })
   await store.append(doc.name, Y.encodeStateAsUpdate(ydoc))
   store.close()
   const index = await CacheIndex.open(factory, `briefcase:${user}:index`, guard, 'relaxed')
