@@ -103,11 +103,16 @@ export class RelayMetrics {
   }
 
   /**
-   * Adds to a counter named `briefcase_<name>_total` (created on first use, with the label names
-   * of that first call). Used by the projector and the puller.
+   * Adds to a counter named `briefcase_<name>_total` (`name` may already carry the prefix and the
+   * suffix; created on first use, with the label names of that first call). Used by the projector
+   * and the puller.
    */
   increment(name: string, labels: Readonly<Record<string, string>> = {}, value = 1): void {
-    const metric = `briefcase_${name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_total$/, '')}_total`
+    const base = name
+      .replace(/[^a-zA-Z0-9_]/g, '_')
+      .replace(/^briefcase_/, '')
+      .replace(/_total$/, '')
+    const metric = `briefcase_${base}_total`
     let entry = this.#dynamic.get(metric)
     if (!entry) {
       const labelNames = Object.keys(labels)
