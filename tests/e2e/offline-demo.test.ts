@@ -3,6 +3,7 @@ import { embedPage } from './scenarios/embed-page.js'
 import { offlineDrafts } from './scenarios/offline-drafts.js'
 import { preferencesReplaceCache } from './scenarios/preferences.js'
 import { reloadAndLogout } from './scenarios/reload-and-logout.js'
+import { supersededNotice } from './scenarios/superseded-notice.js'
 import { twoDevicesMerge } from './scenarios/two-devices-merge.js'
 import { validationError } from './scenarios/validation-error.js'
 import type { Stack } from './support/stack.js'
@@ -58,5 +59,11 @@ test(
 test(
   '6. a plain page with one module script and the tags works against the relay',
   () => embedPage(stack),
+  SCENARIO_MS,
+)
+
+test(
+  '7. two users edit the same field offline: the later edit wins, the other user is told',
+  () => supersededNotice(stack),
   SCENARIO_MS,
 )
