@@ -183,6 +183,7 @@ export function createRelay(options: RelayOptions): Relay {
       access.forget(id)
     }
   })
+  metrics.watchHotDocuments(() => hub.hotCount)
   const resolver = new DocResolver({ hub, views, access, logger })
   const live = new LiveSync({
     hub,

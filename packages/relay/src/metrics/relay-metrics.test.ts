@@ -14,4 +14,13 @@ describe('RelayMetrics', () => {
     expect(text).toContain('briefcase_pull_api_calls_total 1')
     expect(text).not.toContain('briefcase_briefcase_')
   })
+
+  it('reads the hot document count at each scrape', async () => {
+    const metrics = new RelayMetrics()
+    let hot = 3
+    metrics.watchHotDocuments(() => hot)
+    expect(await metrics.registry.metrics()).toContain('briefcase_hot_documents 3')
+    hot = 5
+    expect(await metrics.registry.metrics()).toContain('briefcase_hot_documents 5')
+  })
 })

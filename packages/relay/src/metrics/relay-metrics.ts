@@ -102,6 +102,19 @@ export class RelayMetrics {
     })
   }
 
+  /** Reports how many documents the hub holds in memory (read at each scrape). */
+  watchHotDocuments(count: () => number): void {
+    if (this.registry.getSingleMetric('briefcase_hot_documents')) return
+    new Gauge({
+      name: 'briefcase_hot_documents',
+      help: 'Record documents held in memory by the document hub.',
+      registers: [this.registry],
+      collect() {
+        this.set(count())
+      },
+    })
+  }
+
   /**
    * Adds to a counter named `briefcase_<name>_total` (`name` may already carry the prefix and the
    * suffix; created on first use, with the label names of that first call). Used by the projector
