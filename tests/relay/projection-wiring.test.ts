@@ -20,7 +20,10 @@ describe('createRelay runs the projector and the puller', () => {
     t = await startTestRelay({
       org,
       projection: { options: { debounceMs: 10 } },
-      relay: { now: () => Date.now() + skew },
+      relay: {
+        now: () => Date.now() + skew,
+        capture: { Account: { Briefcase_Edited_At__c: 'deviceEditedAt' } },
+      },
     })
   })
   afterAll(async () => {
@@ -82,5 +85,24 @@ describe('createRelay runs the projector and the puller', () => {
     expect(answer).toMatchObject({ ok: true })
     expect((await tablet.open(name)).isDeleted()).toBe(true)
     expect((await tablet.open(name)).snapshot().maps.server.deleted).toBe(true)
+  })
+
+  it('captures the device time of an offline edit into the configured field, which devices may not edit', async () => {
+    const id = String(org.snapshot().Account?.filter((r) => r.IsDeleted !== true)[3]?.Id)
+    const name = `Account/${id}`
+    const phone = await Device.signIn(t.url, 'rep1', 'wired-capture')
+    await phone.bulk([name])
+    const doc = await phone.open(name)
+    expect(doc.schema.fields.Briefcase_Edited_At__c?.updateable).toBe(false)
+    expect(() => doc.set('Briefcase_Edited_At__c', new Date().toISOString())).toThrow(
+      /not updateable/,
+    )
+    const editedAt = Math.floor(Date.now() / 1000) * 1000
+    doc.set('BillingCity', 'Captured City')
+    await phone.bulk()
+    await until(() => row(id)?.BillingCity === 'Captured City', 10_000)
+    const captured = Date.parse(String(row(id)?.Briefcase_Edited_At__c).replace('+0000', 'Z'))
+    expect(captured).toBeGreaterThanOrEqual(editedAt)
+    expect(captured).toBeLessThanOrEqual(Date.now())
   })
 })

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import type { CaptureFact, CaptureOptions } from '@briefcase/relay'
 
 /** Where the org comes from: embedded in the process (default), or a real org. */
 export type OrgConfig =
@@ -31,6 +32,34 @@ export interface ServerConfig {
   staticFiles: StaticFile[]
   /** Origins besides the server's that sign-in may return to. */
   returnOrigins: string[]
+  /** Custom fields the relay fills with facts of the offline edit it writes. */
+  capture: CaptureOptions
+}
+
+const CAPTURE_FACTS: readonly CaptureFact[] = ['deviceEditedAt', 'deviceId', 'userId']
+
+/** The embedded org's capture fields (a real org has them only if an admin adds them). */
+const EMBEDDED_CAPTURE =
+  'Account.Briefcase_Edited_At__c=deviceEditedAt,Site_Visit__c.Briefcase_Edited_At__c=deviceEditedAt'
+
+/** Parses `Object.Field=fact,…` (empty: no capture). */
+export function parseCapture(text: string): CaptureOptions {
+  const capture: Record<string, Record<string, CaptureFact>> = {}
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const match = /^([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*__c)=([A-Za-z]+)$/.exec(item)
+    const fact = match?.[3] as CaptureFact | undefined
+    if (!match || !fact || !CAPTURE_FACTS.includes(fact)) {
+      throw new Error(
+        `--capture takes Object.Custom_Field__c=${CAPTURE_FACTS.join('|')}, got "${item}".\n${USAGE}`,
+      )
+    }
+    const sobject = match[1] as string
+    capture[sobject] = { ...capture[sobject], [match[2] as string]: fact }
+  }
+  return capture
 }
 
 /** Usage text of `node apps/server/dist/main.js`. */
@@ -45,6 +74,9 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
                        BRIEFCASE_SESSION_SECRET  session secret (default: generated in the data dir)
   --static-root <dir>  BRIEFCASE_STATIC_ROOT     demo page directory (default apps/demo/public)
   --return-origin <o>  BRIEFCASE_RETURN_ORIGINS  more origins sign-in may return to (comma-separated)
+  --capture <list>     BRIEFCASE_CAPTURE         Object.Field__c=deviceEditedAt|deviceId|userId,… filled
+                                                 on every write (embedded org default:
+                                                 Briefcase_Edited_At__c on Account and Site_Visit__c)
   --log-level <l>      LOG_LEVEL                 pino level (default info)
   --help`
 
@@ -84,6 +116,7 @@ export function readConfig(
       'static-root': { type: 'string' },
       'return-origin': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      capture: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -122,5 +155,8 @@ export function readConfig(
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     staticFiles: demoFiles(repoRoot, staticRoot === undefined ? undefined : resolve(staticRoot)),
     returnOrigins,
+    capture: parseCapture(
+      values.capture ?? env.BRIEFCASE_CAPTURE ?? (org.kind === 'embedded' ? EMBEDDED_CAPTURE : ''),
+    ),
   }
 }

@@ -56,6 +56,33 @@ describe('readConfig', () => {
     })
     expect(() => readConfig(['--port', '99999'], {}, repoRoot)).toThrow(/port/)
   })
+
+  it('captures the offline edit time on the embedded org by default, and as configured elsewhere', () => {
+    expect((readConfig([], {}, repoRoot) as ServerConfig).capture).toEqual({
+      Account: { Briefcase_Edited_At__c: 'deviceEditedAt' },
+      Site_Visit__c: { Briefcase_Edited_At__c: 'deviceEditedAt' },
+    })
+    const real = {
+      SALESFORCE_LOGIN_URL: 'https://example.my.salesforce.com',
+      SALESFORCE_CLIENT_ID: 'id',
+      SALESFORCE_CLIENT_SECRET: 'secret',
+    }
+    expect((readConfig([], real, repoRoot) as ServerConfig).capture).toEqual({})
+    const configured = readConfig(
+      ['--capture', 'Case.Edited_On_Device__c=deviceId, Case.Edited_At__c=deviceEditedAt'],
+      real,
+      repoRoot,
+    ) as ServerConfig
+    expect(configured.capture).toEqual({
+      Case: { Edited_On_Device__c: 'deviceId', Edited_At__c: 'deviceEditedAt' },
+    })
+    expect(() => readConfig(['--capture', 'Case.Name=deviceId'], {}, repoRoot)).toThrow(
+      /--capture takes/,
+    )
+    expect(() => readConfig(['--capture', 'Case.X__c=color'], {}, repoRoot)).toThrow(
+      /--capture takes/,
+    )
+  })
 })
 
 describe('startServer', () => {

@@ -131,6 +131,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger,
     websocketServer: wss,
     returnOrigins: config.returnOrigins,
+    capture: config.capture,
   })
   holder.relay = relay
   relay.start()
