@@ -65,7 +65,7 @@ export class BriefcasePending extends LitElement {
         border-radius: var(--_radius);
         padding: var(--_space-3) var(--_space-4);
       }
-      header {
+      .header {
         display: flex;
         align-items: baseline;
         gap: var(--_space-2);
@@ -153,10 +153,10 @@ export class BriefcasePending extends LitElement {
     const pending = this.#pending
     const changes = pending.changes
     return html`
-      <header>
+      <div class="header">
         <h2 id="title">Pending changes</h2>
         <span class="weak">${changes.length}</span>
-      </header>
+      </div>
       ${pending.error ? html`<p class="notice error" role="alert">${pending.error}</p>` : nothing}
       ${
         pending.loaded && changes.length === 0

@@ -170,7 +170,7 @@ export class BriefcaseSession extends LitElement {
     const session = this.session
     const state = this.#session
     return html`
-      <div part="bar" role="banner">
+      <div part="bar" role="group" aria-label="Session">
         ${session ? this.#renderUser(session) : html`<span part="user" class="weak">Not signed in</span>`}
         ${
           session

@@ -34,7 +34,9 @@ afterEach(async () => {
 })
 
 test('signed out: a sign-in button, the signed-out slot, and the content hidden', async () => {
-  await expect.element(page.getByRole('banner')).toHaveTextContent('Not signed in')
+  await expect
+    .element(page.getByRole('group', { name: 'Session' }))
+    .toHaveTextContent('Not signed in')
   await expect.element(page.getByRole('button', { name: 'Sign in with Salesforce' })).toBeEnabled()
   await expect.element(page.getByText('Welcome, please sign in.')).toBeVisible()
   expect(page.getByRole('switch', { name: 'Work offline' }).query()).toBeNull()

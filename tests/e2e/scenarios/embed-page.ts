@@ -41,5 +41,14 @@ export async function embedPage(stack: Stack): Promise<void> {
     .toBe('(650) 555-0142')
   await change.waitFor({ state: 'detached', timeout: 20_000 })
   await device.screenshot('6-embed-page')
+
+  // A second tab of the same browser profile is the same device: signed in, same cache.
+  const tab = await device.context.newPage()
+  await tab.goto('/embed.html')
+  await tab.getByRole('button', { name: 'Sign out' }).waitFor()
+  expect(await tab.getByRole('group', { name: 'Session' }).textContent()).toBe(
+    await page.getByRole('group', { name: 'Session' }).textContent(),
+  )
+  await tab.locator('briefcase-cache [part=record]', { hasText: name }).waitFor()
   await device.close()
 }
