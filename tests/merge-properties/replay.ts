@@ -1,0 +1,107 @@
+import fc from 'fast-check'
+import { it } from 'vitest'
+import type { Schedule } from './schedule.js'
+import { scheduleArbitrary } from './schedule.js'
+
+/**
+ * How many schedules the suite runs in total by default: at least 10,000 across both engines and
+ * the parity runs. `BRIEFCASE_PROPERTY_RUNS` sets another total (a long run: 1000000).
+ */
+export const DEFAULT_TOTAL_RUNS = 10_000
+
+/** Each schedule test's share of the total (they add up to 1). */
+export const SHARES = {
+  /** Yjs, short schedules (at most 10 steps). */
+  yjs: 0.6,
+  /** Yjs, long schedules (at most 24 steps). */
+  yjsLong: 0.3,
+  automerge: 0.05,
+  parity: 0.05,
+} as const
+
+/** Refused-update cases per engine, as a fraction of the total (not schedules; not counted). */
+const REFUSAL_SHARE = 0.01
+
+function envNumber(name: string): number | undefined {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got ${JSON.stringify(raw)}`)
+  return n
+}
+
+function total(): number {
+  return envNumber('BRIEFCASE_PROPERTY_RUNS') ?? DEFAULT_TOTAL_RUNS
+}
+
+/** The number of runs of one schedule test: its share of the total. */
+export function runsFor(share: keyof typeof SHARES): number {
+  return Math.max(1, Math.ceil(total() * SHARES[share]))
+}
+
+/** The number of refused-update cases per engine. */
+export function refusalRuns(): number {
+  return Math.max(1, Math.ceil(total() * REFUSAL_SHARE))
+}
+
+/** A vitest timeout that grows with the number of runs (`ms` per run, at least 60 s). */
+export function timeoutFor(runs: number, ms: number): number {
+  return Math.max(60_000, Math.ceil(runs * ms * 3))
+}
+
+/**
+ * Runs a property `runs` times. The seed is random unless `BRIEFCASE_PROPERTY_SEED` is set; with
+ * `BRIEFCASE_PROPERTY_PATH` too, fast-check replays exactly the failing case (and shrinks it).
+ * A failure throws with the command that replays it.
+ */
+export function checkProperty<T>(
+  title: string,
+  file: string,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => void,
+  runs: number,
+): void {
+  const seed =
+    envNumber('BRIEFCASE_PROPERTY_SEED') ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0
+  const path = process.env['BRIEFCASE_PROPERTY_PATH']
+  const details = fc.check(fc.property(arbitrary, predicate), {
+    seed,
+    numRuns: runs,
+    ...(path ? { path } : {}),
+  })
+  if (!details.failed) return
+  const replay =
+    `BRIEFCASE_PROPERTY_SEED=${details.seed} BRIEFCASE_PROPERTY_PATH=${details.counterexamplePath ?? ''} ` +
+    `npx vitest run ${file} -t '${title}'`
+  const error = details.errorInstance
+  const cause = error instanceof Error ? error.message : String(error)
+  throw new Error(
+    `${title}: failed after ${details.numRuns} runs (seed ${details.seed}).\n${cause}\n\n` +
+      `Replay it with:\n  ${replay}\n\n${fc.defaultReportMessage(details) ?? ''}`,
+  )
+}
+
+/** Options of {@link scheduleTest}. */
+export interface ScheduleTestOptions {
+  title: string
+  /** The test file, for the replay command. */
+  file: string
+  share: keyof typeof SHARES
+  /** Most steps per schedule. */
+  maxSteps: number
+  /** A generous estimate of one run's time, for the vitest timeout. */
+  msPerRun: number
+  /** Runs one schedule and throws when a property fails. */
+  property: (schedule: Schedule) => void
+}
+
+/** A vitest test that runs its share of random schedules through `property`. */
+export function scheduleTest(o: ScheduleTestOptions): void {
+  const runs = runsFor(o.share)
+  it(
+    o.title,
+    () =>
+      checkProperty(o.title, o.file, scheduleArbitrary({ maxSteps: o.maxSteps }), o.property, runs),
+    timeoutFor(runs, o.msPerRun),
+  )
+}
