@@ -128,7 +128,8 @@ export class Connectivity {
       this.#o.onChange()
     }
     const retry = this.#active && this.networkAllowed && this.#authenticated && !online
-    if (retry && this.#reachable === false && this.#timer === null) {
+    if (!retry) this.#clearTimer()
+    else if (this.#reachable === false && this.#timer === null) {
       this.#probeSoon(this.#nextDelay())
     }
   }
