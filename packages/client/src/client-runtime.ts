@@ -180,7 +180,7 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
   async sync(options: RefreshOptions = {}): Promise<SyncResult> {
     const space = await this.#requireSpace()
     this.#requireOnline('Sync')
-    return space.sync(null, 'reconnect', options.signal)
+    return space.sync(null, 'reconnect', options.signal, true)
   }
 
   async dashboards(): Promise<CachedDashboard[]> {

@@ -59,6 +59,9 @@ export interface UserSpaceOptions {
   onIgnoredError: (error: unknown, context: string) => void
 }
 
+/** A full sync this recent (by any tab) is not repeated on start or reconnect. */
+const RECENT_FULL_SYNC_MS = 10_000
+
 /** Database names of a user: everything starts with this prefix. */
 export function userPrefix(user: string): string {
   return `briefcase:${user}:`
@@ -208,15 +211,27 @@ export class UserSpace {
 
   /**
    * Bulk-syncs documents (all cached ones with `null`), with progress events. Full syncs
-   * (`start`, `reconnect`, `refresh`) take the bulk lock, so one tab syncs in bulk at a time.
+   * (`start`, `reconnect`, `refresh`) take the bulk lock, so one tab syncs in bulk at a time;
+   * a start or reconnect within 10 s of another full sync is skipped unless `force`.
    */
   async sync(
     docs: readonly string[] | null,
     reason: SyncReason,
     signal?: AbortSignal,
+    force = false,
   ): Promise<SyncResult> {
-    const run = (): Promise<SyncResult> => this.syncHoldingLock(docs, reason, signal)
-    return docs === null ? this.lock.run(run) : run()
+    if (docs !== null) return this.syncHoldingLock(docs, reason, signal)
+    return this.lock.run(async () => {
+      // Tabs start and reconnect together: a full sync another tab just finished is not redone
+      // (its changes reached this tab's open records through the tab channel).
+      const last = (await this.index.getMeta<number>('lastFullSync')) ?? 0
+      if (!force && reason !== 'refresh' && this.o.now() - last < RECENT_FULL_SYNC_MS) {
+        return { total: 0, changed: 0, failed: [] }
+      }
+      const result = await this.syncHoldingLock(null, reason, signal)
+      await this.index.setMeta('lastFullSync', this.o.now())
+      return result
+    })
   }
 
   /** {@link sync} for a caller that already holds the bulk lock (refresh). */

@@ -75,6 +75,7 @@ export async function refreshCache(space: UserSpace, signal?: AbortSignal): Prom
     const added = changes.filter((c) => c.before === null && c.after !== null).length
     await deleteDocuments(space, removed)
     const sync = await space.syncHoldingLock(null, 'refresh', signal)
+    await space.index.setMeta('lastFullSync', space.o.now())
     await space.index.replaceDashboards(plan.dashboards)
     const at = space.o.now()
     await space.index.setMeta('lastRefresh', at)
