@@ -58,13 +58,17 @@ export interface Preferences {
   items: string[]
 }
 
-/** Validates a preferences body (the 8th item is refused). */
-export const PreferencesSchema: z.ZodType<Preferences> = z.object({
-  items: z
-    .array(z.string().min(1).max(200))
-    .max(MAX_PREFERENCES, `At most ${MAX_PREFERENCES} offline items can be chosen.`)
-    .refine((items) => new Set(items).size === items.length, 'Offline items must be distinct.'),
-})
+/**
+ * Validates a preferences body (the 8th item is refused). Built in a pure function, so bundles
+ * that never use it (the device's) leave zod out.
+ */
+export const PreferencesSchema: z.ZodType<Preferences> = /* @__PURE__ */ (() =>
+  z.object({
+    items: z
+      .array(z.string().min(1).max(200))
+      .max(MAX_PREFERENCES, `At most ${MAX_PREFERENCES} offline items can be chosen.`)
+      .refine((items) => new Set(items).size === items.length, 'Offline items must be distinct.'),
+  }))()
 
 /** Why a record is in the cache. */
 export const CacheSource = {

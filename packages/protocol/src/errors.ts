@@ -21,10 +21,14 @@ export const RelayErrorCode = {
 /** One of {@link RelayErrorCode}'s values. */
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode]
 
-/** The body of every relay error response. */
+/**
+ * The body of every relay error response. Built in a pure function, so bundles that never use
+ * it (the device's) leave zod out.
+ */
 export const ErrorBody: z.ZodType<{ error: { code: string; message: string; details?: unknown } }> =
-  z.object({
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-  })
+  /* @__PURE__ */ (() =>
+    z.object({
+      error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    }))()
 /** The body of every relay error response. */
 export type ErrorBody = z.infer<typeof ErrorBody>
