@@ -69,7 +69,7 @@ export {
   isTextField,
   schemaFromDescribe,
 } from './schema.js'
-export type { ServerInfo, WriteAck } from './server-updates.js'
+export type { ServerInfo, ServerRecordOptions, WriteAck } from './server-updates.js'
 export type { RecordSnapshot } from './snapshot.js'
 export { snapshotView } from './snapshot.js'
 export type { DiffPart, TextOp } from './text-diff.js'

@@ -24,7 +24,7 @@ import {
 } from './record-state.js'
 import type { FieldSchema, FieldValue, ObjectSchema } from './schema.js'
 import { checkValue, fieldOf, isTextField } from './schema.js'
-import type { ServerInfo, WriteAck } from './server-updates.js'
+import type { ServerInfo, ServerRecordOptions, WriteAck } from './server-updates.js'
 import {
   acknowledgeDelete,
   acknowledgeWrite,
@@ -311,10 +311,11 @@ export class RecordDocument {
   applyServerRecord(
     values: Readonly<Record<string, unknown>>,
     info: ServerInfo,
+    options?: ServerRecordOptions,
   ): Record<string, HlcString> {
     let changed: Record<string, HlcString> = {}
     this.#edit((w) => {
-      changed = applyServerRecord(w, this.schema, values, info)
+      changed = applyServerRecord(w, this.schema, values, info, options)
     })
     return changed
   }

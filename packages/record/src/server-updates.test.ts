@@ -83,3 +83,66 @@ describe.each<MergeEngine>([yjsEngine, automergeEngine])('applyServerRecord on $
     expect(updates).toHaveLength(0)
   })
 })
+
+describe('applyServerRecord with the stamps of edits the relay wrote', () => {
+  it('orders another group’s written edit by its edit time, not by LastModifiedDate', () => {
+    const relayClock = createHybridClock({ device: parseDeviceId('relay'), now: () => T0 })
+    const relay = RecordDocument.open({
+      engine: yjsEngine,
+      name: `Account/${ID}`,
+      schema,
+      clock: relayClock,
+      actor: { user: USER, device: relayClock.device },
+    })
+    const info = (at: number, by = USER) => ({
+      salesforceId: ID,
+      lastModifiedDate: iso(at),
+      systemModstamp: iso(at),
+      lastModifiedById: by,
+    })
+    relay.applyServerRecord({ Name: 'Acme', Industry: 'Retail' }, info(T0))
+    // A device of this group edited Industry at T0 + 1,300 ms, offline.
+    const time = { now: T0 + 1_300 }
+    const clock = createHybridClock({ device: parseDeviceId('phone'), now: () => time.now })
+    const phone = RecordDocument.open({
+      engine: yjsEngine,
+      name: relay.name,
+      schema,
+      clock,
+      actor: { user: USER, device: clock.device },
+      state: relay.encodeState(),
+    })
+    phone.set('Industry', 'Energy')
+    relay.applyUpdate(phone.encodeUpdate(relay.encodeStateVector()))
+    // Another group's user edited Industry later (T0 + 1,800 ms); the relay wrote it, and
+    // Salesforce stamped the write with a whole second: T0 + 1,000 ms.
+    const otherEdit = createHybridClock({
+      device: parseDeviceId('laptop'),
+      now: () => T0 + 1_800,
+    }).tick()
+    relay.applyServerRecord({ Industry: 'Banking' }, info(T0 + 1_000, OTHER_USER), {
+      stamps: { Industry: otherEdit },
+      authors: { laptop: OTHER_USER },
+    })
+    expect(relay.get('Industry')).toBe('Banking')
+    expect(relay.pending()?.operation ?? null).toBeNull()
+    expect(relay.pending()?.superseded).toMatchObject([
+      {
+        field: 'Industry',
+        value: 'Energy',
+        by: { author: { user: OTHER_USER, device: 'laptop' } },
+      },
+    ])
+    // Without the edit's stamp, the truncated LastModifiedDate would have lost to the phone.
+    const plain = RecordDocument.open({
+      engine: yjsEngine,
+      name: relay.name,
+      schema,
+      clock: relayClock,
+      actor: { user: USER, device: relayClock.device },
+      state: phone.encodeState(),
+    })
+    plain.applyServerRecord({ Industry: 'Banking' }, info(T0 + 1_000, OTHER_USER))
+    expect(plain.get('Industry')).toBe('Energy')
+  })
+})

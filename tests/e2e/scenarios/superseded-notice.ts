@@ -20,12 +20,8 @@ export async function supersededNotice(stack: Stack): Promise<void> {
   await manager.goOffline()
   await rep.setText('Phone', '(415) 555-0111')
   await manager.setText('Phone', '(415) 555-0222') // later: it wins
-  // The later edit reaches the relay first; the earlier one, arriving after it, loses.
-  // Known relay issue (reported): Salesforce's echo of the written edit enters the record stamped
-  // with LastModifiedDate, which has whole seconds; when the write lands in the same second as
-  // the earlier, unsent edit, that edit wins. Waiting past that second keeps this test on the
-  // notice it is about.
-  await new Promise((resolve) => setTimeout(resolve, 1_500))
+  // The later edit reaches the relay first; the earlier one, arriving after it, loses (the
+  // relay shares the written edit with the rep's visibility group at the edit's own stamp).
   await manager.goOnline()
   await expect.poll(() => manager.pendingChanges.count(), { timeout: 20_000 }).toBe(0)
   await rep.goOnline()

@@ -4,7 +4,9 @@ import type {
   RecordDocument,
   SalesforceId,
   ServerInfo,
+  WriteAck,
 } from '@briefcase/record'
+import { MapRoot, hlcDevice } from '@briefcase/record'
 import type { ServerRow } from './composite-result.js'
 import type { PlannedWrite } from './plan-types.js'
 import { serverString } from './plan-record.js'
@@ -53,17 +55,27 @@ export interface AckContext {
   at: number
 }
 
+/** A write as acknowledged: what other visibility groups of the record need to merge it. */
+export interface AcknowledgedWrite {
+  ack: WriteAck
+  /** The users of the devices whose edits were written. */
+  authors: Record<string, string>
+  /** The read-back row, when Salesforce returned one. */
+  row: ServerRow | undefined
+}
+
 /**
  * Records a write Salesforce accepted in its document: the draft keys its references held are
  * resolved, the shadow takes the values sent at the stamps of their edits (with references as
  * the Ids Salesforce has, and captured facts the document knows), then the read-back row (if
  * any) is merged: our own values change nothing, workflow updates arrive as server changes.
+ * Returns the acknowledgement, for the record's documents in other visibility groups.
  */
 export function acknowledgeInDocument(
   doc: RecordDocument,
   write: PlannedWrite,
   c: AckContext,
-): void {
+): AcknowledgedWrite {
   const resolutions: Record<string, SalesforceId> = { ...write.resolutions }
   const fields: Record<string, { value: FieldValue; stamp: HlcString }> = {}
   let latest: HlcString | undefined
@@ -84,4 +96,11 @@ export function acknowledgeInDocument(
   const info = (c.row && serverInfoOf(c.row)) ?? fallbackInfo(doc, c.id, write.author, c.at)
   doc.acknowledgeWrite({ fields, info })
   if (c.row) doc.applyServerRecord(c.row, info)
+  const authors: Record<string, string> = {}
+  for (const { stamp } of Object.values(fields)) {
+    const device = hlcDevice(stamp)
+    const user = doc.engineDoc.get(MapRoot.authors, device)
+    if (typeof user === 'string') authors[device] = user
+  }
+  return { ack: { fields, info }, authors, row: c.row }
 }

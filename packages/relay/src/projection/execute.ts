@@ -1,4 +1,5 @@
 import type { SalesforceId } from '@briefcase/record'
+import type { AcknowledgedWrite } from './acknowledge.js'
 import { acknowledgeInDocument, findRow } from './acknowledge.js'
 import type { CallOutcome, WriteOutcome } from './composite-result.js'
 import { readComposite } from './composite-result.js'
@@ -28,6 +29,10 @@ export interface WrittenRecord {
   ref: { name: string; group: string }
   sobject: string
   salesforceId: string | null
+  /** What was written (absent for a delete). */
+  written?: AcknowledgedWrite
+  /** For a delete: when Salesforce accepted it, and by whom. */
+  deleted?: { by: string; at: string }
 }
 
 /** The outbox form of a planned write. */
@@ -73,32 +78,33 @@ async function applyOne(
   outcome: CallOutcome,
   parentIds: ReadonlyMap<string, SalesforceId>,
   wave: WaveRecords,
-): Promise<void> {
+): Promise<AcknowledgedWrite | undefined> {
   const key = refKey(w.ref)
   const at = ctx.now()
   if (o.kind === 'ok') {
     wave.retries.clear(key)
     wave.verified.delete(key)
     const id = o.id ?? w.salesforceId
-    await ctx.docs.withDocument(w.ref, (doc) => {
+    return ctx.docs.withDocument(w.ref, (doc) => {
+      let written: AcknowledgedWrite | undefined
       if (w.kind === 'delete') doc.acknowledgeDelete()
       else if (id) {
         const rows = outcome.rows.get(w.sobject)
         const row = findRow(rows, id, w.draftKey, ctx.settings.draftKeyField)
-        acknowledgeInDocument(doc, w, { id, parentIds, row, at })
+        written = acknowledgeInDocument(doc, w, { id, parentIds, row, at })
       }
       if (!wave.refused.has(key)) reportStatus(doc, status('ok', at))
+      return written
     })
-    return
   }
-  if (o.kind === 'halted') return
+  if (o.kind === 'halted') return undefined
   if (o.kind === 'retry') {
     const attempt = wave.retries.fail(key, at)
     const { code, message } = o.error
     await ctx.docs.withDocument(w.ref, (doc) =>
       reportStatus(doc, status('retrying', at, { code, message, attempt })),
     )
-    return
+    return undefined
   }
   wave.retries.clear(key)
   const { code, message, fields } = o.error
@@ -107,13 +113,14 @@ async function applyOne(
       doc.applyServerDelete('', new Date(at).toISOString())
       reportStatus(doc, status('error', at, { code, message: 'Deleted in Salesforce.' }))
     })
-    return
+    return undefined
   }
   const record = wave.records.get(key)
   if (record) await ctx.store.putBlock(w.ref, pendingFingerprint(record.pending))
   await ctx.docs.withDocument(w.ref, (doc) =>
     reportStatus(doc, status('error', at, { code, message, fields })),
   )
+  return undefined
 }
 
 /**
@@ -167,7 +174,7 @@ export async function executeCall(
   })
   const refusedCreates: string[] = []
   // Documents are independent: their acknowledgements go together (one group commit).
-  await Promise.all(
+  const acks = await Promise.all(
     call.writes.map((w, i) =>
       applyOne(ctx, w, outcome.writes[i] as WriteOutcome, outcome, parentIds, wave),
     ),
@@ -177,7 +184,16 @@ export async function executeCall(
     if (o.kind === 'ok') {
       counts.written += 1
       const salesforceId = o.id ?? w.salesforceId
-      written.push({ ref: w.ref, sobject: w.sobject, salesforceId })
+      const ack = acks[i]
+      written.push({
+        ref: w.ref,
+        sobject: w.sobject,
+        salesforceId,
+        ...(ack ? { written: ack } : {}),
+        ...(w.kind === 'delete'
+          ? { deleted: { by: call.author, at: new Date(ctx.now()).toISOString() } }
+          : {}),
+      })
     } else if (o.kind === 'retry') counts.retried += 1
     else if (o.kind === 'halted') counts.halted += 1
     else counts.refused += 1

@@ -52,8 +52,9 @@ export interface RelayProjectionOptions {
   projection?: ProjectionOptions
   pull?: PullerOptions
   /**
-   * After a run that wrote records other visibility groups also hold, pull those objects at once
-   * (so the other groups' documents get the change without waiting for the interval; default true).
+   * After a run that wrote records other visibility groups also hold, merge the write into their
+   * documents at once, with the stamps of the edits written (default true); records written
+   * without a read-back are pulled instead.
    */
   pullAfterWrite?: boolean
   /** Test hook (the crash test): awaited at each stage of a projection call. */
@@ -162,14 +163,41 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...(options.pull ? { options: options.pull } : {}),
   })
   const logger = options.logger
-  const pullOthers = async (report: ProjectionReport): Promise<void> => {
-    const objects = new Set<string>()
+  const shareWithOtherGroups = async (report: ProjectionReport): Promise<void> => {
+    const pull = new Set<string>()
     for (const r of report.records) {
-      if (!r.salesforceId || objects.has(r.sobject)) continue
-      const docs = await options.hub.store.findBySalesforceId(r.sobject, r.salesforceId)
-      if (docs.some((d) => d.group !== r.ref.group)) objects.add(r.sobject)
+      if (!r.salesforceId) continue
+      const others = (await options.hub.store.findBySalesforceId(r.sobject, r.salesforceId)).filter(
+        (d) => d.group !== r.ref.group,
+      )
+      if (others.length === 0) continue
+      const { written, deleted } = r
+      if (!written && !deleted) {
+        pull.add(r.sobject)
+        continue
+      }
+      // The relay wrote it: the other groups merge it with the stamps of the edits written (a
+      // LastModifiedDate has whole seconds and would misorder edits made within one second).
+      for (const other of others) {
+        await options.hub.mutate({ name: other.name, group: other.group }, (doc) => {
+          if (deleted) {
+            doc.applyServerDelete(deleted.by, deleted.at)
+            return
+          }
+          if (!written) return
+          const values = Object.fromEntries(
+            Object.entries(written.ack.fields).map(([f, { value }]) => [f, value]),
+          )
+          const stamps = Object.fromEntries(
+            Object.entries(written.ack.fields).map(([f, { stamp }]) => [f, stamp]),
+          )
+          doc.applyServerRecord(values, written.ack.info, { stamps, authors: written.authors })
+          if (written.row) doc.applyServerRecord(written.row, written.ack.info)
+        })
+      }
+      if (!written?.row && !deleted) pull.add(r.sobject)
     }
-    if (objects.size > 0) await puller.pullObjects([...objects])
+    if (pull.size > 0) await puller.pullObjects([...pull])
   }
   const projector = createProjector({
     docs: hubDocs(options.hub),
@@ -182,8 +210,8 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
       ? {}
       : {
           onRun: (report: ProjectionReport) => {
-            pullOthers(report).catch((error: unknown) =>
-              logger?.warn({ error: String(error) }, 'Pull after projection failed'),
+            shareWithOtherGroups(report).catch((error: unknown) =>
+              logger?.warn({ error: String(error) }, 'Sharing a write with other groups failed'),
             )
           },
         }),
