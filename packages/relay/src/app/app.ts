@@ -1,5 +1,6 @@
 import { RelayErrorCode, Route } from '@briefcase/protocol'
 import { Hono } from 'hono'
+import { cors } from 'hono/cors'
 import { RelayError } from '../errors.js'
 import { authRoutes } from '../routes/auth.js'
 import { lookupRoutes } from '../routes/lookup.js'
@@ -20,6 +21,16 @@ import type { RelayServices } from './services.js'
 export function createApp(services: RelayServices): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
   app.use('*', requestLogging(services))
+  // Pages on the origins sign-in may return to may call the relay from the browser.
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (services.returnOrigins.has(origin) ? origin : null),
+      allowHeaders: ['authorization', 'content-type'],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+      maxAge: 600,
+    }),
+  )
   app.route('/auth', authRoutes(services))
   app.route('/sync', syncRoutes(services))
   app.route(Route.schemas, schemaRoutes(services))
