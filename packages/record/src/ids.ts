@@ -9,7 +9,7 @@ export type SalesforceId = Brand<string, 'SalesforceId'>
 export type DraftKey = Brand<string, 'DraftKey'>
 /** A record document's name: `<SObject>/<key>`, the key an Id or a draft key. */
 export type DocName = Brand<string, 'DocName'>
-/** A device's id: 1 to 64 of `A-Z a-z 0-9 _ -`. */
+/** A device's id: 1 to 64 of `A-Z a-z 0-9 _ -`, not starting with `sf-` (server stamps). */
 export type DeviceId = Brand<string, 'DeviceId'>
 /** The key of a record: its Salesforce Id, or its draft key while it has none. */
 export type RecordKey = SalesforceId | DraftKey
@@ -57,7 +57,8 @@ export function isDraftKey(value: unknown): value is DraftKey {
 
 /** True when `value` is a valid device id. */
 export function isDeviceId(value: unknown): value is DeviceId {
-  return typeof value === 'string' && DEVICE.test(value)
+  // `sf-` is reserved: server-side changes are stamped `sf-<userId>` (see `serverDevice`).
+  return typeof value === 'string' && DEVICE.test(value) && !value.startsWith('sf-')
 }
 
 /** True when `value` looks like an sObject API name (`Account`, `Site_Visit__c`). */
