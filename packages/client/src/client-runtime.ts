@@ -5,7 +5,6 @@ import type {
   SchemaResponse,
   SessionInfo,
 } from '@briefcase/protocol'
-import { MAX_PREFERENCES } from '@briefcase/protocol'
 import type {
   BriefcaseClient,
   LogoutResult,
@@ -15,6 +14,7 @@ import type {
 } from './briefcase-client.js'
 import type { CacheEntry, CachedDashboard, ListCacheOptions } from './cache-entry.js'
 import { sweepCache } from './cache/cache-removal.js'
+import { checkPreferences, freshOrKept } from './cache/kept-lists.js'
 import { refreshCache } from './cache/refresh.js'
 import type { ClientStatus } from './client-status.js'
 import { BriefcaseClientError, BriefcaseClientErrorCode, isBriefcaseClientError } from './errors.js'
@@ -198,18 +198,7 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
   }
 
   async savePreferences(items: readonly string[]): Promise<RefreshResult> {
-    if (items.length > MAX_PREFERENCES) {
-      throw new BriefcaseClientError(
-        BriefcaseClientErrorCode.tooManyPreferences,
-        `At most ${MAX_PREFERENCES} offline items can be chosen (got ${items.length}).`,
-      )
-    }
-    if (new Set(items).size !== items.length) {
-      throw new BriefcaseClientError(
-        BriefcaseClientErrorCode.badRequest,
-        'Offline items must be distinct.',
-      )
-    }
+    checkPreferences(items)
     const space = await this.#requireSpace()
     this.#requireOnline('Saving offline preferences')
     const saved = await this.#api.savePreferences(items)
@@ -400,23 +389,7 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
   /** Fetches from the relay when online (and keeps it); the kept copy otherwise. */
   async #remoteOrCached<T>(key: string, fetch: (api: RelayApi) => Promise<T>): Promise<T> {
     const space = await this.#requireSpace()
-    if (this.#connectivity.online) {
-      try {
-        const fresh = await fetch(this.#api)
-        await space.index.setMeta(key, fresh)
-        return fresh
-      } catch (error) {
-        if (!isBriefcaseClientError(error, BriefcaseClientErrorCode.offline)) throw error
-      }
-    }
-    const kept = await space.index.getMeta<T>(key)
-    if (kept === undefined) {
-      throw new BriefcaseClientError(
-        BriefcaseClientErrorCode.offline,
-        `Not available offline yet (${key}): connect once to cache it.`,
-      )
-    }
-    return kept
+    return freshOrKept(space.index, key, this.#connectivity.online, () => fetch(this.#api))
   }
 
   #emitStatus(): void {
