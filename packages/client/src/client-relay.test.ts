@@ -31,10 +31,16 @@ describe('the client against a real relay and org', () => {
     expect(count).toBe(result.added)
     expect(progress.at(-1)).toEqual([count, count])
     const entries = await client.listCache()
+    // The default policy: recent records of recent objects, and My Tasks.
+    expect(entries.some((e) => e.sobject === 'Task' && e.items.includes('myTasks'))).toBe(true)
     expect(entries.every((e) => e.syncStatus === 'synced' && e.sources.includes('default'))).toBe(
       true,
     )
     expect(client.status.lastRefresh).toBe(result.at)
+    const dashboards = await client.dashboards()
+    expect(dashboards.length).toBeGreaterThan(0)
+    expect(dashboards.length).toBeLessThanOrEqual(5)
+    expect(dashboards[0]).toMatchObject({ item: 'recent:dashboards', takenAt: expect.any(String) })
   })
 })
 
