@@ -33,7 +33,10 @@ export interface RecordHandle extends EventTarget {
    * Edits made on it directly are stored too, but only the handle's methods wait for the write.
    */
   readonly document: RecordDocument
-  /** y-protocols awareness of this record (cursors, presence); shared live when `live`. */
+  /**
+   * y-protocols awareness of this record (cursors, presence), shared live when `live`. Its local
+   * state starts as `{ user: { id, name, device } }`; add fields with `setLocalStateField`.
+   */
   readonly awareness: Awareness
   /** True while a live WebSocket syncs this record. */
   readonly live: boolean

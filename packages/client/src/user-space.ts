@@ -130,6 +130,7 @@ export class UserSpace {
       actor: this.actor,
       clock: this.clock,
       viewer: this.viewer,
+      presence: { id: this.user, name: o.session.user.name, device: o.session.device },
       schema: (sobject) => this.schema(sobject),
       onStored: (doc, update, origin) => {
         this.channel.post({ type: 'update', doc, update })

@@ -20,6 +20,8 @@ export interface LoadedDocsOptions {
   actor: Actor
   clock: HybridClock
   viewer: Viewer
+  /** Who this device shows as in awareness (`user` field of the local state). */
+  presence: { id: string; name: string; device: string }
   schema: (sobject: string) => Promise<SchemaResponse>
   /** An update of `doc` was stored (or is being stored): broadcast it, schedule a push. */
   onStored: (doc: DocName, update: Uint8Array, origin: ChangeOrigin) => void
@@ -150,6 +152,7 @@ export class LoadedDocs {
       }
     }
     const loaded = new LoadedDoc(doc, document, ydoc, schema)
+    loaded.awareness.setLocalStateField('user', { ...this.#o.presence })
     loaded.relaySV = (await this.#o.index.get(doc))?.relaySV ?? null
     ydoc.on('update', (update: Uint8Array, origin: unknown) =>
       this.#onUpdate(loaded, update, origin),
