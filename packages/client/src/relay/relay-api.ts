@@ -36,7 +36,7 @@ interface RequestOptions {
   token?: string
 }
 
-const UNAVAILABLE = new Set([502, 503, 504])
+const UNAVAILABLE: ReadonlySet<number> = new Set([502, 503, 504])
 
 /**
  * The relay's HTTP API (protocol routes). Every failure becomes a `BriefcaseClientError`:
