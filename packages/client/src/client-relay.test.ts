@@ -200,6 +200,11 @@ describe('records and changes', () => {
     await eventually(() => b.client.online, 'online')
     const seen = await b.client.open(contact.doc)
     expect(seen.values()).toMatchObject({ LastName: 'Offline', AccountId: created?.Id })
+    // Opened by its Salesforce Id (a lookup value), the Account is the same draft-key document.
+    const byId = await b.client.open(`Account/${String(created?.Id)}`)
+    expect(byId.doc).toBe(account.doc)
+    expect(byId.get('Name')).toBe('Offline Co')
+    await byId.close()
     await seen.close()
   })
 

@@ -50,6 +50,8 @@ export async function openRecord(
       )
     }
     const view = await space.o.api.view(doc)
+    // A record created offline lives in its draft-key document for life: the relay names it.
+    if (view.doc !== doc) return openRecord(space, view.doc, options)
     await space.schema(parts.sobject)
     const fresh = newIndexRecord({
       doc,

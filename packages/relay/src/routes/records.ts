@@ -10,6 +10,24 @@ import { fromSalesforceError, isNoAccess } from '../salesforce/salesforce-errors
 import { soqlQuote } from '../salesforce/soql.js'
 
 /**
+ * The document a record lives in for this user: a record created offline keeps its draft-key
+ * name for life, so opening it by its Salesforce Id leads to that document, not a second one.
+ */
+async function canonicalName(
+  services: RelayServices,
+  userId: string,
+  sobject: string,
+  key: string,
+): Promise<string> {
+  const name = `${sobject}/${key}`
+  if (!isSalesforceId(key)) return name
+  const view = await services.views.viewFor(userId, sobject).catch(() => undefined)
+  if (!view) return name
+  const docs = await services.store.findBySalesforceId(sobject, key, view.group.id)
+  return docs.find((d) => d.name !== name)?.name ?? name
+}
+
+/**
  * `POST /api/records/<SObject>/<key>/view`: the user opened a record. Marks it viewed in
  * Salesforce (a `FOR VIEW` query with the user's authority, which also checks access), makes
  * sure its document exists, and answers its document name and display name.
@@ -18,7 +36,7 @@ export function recordRoutes(services: RelayServices): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
   app.post('/:sobject/:key/view', requireSession(services), async (c) => {
     const userId = c.get('session').userId
-    const name = `${c.req.param('sobject')}/${c.req.param('key')}`
+    const name = await canonicalName(services, userId, c.req.param('sobject'), c.req.param('key'))
     const [resolved] = await services.resolver.resolve(userId, [name], {
       createDrafts: () => false,
     })
