@@ -10,6 +10,7 @@ import type { CacheEntry, CachedDashboard, ListCacheOptions } from './cache-entr
 import type { ClientStatus } from './client-status.js'
 import type { BriefcaseClientEventMap } from './events.js'
 import type { PendingChangeView } from './pending-view.js'
+import type { TypedEventTarget } from './typed-event-target.js'
 import type { OpenOptions, RecordHandle } from './record-handle.js'
 
 /** What `logout()` did. */
@@ -74,7 +75,7 @@ export interface RefreshResult extends SyncResult {
  * const records = await client.listCache()
  * ```
  */
-export interface BriefcaseClient extends EventTarget {
+export interface BriefcaseClient extends TypedEventTarget<BriefcaseClientEventMap> {
   /** Resolves once the client restored its session (if any) and opened its cache. */
   readonly ready: Promise<void>
 
@@ -177,25 +178,4 @@ export interface BriefcaseClient extends EventTarget {
 
   /** Stops timers, closes connections and databases. The data stays. */
   close(): Promise<void>
-
-  addEventListener<K extends keyof BriefcaseClientEventMap>(
-    type: K,
-    listener: (event: BriefcaseClientEventMap[K]) => void,
-    options?: boolean | AddEventListenerOptions,
-  ): void
-  addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void
-  removeEventListener<K extends keyof BriefcaseClientEventMap>(
-    type: K,
-    listener: (event: BriefcaseClientEventMap[K]) => void,
-    options?: boolean | EventListenerOptions,
-  ): void
-  removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void
 }

@@ -3,6 +3,7 @@ import type { DocName, FieldValue, RecordDocument, RecordKey } from '@briefcase/
 import type { Awareness } from 'y-protocols/awareness'
 import type { RecordHandleEventMap } from './events.js'
 import type { PendingChangeView } from './pending-view.js'
+import type { TypedEventTarget } from './typed-event-target.js'
 
 /**
  * An open record: read its merged values, edit them, follow remote changes and cursors. Every
@@ -21,7 +22,7 @@ import type { PendingChangeView } from './pending-view.js'
  * await handle.close()
  * ```
  */
-export interface RecordHandle extends EventTarget {
+export interface RecordHandle extends TypedEventTarget<RecordHandleEventMap> {
   readonly doc: DocName
   readonly sobject: string
   /** The Salesforce Id, or the draft key of a record created on a device (kept for life). */
@@ -66,27 +67,6 @@ export interface RecordHandle extends EventTarget {
   pending(): PendingChangeView | null
   /** Releases the record (and its live connection). Further edits reject with `BRIEFCASE_CLOSED`. */
   close(): Promise<void>
-
-  addEventListener<K extends keyof RecordHandleEventMap>(
-    type: K,
-    listener: (event: RecordHandleEventMap[K]) => void,
-    options?: boolean | AddEventListenerOptions,
-  ): void
-  addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void
-  removeEventListener<K extends keyof RecordHandleEventMap>(
-    type: K,
-    listener: (event: RecordHandleEventMap[K]) => void,
-    options?: boolean | EventListenerOptions,
-  ): void
-  removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void
 }
 
 /** Options of `client.open()`. */
