@@ -24,7 +24,9 @@ export class YjsEngineDoc implements EngineDoc {
   readonly #textFields: ReadonlySet<string>
   readonly #writer: EngineWriter
 
-  constructor(genesis: Genesis, ydoc: Y.Doc = new Y.Doc({ gc: true })) {
+  // The record's name is the Y.Doc's guid: the same on every replica, and no random uuid to make
+  // (Yjs's default costs more than loading a small record).
+  constructor(genesis: Genesis, ydoc: Y.Doc = new Y.Doc({ gc: true, guid: genesis.name })) {
     this.genesis = genesis
     this.ydoc = ydoc
     this.#textFields = new Set(genesis.textFields)
