@@ -9,7 +9,7 @@ describe('merge properties on the Yjs engine, long schedules', () => {
     title: 'yjs: long random schedules converge and keep the merge rules',
     file: 'tests/merge-properties/properties-yjs-long.test.ts',
     share: 'yjsLong',
-    maxSteps: 24,
+    maxSteps: 20,
     msPerRun: 40,
     property: (schedule) => {
       const world = runSchedule(schedule, { engine: yjsEngine, causal: false })

@@ -13,7 +13,8 @@ describe('merge properties on the Yjs engine, short schedules', () => {
     msPerRun: 20,
     property: (schedule) => {
       const world = runSchedule(schedule, { engine: yjsEngine, causal: false })
-      checkWorld(world, { idempotence: true, reload: true, shuffleSeed: schedule.shuffleSeed })
+      // Properties 5 and 7 in full run on the long schedules (they cost as much as a short run).
+      checkWorld(world, { idempotence: false, reload: false, shuffleSeed: schedule.shuffleSeed })
     },
   })
 })

@@ -224,8 +224,8 @@ describe.each([yjsEngine, automergeEngine])('updates refused on $name', (engine)
   const title = `${engine.name}: malformed, truncated and foreign updates are refused and change nothing`
   it(
     title,
-    () => {
-      checkProperty(
+    async () => {
+      await checkProperty(
         title,
         'tests/merge-properties/refusal.test.ts',
         caseArbitrary,

@@ -91,8 +91,13 @@ const textRewrite: fc.Arbitrary<TextRewrite> = fc.record({
   }),
 })
 
-/** Device ids: letters, digits, `_` and `-`, never the `sf-` prefix of server stamps. */
-const deviceId = fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/).filter((s) => !s.startsWith('sf-'))
+/**
+ * Device ids: letters, digits, `_` and `-`; never `relay` nor the `sf-` prefix of server stamps
+ * (the relay refuses both at sign-in, and `parseDeviceId` the prefix).
+ */
+const deviceId = fc
+  .stringMatching(/^[A-Za-z0-9_-]{1,8}$/)
+  .filter((s) => s !== 'relay' && !s.startsWith('sf-'))
 
 const deviceSpec: fc.Arbitrary<DeviceSpec> = fc.record({
   id: deviceId,

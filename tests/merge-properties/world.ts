@@ -42,6 +42,7 @@ export class PropertyViolation extends Error {
   override readonly name = 'PropertyViolation'
 }
 
+/** Fails a property: throws a {@link PropertyViolation} naming it. */
 export function violation(property: string, message: string): never {
   throw new PropertyViolation(`[${property}] ${message}`)
 }
@@ -56,7 +57,7 @@ export class World {
   readonly nodes: Node[]
   readonly relay: Node
   readonly network: Network
-  /** Every update sent for each document (broadcasts, answers, batches, full sync). */
+  /** Every update sent for each document (broadcasts, handshake answers, the final sync). */
   readonly sent = new Map<string, Uint8Array[]>()
   /** One line per step: what it did and the stamps it got (compared across engines). */
   readonly trace: string[] = []
@@ -181,9 +182,9 @@ export class World {
   }
 
   /**
-   * Delivers everything in flight, then syncs every replica through the relay with state vectors
-   * until each covers every other. Checks on the way that a replica that says another covers it
-   * really has nothing to give it.
+   * Delivers everything in flight, then syncs every replica with the relay through state vectors
+   * until each covers the relay and the relay covers each (so all cover each other). Checks first
+   * that a replica that says another covers it really has nothing to give it.
    */
   fullSync(): void {
     const device = this.devices[this.trace.length % this.devices.length]
