@@ -1,11 +1,14 @@
+import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { automergeEngine } from './automerge-engine.js'
 import type { MergeEngine } from './engine.js'
 import { createHybridClock } from './hlc.js'
 import type { SalesforceId } from './ids.js'
 import { parseDeviceId, toSalesforceId } from './ids.js'
+import { openEnvelope } from './envelope.js'
 import { RecordDocument } from './record-document.js'
 import type { ObjectSchema } from './schema.js'
+import type { YjsEngineDoc } from './yjs-engine.js'
 import { yjsEngine } from './yjs-engine.js'
 
 const schema: ObjectSchema = {
@@ -66,5 +69,39 @@ describe.each([yjsEngine, automergeEngine])('isCoveredBy on $name', (engine) => 
     expect(relay.isCoveredBy(phone.encodeStateVector())).toBe(false)
     sync(relay, phone)
     expect(phone.status()).toBeNull()
+  })
+})
+
+describe('a change that only deletes, on yjs', () => {
+  it('writes only what the relay lets a device write (its own author entry)', () => {
+    const relay = replica(yjsEngine, 'relay', Date.parse(AT))
+    relay.applyServerRecord(
+      { Name: 'Acme' },
+      { salesforceId: ID, lastModifiedDate: AT, systemModstamp: AT, lastModifiedById: 'x' },
+    )
+    const phone = replica(yjsEngine, 'phone', Date.parse(AT) + 1000, relay.encodeState())
+    const laptop = replica(yjsEngine, 'laptop', Date.parse(AT) + 2000, relay.encodeState())
+    phone.set('Name', 'Phone')
+    laptop.set('Name', 'Laptop')
+    sync(phone, laptop)
+    const updates: Uint8Array[] = []
+    phone.onUpdate((u) => updates.push(u))
+
+    phone.dismiss(phone.pending()?.superseded ?? [])
+
+    expect(updates).toHaveLength(1)
+    const { structs } = Y.decodeUpdate(openEnvelope(updates[0] as Uint8Array).payload)
+    // Where each new item sits: its parent, or (for a new value of a key) its origin's.
+    const ydoc = (phone.engineDoc as YjsEngineDoc).ydoc
+    const rootName = (type: unknown): string | undefined =>
+      [...ydoc.share].find(([, t]) => t === type)?.[0]
+    const places = structs
+      .filter((s): s is Y.Item => s instanceof Y.Item)
+      .map((s) => {
+        if (typeof s.parent === 'string') return [s.parent, s.parentSub]
+        const origin = s.origin ? Y.getItem(ydoc.store, s.origin) : null
+        return origin instanceof Y.Item ? [rootName(origin.parent), origin.parentSub] : null
+      })
+    expect(places).toEqual([['authors', 'phone']])
   })
 })

@@ -414,7 +414,22 @@ export class RecordDocument {
   #edit(fn: (w: EngineWriter) => void): void {
     this.engineDoc.transact((w) => {
       writeMeta(w, this.name, this.engineDoc.engine)
-      fn(w)
+      let wrote = false
+      let deleted = false
+      fn({
+        ...w,
+        set: (root, key, value) => ((wrote = true), w.set(root, key, value)),
+        insertText: (field, index, text) => ((wrote = true), w.insertText(field, index, text)),
+        delete: (root, key) => ((deleted = true), w.delete(root, key)),
+        deleteText: (field, index, length) => (
+          (deleted = true),
+          w.deleteText(field, index, length)
+        ),
+      })
+      // A change that only deletes (a dismissed notice, a cleared status) leaves a Yjs state
+      // vector as it was, so a replica without it would look as if it had it (isCoveredBy,
+      // sync). It also writes the actor's author entry, which any replica may write.
+      if (deleted && !wrote) w.set(MapRoot.authors, this.actor.device, this.actor.user)
     })
   }
 

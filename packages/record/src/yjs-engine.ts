@@ -10,7 +10,7 @@ import type {
 } from './engine.js'
 import { EngineName } from './engine.js'
 import { RecordError, RecordErrorCode } from './errors.js'
-import { TICKS_ROOT, checkYjsUpdate, textRootName } from './yjs-update-check.js'
+import { checkYjsUpdate, textRootName } from './yjs-update-check.js'
 
 /** The origin of changes made through {@link EngineDoc.transact}. */
 export const LOCAL_ORIGIN = 'local'
@@ -63,17 +63,7 @@ export class YjsEngineDoc implements EngineDoc {
   }
 
   transact(fn: (w: EngineWriter) => void): void {
-    this.ydoc.transact((tr) => {
-      fn(this.#writer)
-      // A Yjs transaction that only deletes leaves the state vector as it was, so a replica
-      // without it would look covered (isCoveredBy, sync). Such a transaction writes a tick too.
-      const client = this.ydoc.clientID
-      const inserted = Y.getState(this.ydoc.store, client) > (tr.beforeState.get(client) ?? 0)
-      if (tr.deleteSet.clients.size > 0 && !inserted) {
-        const ticks = this.ydoc.getMap<number>(TICKS_ROOT)
-        ticks.set(String(client), (ticks.get(String(client)) ?? 0) + 1)
-      }
-    }, LOCAL_ORIGIN)
+    this.ydoc.transact(() => fn(this.#writer), LOCAL_ORIGIN)
   }
 
   encodeState(): Uint8Array {

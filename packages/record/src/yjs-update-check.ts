@@ -2,13 +2,7 @@ import * as Y from 'yjs'
 import { MAP_ROOTS } from './engine.js'
 import { RecordError, RecordErrorCode } from './errors.js'
 
-/**
- * The Yjs root of per-client ticks: a transaction that only deletes also writes one, so that it
- * advances the state vector. Not part of the record model.
- */
-export const TICKS_ROOT = 'ticks'
-
-const MAPS = new Set<string>([...MAP_ROOTS, TICKS_ROOT])
+const MAPS = new Set<string>(MAP_ROOTS)
 
 /** The Yjs root name of a long-text field. */
 export function textRootName(field: string): string {
