@@ -35,11 +35,12 @@ export interface NetworkOptions {
   /** Merges several update messages for one document into one (a batched delivery). */
   merge: (doc: string, updates: readonly Uint8Array[]) => Uint8Array
   /**
-   * Causal delivery: a node receives a message only once it has everything the sender had (a
-   * message that arrives early waits at the receiver). Reordering, duplication, drops and
-   * batching still happen on the wire.
+   * Causal delivery to a node: it receives a message only once it has everything the sender had
+   * (a message that arrives early waits at the receiver). Reordering, duplication, drops and
+   * batching still happen on the wire. The relay always receives causally: it refuses an update
+   * that skips content it does not have, and the device sends it again after the rest.
    */
-  causal: boolean
+  causal: (node: number) => boolean
 }
 
 /**
@@ -49,9 +50,9 @@ export interface NetworkOptions {
 export class Network {
   readonly #options: NetworkOptions
   readonly #links: Link[] = []
-  /** Per node, the broadcast ids whose content it holds (for causal delivery). */
+  /** Per node, the broadcast ids whose content it holds or received (for causal delivery). */
   readonly #has: Set<number>[] = []
-  /** Per node, messages that arrived before what they need (causal delivery only). */
+  /** Per node, messages that arrived before what they need (causal receivers only). */
   readonly #waiting: { from: number; message: Message }[][] = []
   #partition: ReadonlySet<number> = new Set()
   #nextId = 1
@@ -148,7 +149,7 @@ export class Network {
     // waited could need a message that needs the batch).
     const has = this.#has[l.to] as Set<number>
     const ready = (m: Message): boolean =>
-      !this.#options.causal || [...m.needs].every((id) => has.has(id) || carries.has(id))
+      !this.#options.causal(l.to) || [...m.needs].every((id) => has.has(id) || carries.has(id))
     for (let i = at; i < l.queue.length && taken.length < count;) {
       const m = l.queue[i] as Message
       if (m.payload.kind === 'update' && m.payload.doc === doc && ready(m)) {
@@ -214,7 +215,9 @@ export class Network {
   }
 
   #receive(link: Link, message: Message): void {
-    if (!this.#options.causal) {
+    if (!this.#options.causal(link.to)) {
+      // What it sends from now on may refer to what it received: a causal receiver needs both.
+      for (const id of message.carries) this.#has[link.to]?.add(id)
       this.#options.deliver(link.to, link.from, message)
       return
     }

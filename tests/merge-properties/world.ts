@@ -95,7 +95,7 @@ export class World {
     this.nodes = [...devices, this.relay]
     this.network = new Network({
       nodes: this.nodes.length,
-      causal: options.causal,
+      causal: (node) => options.causal || node === this.relay.index,
       deliver: (to, from, message) => this.#receive(to, from, message),
       merge: (doc, updates) => this.merge(doc, updates),
     })

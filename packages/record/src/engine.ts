@@ -16,6 +16,8 @@ export type EngineName = (typeof EngineName)[keyof typeof EngineName]
  * - `authors`: device → Salesforce user.
  * - `deletes`: deletions, keyed by stamp.
  * - `shadow`: values Salesforce acknowledged; `stamps`: their stamps where not the base stamp.
+ *   A long-text field loaded with the record holds a marker instead of a second copy of its text
+ *   (see `shadowValue`); `bases`: the loaded text, kept by the first device that edits it.
  * - `server`: Salesforce Id, LastModifiedDate, SystemModstamp, base stamp, deleted flag.
  * - `status`: the relay's sync status. `resolutions`: draft key → Salesforce Id.
  */
@@ -26,6 +28,7 @@ export const MapRoot = {
   deletes: 'deletes',
   shadow: 'shadow',
   stamps: 'stamps',
+  bases: 'bases',
   server: 'server',
   status: 'status',
   resolutions: 'resolutions',

@@ -294,6 +294,54 @@ export function runRecordDocumentContract(engine: MergeEngine, other: MergeEngin
       ])
     })
 
+    it('holds a loaded long text once, and keeps the loaded value as the old value of edits', () => {
+      const relay = makeDevice('relay', 'relay')
+      const server = open(relay, `Account/${ACCOUNT_ID}`)
+      // Letters from a fixed LCG: text that compresses little, so a second copy would show.
+      let seed = 7
+      const long = Array.from({ length: 4_000 }, () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+        return 'abcdefghijklmnopqrstuvwxyz     '[(seed >>> 16) % 31]
+      }).join('')
+      server.applyServerRecord({ Name: 'Acme', Description: long }, info('2026-01-01T10:00:00Z'))
+      expect(server.encodeState().length).toBeLessThan(long.length * 1.25)
+      expect(server.shadow('Description')).toBe(long)
+
+      const a = makeDevice('phone', USER_A)
+      const b = makeDevice('tablet', USER_B)
+      const docA = open(a, server.name, server.encodeState())
+      const docB = open(b, server.name, server.encodeState())
+      docA.insertText('Description', 0, 'A: ')
+      docB.deleteText('Description', 0, 4)
+      const expectOld = (doc: RecordDocument) =>
+        expect(doc.pending()?.fields).toMatchObject([{ field: 'Description', old: long }])
+      expectOld(docA)
+      expectOld(docB)
+      // A replica that receives only A's edit learns the loaded value with it.
+      const relayCopy = open(relay, server.name, server.encodeState())
+      relayCopy.applyUpdate(docA.encodeUpdate(server.encodeStateVector()))
+      expectOld(relayCopy)
+      sync(docA, docB)
+      sync(server, docA)
+      sync(server, docB)
+      const merged = `A: ${long.slice(4)}`
+      for (const doc of [server, docA, docB]) {
+        expect(doc.text('Description')).toBe(merged)
+        expectOld(doc)
+      }
+
+      // A server change merges three ways from the loaded value, and then the shadow holds it.
+      const changed = `${long}Renewal due.`
+      server.applyServerRecord({ Description: changed }, info('2026-01-02T10:00:00Z'))
+      expect(server.text('Description')).toBe(`A: ${changed.slice(4)}`)
+      expect(server.shadow('Description')).toBe(changed)
+      expect(server.snapshot().maps.bases).toEqual({})
+      sync(server, docA)
+      expect(docA.pending()?.fields).toMatchObject([
+        { field: 'Description', old: changed, new: `A: ${changed.slice(4)}` },
+      ])
+    })
+
     it('lets a lookup hold a draft key until the relay resolves it', () => {
       const a = makeDevice('phone', USER_A)
       const parent = RecordDocument.createDraft({

@@ -20,7 +20,10 @@ import {
   readValue,
   readValues,
   salesforceIdOf,
+  isLoadedText,
   shadowCandidate,
+  shadowValue,
+  textDigest,
 } from './record-state.js'
 import type { FieldSchema, FieldValue, ObjectSchema } from './schema.js'
 import { checkValue, fieldOf, isTextField } from './schema.js'
@@ -169,6 +172,13 @@ export class RecordDocument {
   /** Merged values of every field. */
   values(): Record<string, FieldValue> {
     return readValues(this.engineDoc, this.schema)
+  }
+
+  /** The value Salesforce acknowledged for a field, if it gave one. */
+  shadow(field: string): FieldValue | undefined {
+    fieldOf(this.schema, field)
+    const value = shadowValue(this.engineDoc, field)
+    return value !== null && typeof value === 'object' ? undefined : value
   }
 
   /** The text of a long-text field. */
@@ -504,6 +514,17 @@ export class RecordDocument {
   ): HlcString | undefined {
     if (ops.length === 0) return undefined
     const at = this.#touch(w, field, entries, true)
+    // The first edit of a text loaded with the record keeps Salesforce's value, in its change
+    // (only while the text is still that value: a changed text came with the base of its edit).
+    const shadow = w.get(MapRoot.shadow, field)
+    const text = w.text(field)
+    if (
+      isLoadedText(shadow) &&
+      w.get(MapRoot.bases, field) === undefined &&
+      textDigest(text) === shadow.loaded
+    ) {
+      w.set(MapRoot.bases, field, text)
+    }
     applyTextOps(w, field, ops)
     return at
   }

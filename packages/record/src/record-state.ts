@@ -82,9 +82,51 @@ function stringOf(view: EngineView, root: MapRoot, key: string): string | undefi
   return typeof v === 'string' ? v : undefined
 }
 
+/**
+ * What the shadow holds for a long-text field loaded with the record, instead of a second copy of
+ * the text: the text itself was Salesforce's value, identified by its length and hash. The first
+ * device that edits the text keeps that value in `bases`, in the change that edits it.
+ */
+export function loadedText(text: string): Json {
+  return { loaded: textDigest(text) }
+}
+
+/** True for a {@link loadedText} marker. */
+export function isLoadedText(value: Json | undefined): value is { loaded: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof value.loaded === 'string'
+  )
+}
+
+/** Length and FNV-1a hash of a text's UTF-16 code units: enough to tell it is unchanged. */
+export function textDigest(text: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return `${text.length}:${hash.toString(16)}`
+}
+
+/**
+ * The shadow's value of a field as stored, with a {@link loadedText} marker resolved: the base a
+ * device kept once the text was edited, else the text (which is the loaded text: the first edit
+ * of it brings the base along; only a replica holding part of that edit, as Yjs may while it
+ * waits for the rest, shows a changed text with no base, and the relay never holds such a state).
+ */
+export function shadowValue(view: EngineView, field: string): Json | undefined {
+  const value = view.get(MapRoot.shadow, field)
+  if (!isLoadedText(value)) return value
+  const base = view.get(MapRoot.bases, field)
+  return typeof base === 'string' ? base : view.text(field)
+}
+
 /** The shadow's value of a field with its stamp, if Salesforce has given one. */
 export function shadowCandidate(view: EngineView, field: string): Candidate | undefined {
-  const value = view.get(MapRoot.shadow, field)
+  const value = shadowValue(view, field)
   if (value === undefined || !isFieldValue(value)) return undefined
   const own = stringOf(view, MapRoot.stamps, field)
   const stamp = own ?? stringOf(view, MapRoot.server, ServerKey.baseStamp)

@@ -6,7 +6,16 @@ import { hlcDevice, isHlcString, serverDevice, serverStamp, stampAfter } from '.
 import type { DocName, DraftKey, SalesforceId } from './ids.js'
 import { isSalesforceId } from './ids.js'
 import type { Entry } from './record-state.js'
-import { MetaKey, STATUS_KEY, ServerKey, readEntries, shadowCandidate } from './record-state.js'
+import {
+  MetaKey,
+  STATUS_KEY,
+  ServerKey,
+  isLoadedText,
+  loadedText,
+  readEntries,
+  shadowCandidate,
+  shadowValue,
+} from './record-state.js'
 import type { FieldValue, ObjectSchema } from './schema.js'
 import { canonicalDatetime, checkValue, isTextField } from './schema.js'
 import { mergeTextOps } from './text-diff.js'
@@ -33,6 +42,17 @@ export function applyTextOps(w: EngineWriter, field: string, ops: readonly TextO
   for (const op of ops) {
     if (op.kind === 'insert') w.insertText(field, op.index, op.text)
     else w.deleteText(field, op.index, op.length)
+  }
+}
+
+/**
+ * Sets a long-text field's shadow. A value (not the loaded marker) replaces the loaded text for
+ * good, so a base a device kept of it is no longer needed.
+ */
+function writeTextShadow(w: EngineWriter, field: string, value: Json): void {
+  w.set(MapRoot.shadow, field, value)
+  if (!isLoadedText(value) && w.get(MapRoot.bases, field) !== undefined) {
+    w.delete(MapRoot.bases, field)
   }
 }
 
@@ -106,23 +126,28 @@ export function applyServerRecord(
   const stamp = serverStamp(ms(info.lastModifiedDate), info.lastModifiedById)
   const first = w.get(MapRoot.server, ServerKey.baseStamp) === undefined
   if (first) w.set(MapRoot.server, ServerKey.baseStamp, stamp)
+  const entries = readEntries(w)
   for (const [field, raw] of Object.entries(values)) {
     const value = serverValue(schema, field, raw)
     if (value === undefined) continue
     const f = schema.fields[field]
-    const shadow = w.get(MapRoot.shadow, field)
+    const shadow = shadowValue(w, field)
     const known = shadow !== undefined
     if (known && shadow === value) continue
     // A field the shadow never had is empty in Salesforce (a record we created without it):
     // reading it back empty is no change, and must not beat device edits made since.
     if (!known && !first && value === null) continue
+    const current = shadowCandidate(w, field)?.stamp
     if (f && isTextField(f)) {
       const base = typeof shadow === 'string' ? shadow : ''
       const incoming = typeof value === 'string' ? value : ''
       applyTextOps(w, field, mergeTextOps(base, w.text(field), incoming))
+      // Loaded into a text nobody edited: the text is the shadow's value, held once.
+      const loaded = first && !known && incoming !== '' && !entries.has(field)
+      writeTextShadow(w, field, loaded && w.text(field) === incoming ? loadedText(incoming) : value)
+    } else {
+      w.set(MapRoot.shadow, field, value)
     }
-    const current = shadowCandidate(w, field)?.stamp
-    w.set(MapRoot.shadow, field, value)
     const given = options.stamps?.[field]
     if (first && !known && given === undefined) {
       changed[field] = stamp
@@ -159,10 +184,11 @@ export function acknowledgeWrite(w: EngineWriter, schema: ObjectSchema, ack: Wri
   }
   for (const [field, { value, stamp }] of Object.entries(ack.fields)) {
     const current = shadowCandidate(w, field)?.stamp
-    w.set(MapRoot.shadow, field, value)
-    if (current === undefined || stamp > current) w.set(MapRoot.stamps, field, stamp)
     const f = schema.fields[field]
     const text = f !== undefined && isTextField(f)
+    if (text) writeTextShadow(w, field, value)
+    else w.set(MapRoot.shadow, field, value)
+    if (current === undefined || stamp > current) w.set(MapRoot.stamps, field, stamp)
     for (const e of entries.get(field) ?? []) {
       if (e.stamp <= stamp && (text || hlcDevice(e.stamp) === hlcDevice(stamp))) {
         w.delete(MapRoot.entries, e.key)

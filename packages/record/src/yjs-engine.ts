@@ -10,7 +10,7 @@ import type {
 } from './engine.js'
 import { EngineName } from './engine.js'
 import { RecordError, RecordErrorCode } from './errors.js'
-import { checkYjsUpdate, textRootName } from './yjs-update-check.js'
+import { checkYjsDoc, checkYjsUpdate, textRootName } from './yjs-update-check.js'
 
 /** The origin of changes made through {@link EngineDoc.transact}. */
 export const LOCAL_ORIGIN = 'local'
@@ -93,6 +93,27 @@ export class YjsEngineDoc implements EngineDoc {
     checkYjsUpdate(update, this.#textFields)
   }
 
+  /**
+   * Loads a whole state into this new, empty document: applied, then the result checked in one
+   * pass (what the state left waiting for missing content is checked as an update). Throws
+   * `BRIEFCASE_MALFORMED_UPDATE`, after which the document must not be used.
+   */
+  load(state: Uint8Array): void {
+    try {
+      Y.applyUpdate(this.ydoc, state, 'load')
+    } catch (cause) {
+      throw new RecordError(
+        RecordErrorCode.malformedUpdate,
+        'Refused Yjs state: it does not decode.',
+        {
+          cause,
+        },
+      )
+    }
+    checkYjsDoc(this.ydoc, this.#textFields)
+    if (this.ydoc.store.pendingStructs !== null) this.check(state)
+  }
+
   apply(payload: Uint8Array, origin: unknown): void {
     this.check(payload)
     Y.applyUpdate(this.ydoc, payload, origin)
@@ -130,7 +151,7 @@ export const yjsEngine: MergeEngine = {
   name: EngineName.yjs,
   create(genesis, state) {
     const doc = new YjsEngineDoc(genesis)
-    if (state) doc.apply(state, 'load')
+    if (state) doc.load(state)
     return doc
   },
   checkStateVector,

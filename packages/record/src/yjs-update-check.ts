@@ -54,3 +54,30 @@ export function checkYjsUpdate(update: Uint8Array, textFields: ReadonlySet<strin
     }
   }
 }
+
+/**
+ * Checks a document loaded from a whole state (one pass, instead of decoding the state twice):
+ * only the known roots, JSON values under keys in the maps, characters in the long-text fields.
+ * Throws `BRIEFCASE_MALFORMED_UPDATE`; the caller drops the document.
+ */
+export function checkYjsDoc(doc: Y.Doc, textFields: ReadonlySet<string>): void {
+  for (const [name, type] of doc.share) {
+    const isMap = MAPS.has(name)
+    const isText = name.startsWith('t:') && textFields.has(name.slice(2))
+    if (!isMap && !isText) refuse(`unknown root "${name}".`)
+    for (let item = type._start; item !== null; item = item.right) {
+      const ok = isText
+        ? item.content instanceof Y.ContentString || item.content instanceof Y.ContentDeleted
+        : item.content instanceof Y.ContentDeleted
+      if (!ok) refuse(`root "${name}" holds ${isText ? 'text' : 'keyed JSON values'} only.`)
+    }
+    for (const item of type._map.values()) {
+      if (isText) refuse(`root "${name}" holds text only.`)
+      for (let it: Y.Item | null = item; it !== null; it = it.left) {
+        if (!(it.content instanceof Y.ContentAny || it.content instanceof Y.ContentDeleted)) {
+          refuse(`root "${name}" holds keyed JSON values only.`)
+        }
+      }
+    }
+  }
+}

@@ -111,6 +111,24 @@ describe('device update authorization', () => {
     expect(hot.doc.isDeleted()).toBe(true)
   })
 
+  it('keeps the loaded text a first long-text edit brings, and refuses bases that are not text', () => {
+    const d1 = device('d1')
+    d1.insertText('Description', 0, 'Say ')
+    expect(refusal(d1, writer('d1'))).toBeUndefined()
+    expect(hot.doc.pending()?.fields).toMatchObject([
+      { field: 'Description', old: 'Hello world', new: 'Say Hello world' },
+    ])
+    for (const [field, value] of [
+      ['Phone', '0'],
+      ['Rating', 'Warm'],
+      ['Description', 42],
+    ] as const) {
+      const d2 = device('d2')
+      ydocOf(d2).getMap(MapRoot.bases).set(field, value)
+      expect(refusal(d2, writer('d2')), field).toBe('BRIEFCASE_FORBIDDEN')
+    }
+  })
+
   it('refuses a delete from a user who may not delete the record', () => {
     const d1 = device('d1')
     d1.delete()

@@ -193,6 +193,15 @@ function checkItem(ctx: GuardContext, place: Place, item: Y.Item): void {
     case MapRoot.meta:
       checkMeta(ctx, place.key, v?.value)
       return
+    case MapRoot.bases: {
+      // The loaded text a device keeps when it first edits it: a string, for a text it may edit.
+      const field = place.key ?? ''
+      const f = ctx.schema.fields[field]
+      if (!f || !isTextField(f)) forbidden(`unknown long-text field ${field}.`)
+      if (!ctx.editable(field)) forbidden(`you may not edit ${ctx.schema.name}.${field}.`)
+      if (v && typeof v.value !== 'string') forbidden(`bases.${field} holds text only.`)
+      return
+    }
     default:
       if (place.root.startsWith(TEXT_PREFIX)) {
         const field = place.root.slice(TEXT_PREFIX.length)
@@ -223,9 +232,9 @@ function checkDeletion(ctx: GuardContext, place: Place): void {
 /**
  * Checks that a device's Yjs update only touches what a device may: its own field edits (of
  * fields the user may read and edit, with values of the field's type), its own author entry, its
- * own deletes, long text, and a draft's metadata when it creates the draft. Never the shadow,
- * stamps, server info, sync status or resolutions, nor another device's edits; deletions only of
- * its own edits and of text; new content only under Yjs clients that are new or its own. Run
+ * own deletes, long text (with the loaded text it keeps in `bases`), and a draft's metadata when
+ * it creates the draft. Never the shadow, stamps, server info, sync status or resolutions, nor
+ * another device's edits; deletions only of its own edits and of text; new content only under Yjs clients that are new or its own. Run
  * `YjsEngineDoc.check` first (the structural check); this one resolves every item's place
  * through its parent or origin, in the update or in `doc`. Throws a {@link RelayError}
  * (`BRIEFCASE_FORBIDDEN`, `BRIEFCASE_UNKNOWN_FIELD`, `BRIEFCASE_MALFORMED_UPDATE`).
@@ -306,7 +315,7 @@ export function ownerOfClient(doc: Y.Doc, client: number): string | undefined {
     else if (root === MapRoot.deletes) {
       const device = stampDevice(key)
       if (device !== undefined) return device.startsWith('sf-') ? RELAY_OWNER : device
-    } else if (root !== MapRoot.meta) return RELAY_OWNER
+    } else if (root !== MapRoot.meta && root !== MapRoot.bases) return RELAY_OWNER
   }
   return undefined
 }

@@ -1,11 +1,5 @@
 import type { FieldSchema, FieldValue, RecordDocument, ServerInfo } from '@briefcase/record'
-import {
-  MapRoot,
-  canonicalDatetime,
-  checkValue,
-  isSalesforceId,
-  toSalesforceId,
-} from '@briefcase/record'
+import { canonicalDatetime, checkValue, isSalesforceId, toSalesforceId } from '@briefcase/record'
 import type { ServerRow } from './composite-result.js'
 import type { SalesforceConnection } from './ports.js'
 import type { RecordQuery } from './record-query.js'
@@ -76,9 +70,9 @@ export function sameValue(
 export function rowDiffers(doc: RecordDocument, row: ServerRow): boolean {
   for (const [field, schema] of Object.entries(doc.schema.fields)) {
     if (!(field in row)) continue
-    const shadow = doc.engineDoc.get(MapRoot.shadow, field)
+    const shadow = doc.shadow(field)
     if (shadow === undefined) continue
-    if (!sameValue(schema, row[field], shadow as FieldValue)) return true
+    if (!sameValue(schema, row[field], shadow)) return true
   }
   return false
 }
