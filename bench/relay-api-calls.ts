@@ -6,7 +6,7 @@
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-api-calls.ts
  */
-import { createOrg } from '@briefcase/org'
+import { createOrg, createRandom } from '@briefcase/org'
 import type { RecordDocument } from '@briefcase/record'
 import { RecordDocument as Doc, yjsEngine } from '@briefcase/record'
 import type { SqliteRelayStore } from '@briefcase/relay'
@@ -25,18 +25,7 @@ const PARENTS = 20
 const CHILDREN = 40
 const SEED = Number(process.env.SEED ?? 7)
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const random = prng(SEED)
+const random = createRandom(SEED).next
 const org = createOrg({ accounts: RECORDS })
 const relay = await startTestRelay({ org })
 const database = (relay.store as SqliteRelayStore).database

@@ -9,7 +9,8 @@ import {
   parseDocName,
   snapshotView,
 } from '@briefcase/record'
-import { RELAY_USER, SCALAR_FIELDS, TEXT_FIELDS, prng, schema, shuffle } from './fixtures.js'
+import { createRandom } from '@briefcase/org'
+import { RELAY_USER, SCALAR_FIELDS, TEXT_FIELDS, schema, shuffle } from './fixtures.js'
 import type { RecordModel } from './model.js'
 import type { World } from './world.js'
 import { snapshotJson, violation } from './world.js'
@@ -42,7 +43,7 @@ export function checkPurity(doc: RecordDocument, where: string): void {
 
 /** Every property of a run, after the full sync. */
 export function checkWorld(world: World, options: CheckOptions): void {
-  const random = prng(options.shuffleSeed)
+  const random = createRandom(options.shuffleSeed).next
   const records = [...world.model.records.values()]
   // The costly checks take one record per schedule (the seed picks it): over thousands of
   // schedules that is every kind of record many times.

@@ -82,18 +82,6 @@ export function sfDatetime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('Z', '+0000')
 }
 
-/** A small seeded PRNG (mulberry32), so shuffles replay from the schedule. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 /** `items` in a random order (Fisher–Yates). */
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items]

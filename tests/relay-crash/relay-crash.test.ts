@@ -16,7 +16,8 @@ import {
   hubDocs,
 } from '../../packages/relay/src/projection/index.js'
 import type { TrialExpectation } from './trial.js'
-import { connect, openHub, prepareTrial, prng } from './trial.js'
+import { createRandom } from '@briefcase/org'
+import { connect, openHub, prepareTrial } from './trial.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
@@ -114,7 +115,7 @@ describe('the relay killed with SIGKILL during projection', () => {
   })
 
   it(`recovers on restart: org equals the merged state, no duplicates (${TRIALS} seeded trials)`, async () => {
-    const random = prng(SEED)
+    const random = createRandom(SEED).next
     const users = org.users.filter((u) => u.username.startsWith('rep'))
     const tokens = JSON.stringify(
       Object.fromEntries(users.map((u) => [u.id, org.issueToken(u.username)])),

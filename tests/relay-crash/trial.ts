@@ -16,18 +16,6 @@ import type { FieldGroupRecord } from '@briefcase/relay'
 import { DocHub, SqliteRelayStore } from '@briefcase/relay'
 import { Connection } from 'jsforce'
 
-/** A small seeded PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const quiet = {
   error: () => undefined,
   warn: () => undefined,

@@ -171,6 +171,32 @@ describe.each(['database-per-record', 'shared-database'] as const)(
       ])
     })
 
+    it('asks before the page unloads while an edit is still being stored', async () => {
+      const device = await offlineDevice({}, layout)
+      const doc = await seedRecord(device.factory, {
+        layout,
+        schema: accountSchema,
+        id: id(1),
+        values: { Name: 'Acme' },
+        lastAccess: T0,
+      })
+      const page = new EventTarget()
+      const client = device.start({
+        environment: { BroadcastChannel: null, locks: null, events: page, document: null },
+      })
+      const handle = await client.open(doc)
+      const unload = (): boolean => {
+        const event = new Event('beforeunload', { cancelable: true })
+        page.dispatchEvent(event)
+        return event.defaultPrevented
+      }
+      expect(unload()).toBe(false)
+      const stored = handle.set('Phone', '2')
+      expect(unload()).toBe(true)
+      await stored
+      expect(unload()).toBe(false)
+    })
+
     it('opens an uncached record offline with BRIEFCASE_NOT_CACHED', async () => {
       const client = (await offlineDevice({}, layout)).start()
       const error = await client.open(`Account/${id(9)}`).catch((e: unknown) => e)

@@ -53,6 +53,10 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
   #lastStatus = ''
   #closed = false
   readonly #onVisibility = (): void => this.#visibilityChanged()
+  /** Leaving the page while an edit is still being stored asks the user first. */
+  readonly #onBeforeUnload = (event: Event): void => {
+    if (this.#space?.docs.storing) event.preventDefault()
+  }
 
   constructor(options: ResolvedOptions) {
     super()
@@ -314,6 +318,7 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
       this.#o.onIgnoredError(error, 'sweep the cache on start')
     }
     this.#o.document?.addEventListener('visibilitychange', this.#onVisibility)
+    this.#o.events?.addEventListener('beforeunload', this.#onBeforeUnload)
     this.#connectivity.start()
     this.#emitStatus()
   }
@@ -325,6 +330,7 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
     this.#session = null
     this.#syncedOnce = false
     this.#o.document?.removeEventListener('visibilitychange', this.#onVisibility)
+    this.#o.events?.removeEventListener('beforeunload', this.#onBeforeUnload)
     this.#connectivity.stop()
     await space?.close()
     this.#emitStatus()

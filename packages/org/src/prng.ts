@@ -1,6 +1,6 @@
 /** A seeded pseudo-random source: `next()` returns a float in [0, 1). */
 export interface Random {
-  next(): number
+  next(this: void): number
   /** An integer in [min, max]. */
   int(min: number, max: number): number
   /** One element of a non-empty list. */

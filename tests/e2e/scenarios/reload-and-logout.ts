@@ -22,6 +22,7 @@ export async function reloadAndLogout(stack: Stack): Promise<void> {
   await device.typeInto('Description', 'Reloaded offline. ', 'start')
   const description = `Reloaded offline. ${account.description}`
   await expect.poll(() => device.value('Description')).toBe(description)
+  await device.editsStored()
 
   await page.reload()
   await device.waitForRecord(account.name)

@@ -174,6 +174,18 @@ export class Device {
     await textarea.pressSequentially(text)
   }
 
+  /**
+   * Waits until every edit is committed to IndexedDB: the client's `beforeunload` guard (which
+   * asks before leaving while an edit is being stored) no longer objects.
+   */
+  async editsStored(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const event = new Event('beforeunload', { cancelable: true })
+      window.dispatchEvent(event)
+      return !event.defaultPrevented
+    })
+  }
+
   /** The "Not yet in Salesforce" mark of a field. */
   pendingMark(field: string): Locator {
     return this.record.locator(`[data-field="${field}"] [part=pending-mark]`)

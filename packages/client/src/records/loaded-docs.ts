@@ -40,6 +40,8 @@ export interface LoadedDocsOptions {
 export class LoadedDocs {
   readonly #o: LoadedDocsOptions
   readonly #loaded = new Map<string, LoadedDoc>()
+  /** Device edits whose append has not settled yet. */
+  #storing = 0
   readonly #loading = new Map<string, Promise<LoadedDoc>>()
   readonly #closing = new Map<string, Promise<void>>()
   readonly #summaries = new Map<
@@ -55,6 +57,11 @@ export class LoadedDocs {
 
   get(doc: string): LoadedDoc | undefined {
     return this.#loaded.get(doc)
+  }
+
+  /** True while an edit made on this device is not yet committed to IndexedDB. */
+  get storing(): boolean {
+    return this.#storing > 0
   }
 
   /** Every loaded document. */
@@ -167,7 +174,13 @@ export class LoadedDocs {
     if (kind !== 'tab') {
       // Device edits commit durably; what came from the relay is held there already.
       const durable = kind === 'local'
-      loaded.track('append', this.#o.store.append(loaded.doc, update, { durable }))
+      const append = this.#o.store.append(loaded.doc, update, { durable })
+      loaded.track('append', append)
+      if (durable) {
+        this.#storing += 1
+        const done = (): void => void (this.#storing -= 1)
+        append.then(done, done)
+      }
       this.#o.onStored(loaded.doc, update, kind)
       if (!(origin === BULK_ORIGIN && this.#batched.has(loaded.doc))) {
         loaded.track('index', this.#scheduleSummary(loaded, durable))
