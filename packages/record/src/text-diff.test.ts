@@ -57,6 +57,18 @@ describe('three-way merge of a server text change', () => {
     )
   })
 
+  it('takes the same change on both sides once (our own write, never acknowledged)', () => {
+    const base = 'Shared notes.'
+    const written = 'Phone: Shared notes. Tablet.'
+    expect(apply(written, mergeTextOps(base, written, written))).toBe(written)
+    // The device typed more at the same place after the write: its text stays, once.
+    const more = 'Phone: call back. Shared notes. Tablet.'
+    expect(apply(more, mergeTextOps(base, more, written))).toBe(more)
+    // Salesforce's own insertion elsewhere still comes in.
+    const both = 'Phone: Shared notes. Tablet. Renewal due.'
+    expect(apply(written, mergeTextOps(base, written, both))).toBe(both)
+  })
+
   it('deletes what the server deleted and keeps device text next to it', () => {
     const base = 'alpha beta gamma'
     const current = 'alpha beta! gamma'

@@ -115,12 +115,15 @@ export function textOps(from: string, to: string): TextOp[] {
  * merged text (base plus device edits not yet in Salesforce), `incoming` Salesforce's new text.
  * Returns edits to apply to `current` that make Salesforce's change and keep every device edit
  * the change does not touch: characters Salesforce deleted are deleted where they still are, and
- * Salesforce's insertions go next to the base characters they followed.
+ * Salesforce's insertions go next to the base characters they followed, except where the devices
+ * inserted the same text at the same place (then it is there once).
  */
 export function mergeTextOps(base: string, current: string, incoming: string): TextOp[] {
   // Where each base character sits in `current` (-1 when a device deleted it), and where a
   // position between base characters sits (the slot just after the previous kept character).
   const position = new Int32Array(base.length + 1)
+  // What devices inserted before each base character (at `base.length`: at the end).
+  const added = new Map<number, string>()
   let bi = 0
   let ci = 0
   for (const part of diffText(base, current)) {
@@ -128,7 +131,10 @@ export function mergeTextOps(base: string, current: string, incoming: string): T
       for (let i = 0; i < part.text.length; i++) position[bi++] = ci++
     } else if (part.kind === 'delete') {
       for (let i = 0; i < part.text.length; i++) position[bi++] = -1
-    } else ci += part.text.length
+    } else {
+      added.set(bi, (added.get(bi) ?? '') + part.text)
+      ci += part.text.length
+    }
   }
   position[base.length] = current.length
   const slot = (b: number): number => {
@@ -143,9 +149,17 @@ export function mergeTextOps(base: string, current: string, incoming: string): T
   bi = 0
   for (const part of diffText(base, incoming)) {
     if (part.kind === 'equal') bi += part.text.length
-    else if (part.kind === 'insert')
-      edits.push({ index: slot(bi), remove: 0, insert: part.text, seq: edits.length })
-    else {
+    else if (part.kind === 'insert') {
+      // What the devices inserted at the same place counts once (Salesforce holding a write of
+      // ours that we never saw acknowledged, such as one sent just before a crash): an insertion
+      // they already made is not made again, and one that extends theirs adds only the rest.
+      const mine = added.get(bi) ?? ''
+      const extended = mine !== '' && part.text.startsWith(mine)
+      const insert = extended ? part.text.slice(mine.length) : part.text
+      if (insert !== '' && (extended || !mine.includes(insert))) {
+        edits.push({ index: slot(bi), remove: 0, insert, seq: edits.length })
+      }
+    } else {
       for (let i = 0; i < part.text.length; i++) {
         const p = position[bi + i] as number
         if (p >= 0) edits.push({ index: p, remove: 1, insert: '', seq: edits.length })
