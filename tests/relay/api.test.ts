@@ -141,5 +141,15 @@ describe('the relay JSON API: schemas, views, cache plan, preferences, quick act
     expect(
       await rep1.json<LookupResult[]>(`/api/lookup/Account?q=${encodeURIComponent("%_'\\")}`),
     ).toEqual([])
+    // By Id: the name a lookup value shows (the 15-character form too), a user's as well.
+    expect(await rep1.json<LookupResult[]>(`/api/lookup/Account?id=${String(account.Id)}`)).toEqual(
+      [{ id: account.Id, name: account.Name }],
+    )
+    const user = org.users.find((u) => u.id === rep1Id)
+    expect(await rep1.json<LookupResult[]>(`/api/lookup/User?id=${rep1Id.slice(0, 15)}`)).toEqual([
+      { id: rep1Id, name: user?.name },
+    ])
+    const bad = await rep1.fetch(`/api/lookup/Account?id=${encodeURIComponent("x' OR Name != '")}`)
+    expect(bad.status).toBe(400)
   })
 })

@@ -154,6 +154,11 @@ export interface BriefcaseClient extends TypedEventTarget<BriefcaseClientEventMa
    */
   lookup(sobject: string, query: string): Promise<LookupResult[]>
   /**
+   * The name of the record a lookup holds (a Salesforce Id or a draft key): from the cache, else
+   * from the relay when online; `null` when neither knows it.
+   */
+  recordName(sobject: string, id: string): Promise<string | null>
+  /**
    * Opens a record: from the cache at once (resets its expiry), or from the relay when online
    * (it joins the cache). Offline and not cached: `BRIEFCASE_NOT_CACHED`.
    */

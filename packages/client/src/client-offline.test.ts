@@ -211,6 +211,9 @@ describe.each(['database-per-record', 'shared-database'] as const)(
       const contact = await client.create('Contact', { LastName: 'Doe', AccountId: matches[0]?.id })
       expect(contact.get('AccountId')).toBe(account.key)
       expect(contact.pending()?.dependsOn).toEqual([account.key])
+      // The lookup shows the draft's name; an Id nobody here knows has none while offline.
+      expect(await client.recordName('Account', account.key)).toBe('Brand New')
+      expect(await client.recordName('Account', id(9))).toBeNull()
     })
 
     it('orders pending changes by first change and reports each status change', async () => {

@@ -94,6 +94,7 @@ describe('records and changes', () => {
     await eventually(() => client.online, 'online')
     const [match] = await client.lookup('Account', '')
     if (!match) throw new Error('no account to look up')
+    expect(await client.recordName('Account', match.id)).toBe(match.name)
     const handle = await client.open(`Account/${match.id}`)
     expect(handle.name()).toBe(match.name)
     expect(await client.listCache()).toMatchObject([

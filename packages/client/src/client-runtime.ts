@@ -27,7 +27,7 @@ import {
   retryRecord,
 } from './pending/pending-actions.js'
 import type { OpenOptions, RecordHandle } from './record-handle.js'
-import { createRecord, lookupRecords, openRecord } from './records/record-access.js'
+import { createRecord, lookupRecords, nameOfRecord, openRecord } from './records/record-access.js'
 import { RelayApi } from './relay/relay-api.js'
 import type { ResolvedOptions } from './resolved-options.js'
 import { signInUrl, tokenFromLocation } from './session/sign-in.js'
@@ -223,6 +223,10 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
 
   async lookup(sobject: string, query: string): Promise<LookupResult[]> {
     return lookupRecords(await this.#requireSpace(), sobject, query)
+  }
+
+  async recordName(sobject: string, id: string): Promise<string | null> {
+    return nameOfRecord(await this.#requireSpace(), sobject, id)
   }
 
   async open(doc: string, options?: OpenOptions): Promise<RecordHandle> {

@@ -27,7 +27,7 @@ export const Route = {
   records: '/api/records',
   /** `GET`: create actions (`<Object>.create`) for the "+" menu. */
   quickActions: '/api/quick-actions',
-  /** `GET /api/lookup/<SObject>?q=…`: records by name, for lookup fields. */
+  /** `GET /api/lookup/<SObject>?q=…`: records by name, for lookup fields; `?id=…`: one record's name. */
   lookup: '/api/lookup',
   /** `GET`: Prometheus metrics. */
   metrics: '/metrics',

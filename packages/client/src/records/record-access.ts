@@ -5,6 +5,7 @@ import {
   YjsEngineDoc,
   newDraftKey,
   parseDocName,
+  toSalesforceId,
   yjsEngine,
 } from '@briefcase/record'
 import * as Y from 'yjs'
@@ -154,6 +155,24 @@ export async function lookupRecords(
   }
   const seen = new Set(remote.map((r) => r.id))
   return [...remote, ...cached.filter((r) => !seen.has(r.id))]
+}
+
+/** The name of a record a lookup holds: cached (by Id or draft key), else the relay's. */
+export async function nameOfRecord(
+  space: UserSpace,
+  sobject: string,
+  id: string,
+): Promise<string | null> {
+  const cached = (await space.index.list({ sobject })).find((r) => r.key === id)
+  if (cached) return cached.name
+  const salesforceId = toSalesforceId(id)
+  if (salesforceId === undefined || !space.o.online()) return null
+  try {
+    return (await space.o.api.lookupId(sobject, salesforceId))?.name ?? null
+  } catch (error) {
+    if (isBriefcaseClientError(error, BriefcaseClientErrorCode.offline)) return null
+    throw error
+  }
 }
 
 /** The document name of `doc`, or a `BRIEFCASE_BAD_REQUEST`. */

@@ -105,6 +105,12 @@ export class RelayApi {
     return listOf<LookupResult>(await this.#json('GET', path, {}), 'results')
   }
 
+  /** The record with this Id, if the user may see it (`?id=`). */
+  async lookupId(sobject: string, id: string): Promise<LookupResult | undefined> {
+    const path = `${Route.lookup}/${encodeURIComponent(sobject)}?id=${encodeURIComponent(id)}`
+    return listOf<LookupResult>(await this.#json('GET', path, {}), 'results')[0]
+  }
+
   /** `POST /sync/bulk`: encoded request in, encoded response out. */
   async bulkSync(request: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
     const response = await this.#request('POST', Route.bulkSync, {

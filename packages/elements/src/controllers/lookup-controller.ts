@@ -51,12 +51,15 @@ export class LookupController extends ClientController {
     this.host.requestUpdate()
   }
 
-  /** The name of a referenced record when a cached record or a match has it, else `null`. */
+  /**
+   * The name of a referenced record: a match's, else the client's (the cache, or the relay when
+   * online); `null` when nobody knows it.
+   */
   async nameOf(sobject: string, id: string): Promise<string | null> {
+    const match = this.matches.find((m) => m.id === id)
+    if (match) return match.name
     const client = this.client
     if (!client) return null
-    const entries = await this.guard(() => client.listCache({ sobject }))
-    const entry = entries?.find((e) => e.key === id || e.doc === `${sobject}/${id}`)
-    return entry?.name ?? this.matches.find((m) => m.id === id)?.name ?? null
+    return (await this.guard(() => client.recordName(sobject, id))) ?? null
   }
 }

@@ -1,5 +1,6 @@
 import type { LookupResult } from '@briefcase/protocol'
 import { RelayErrorCode } from '@briefcase/protocol'
+import { isSalesforceId, toSalesforceId } from '@briefcase/record'
 import { Hono } from 'hono'
 import type { RelayEnv } from '../app/env.js'
 import { requireSession } from '../app/middleware.js'
@@ -8,7 +9,11 @@ import { RelayError } from '../errors.js'
 import { fromSalesforceError } from '../salesforce/salesforce-errors.js'
 import { soqlContains } from '../salesforce/soql.js'
 
-/** `GET /api/lookup/<SObject>?q=`: records whose name contains `q`, for lookup fields (20 at most). */
+/**
+ * `GET /api/lookup/<SObject>?q=`: records whose name contains `q`, for lookup fields (20 at most);
+ * `?id=<Salesforce Id>`: that record's name (none when the user may not see it), to show a
+ * lookup's value by name.
+ */
 export function lookupRoutes(services: RelayServices): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
   app.get('/:sobject', requireSession(services), async (c) => {
@@ -16,12 +21,21 @@ export function lookupRoutes(services: RelayServices): Hono<RelayEnv> {
     const q = (c.req.query('q') ?? '').trim()
     if (q.length > 100)
       throw new RelayError(RelayErrorCode.badRequest, '`q` is at most 100 characters.')
+    const rawId = c.req.query('id')
+    const id = rawId === undefined ? undefined : toSalesforceId(rawId)
+    if (rawId !== undefined && (id === undefined || !isSalesforceId(id)))
+      throw new RelayError(RelayErrorCode.badRequest, '`id` is not a Salesforce Id.')
     const view = await services.views.viewFor(userId, c.req.param('sobject'))
     const nameField = view.nameField
     if (!nameField)
       throw new RelayError(RelayErrorCode.badRequest, `${view.sobject} has no name field.`)
     const conn = await services.salesforce.connectionFor(userId)
-    const where = q === '' ? '' : ` WHERE ${nameField} LIKE ${soqlContains(q)}`
+    const where =
+      id !== undefined
+        ? ` WHERE Id = '${id}'`
+        : q === ''
+          ? ''
+          : ` WHERE ${nameField} LIKE ${soqlContains(q)}`
     let rows: Record<string, unknown>[]
     try {
       rows = (
