@@ -59,7 +59,10 @@ async function offlineDevice(
     clients.push(client)
     return client
   }
-  return { factory, time, requests, start }
+  /** An Account cached on the device (accessed at T0), as a refresh writes it. */
+  const seedAccount = (n: number, values: Record<string, unknown>): Promise<string> =>
+    seedRecord(factory, { layout, schema: accountSchema, id: id(n), values, lastAccess: T0 })
+  return { factory, time, requests, start, seedAccount }
 }
 
 /** Rows a record has in the device's storage. */
@@ -97,13 +100,7 @@ describe.each(['database-per-record', 'shared-database'] as const)(
   (layout) => {
     it('restores the remembered session and reads the cache from the index', async () => {
       const device = await offlineDevice({}, layout)
-      await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Acme' },
-        lastAccess: T0,
-      })
+      await device.seedAccount(1, { Name: 'Acme' })
       const client = device.start()
       await client.ready
       expect(client.session?.user.id).toBe(TEST_USER)
@@ -136,12 +133,10 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('keeps every edit across a reload while offline', async () => {
       const device = await offlineDevice({}, layout)
-      const doc = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Acme', Phone: '1', Description: 'Old text.' },
-        lastAccess: T0,
+      const doc = await device.seedAccount(1, {
+        Name: 'Acme',
+        Phone: '1',
+        Description: 'Old text.',
       })
       const first = device.start()
       const handle = await first.open(doc)
@@ -173,13 +168,7 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('asks before the page unloads while an edit is still being stored', async () => {
       const device = await offlineDevice({}, layout)
-      const doc = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Acme' },
-        lastAccess: T0,
-      })
+      const doc = await device.seedAccount(1, { Name: 'Acme' })
       const page = new EventTarget()
       const client = device.start({
         environment: { BroadcastChannel: null, locks: null, events: page, document: null },
@@ -218,20 +207,8 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('orders pending changes by first change and reports each status change', async () => {
       const device = await offlineDevice({}, layout)
-      const a = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'A' },
-        lastAccess: T0,
-      })
-      const b = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(2),
-        values: { Name: 'B' },
-        lastAccess: T0,
-      })
+      const a = await device.seedAccount(1, { Name: 'A' })
+      const b = await device.seedAccount(2, { Name: 'B' })
       const client = device.start()
       const events: [string | null, string | null, string | null][] = []
       client.addEventListener('pending-change', (e: PendingChangeEvent) =>
@@ -253,13 +230,7 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('discards a change by putting back Salesforce value as a new edit', async () => {
       const device = await offlineDevice({}, layout)
-      const doc = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Acme', Phone: '1' },
-        lastAccess: T0,
-      })
+      const doc = await device.seedAccount(1, { Name: 'Acme', Phone: '1' })
       const client = device.start()
       const handle = await client.open(doc)
       await handle.setMany({ Phone: '2', Industry: 'Energy' })
@@ -279,20 +250,8 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('removes records 30 days after last access on start, never one with a pending change', async () => {
       const device = await offlineDevice({}, layout)
-      const stale = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Stale' },
-        lastAccess: T0,
-      })
-      const edited = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(2),
-        values: { Name: 'Edited' },
-        lastAccess: T0,
-      })
+      const stale = await device.seedAccount(1, { Name: 'Stale' })
+      const edited = await device.seedAccount(2, { Name: 'Edited' })
       const first = device.start()
       const handle = await first.open(edited)
       await handle.set('Phone', '5')
@@ -321,13 +280,7 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('opening a record restarts its 30 days and makes it a session record', async () => {
       const device = await offlineDevice({}, layout)
-      const doc = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Acme' },
-        lastAccess: T0,
-      })
+      const doc = await device.seedAccount(1, { Name: 'Acme' })
       const client = device.start()
       device.time.now = T0 + 20 * DAY
       await (await client.open(doc)).close()
@@ -343,13 +296,7 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('logout with unsynced edits returns them and keeps the data; discard wipes every database of the user', async () => {
       const device = await offlineDevice({}, layout)
-      const doc = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Acme' },
-        lastAccess: T0,
-      })
+      const doc = await device.seedAccount(1, { Name: 'Acme' })
       const client = device.start()
       const handle = await client.open(doc)
       await handle.set('Phone', '42')
@@ -375,13 +322,7 @@ describe.each(['database-per-record', 'shared-database'] as const)(
 
     it('surfaces a storage failure as a rejected edit and a storage-error event', async () => {
       const device = await offlineDevice({}, layout)
-      const doc = await seedRecord(device.factory, {
-        layout,
-        schema: accountSchema,
-        id: id(1),
-        values: { Name: 'Acme' },
-        lastAccess: T0,
-      })
+      const doc = await device.seedAccount(1, { Name: 'Acme' })
       const client = device.start()
       const handle = await client.open(doc)
       const events: StorageErrorEvent[] = []
