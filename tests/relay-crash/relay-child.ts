@@ -60,6 +60,8 @@ const projector = createProjector({
   store: new SqliteProjectionStore({ database: store.database }),
   salesforce: { connection: (user) => Promise.resolve(connections.get(user)) },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+  // A call the killed relay sent lands within a few milliseconds here (the org is local).
+  options: { inFlightSettleMs: 300 },
   onStage: (stage: ProjectionStage) => {
     process.stdout.write(`STAGE ${stage}\n`)
     if (stage === target && ++seen === at) process.kill(process.pid, 'SIGKILL')

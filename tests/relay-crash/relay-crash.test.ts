@@ -144,7 +144,9 @@ describe('the relay killed with SIGKILL during projection', () => {
         docs: hubDocs(relay.hub),
         store: new SqliteProjectionStore({ database: relay.store.database }),
         salesforce: { connection: (user) => Promise.resolve(connections.get(user)) },
-        sleep: () => Promise.resolve(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+        // A call the killed relay sent lands within a few milliseconds here (the org is local).
+        options: { inFlightSettleMs: 300 },
       })
       await projector.runOnce()
       expect(await projector.runOnce(), `trial ${trial} (seed ${SEED})`).toMatchObject({ calls: 0 })

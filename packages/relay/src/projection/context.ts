@@ -25,6 +25,8 @@ export interface ProjectorSettings {
   checkFreshMs: number
   /** Retries of one record within one run before it waits for the next run. */
   maxAttempts: number
+  /** How long a call in flight may still land in Salesforce (ms): see `recoverEntry`. */
+  inFlightSettleMs: number
   backoff: BackoffOptions
 }
 

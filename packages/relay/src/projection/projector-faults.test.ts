@@ -142,6 +142,36 @@ describe('projector under faults', () => {
     expect(await h.store.unsettledIntents()).toEqual([])
   })
 
+  it('waits for a call left in flight that lands late, and takes it as our own write', async () => {
+    const accounts = await h.group('Account', REP1)
+    const id = await h.create('Account', { Name: 'Late Co', Phone: '4155550100' })
+    const ref = await h.load('Account', id, REP1)
+    const phone = h.device(REP1, 'phone')
+    ;(await phone.open(ref)).set('Phone', '4155550111')
+    await phone.push(ref, accounts)
+    // The relay dies once the call is recorded; the call reaches Salesforce only after the
+    // restarted relay's first read of the record (as a request sent just before a crash can).
+    const crash = (s: ProjectionStage): void => {
+      if (s === 'intent-recorded') throw new Error('crash')
+    }
+    await expect(createProjector(h.config({ onStage: crash })).runOnce()).rejects.toThrow('crash')
+    const time = fakeTime()
+    const sleep = async (ms: number): Promise<void> => {
+      if (time.sleeps.length === 0) {
+        await h.conn(REP1).sobject('Account').update({ Id: id, Phone: '4155550111' })
+      }
+      await time.sleep(ms)
+    }
+    const report = await createProjector(config(time, { sleep })).runOnce()
+    expect(report).toMatchObject({ recovered: 1, merged: 0, calls: 0 })
+    expect(time.sleeps.length).toBe(1)
+    const doc = await phone.pull(ref)
+    expect(doc.get('Phone')).toBe('4155550111')
+    // Acknowledged as our write: no server change, nothing pending, no notice.
+    expect(doc.pending()).toBeNull()
+    expect(await h.store.unsettledIntents()).toEqual([])
+  })
+
   for (const stage of [
     'intent-recorded',
     'response-received',
@@ -167,8 +197,16 @@ describe('projector under faults', () => {
         if (s === stage) throw new Error(`crash at ${s}`)
       }
       await expect(createProjector(h.config({ onStage: crash })).runOnce()).rejects.toThrow('crash')
-      const report = await createProjector(h.config()).runOnce()
+      // The restarted projector's clock runs on its sleeps: a call not found whole is concluded
+      // once it is older than `inFlightSettleMs`.
+      const time = fakeTime()
+      const report = await createProjector(config(time)).runOnce()
       expect(report.recovered).toBe(1)
+      if (stage === 'intent-recorded') {
+        expect(time.sleeps).toHaveLength(1)
+        expect(time.sleeps[0]).toBeGreaterThan(19_000)
+        expect(time.sleeps[0]).toBeLessThanOrEqual(20_000)
+      } else expect(time.sleeps).toEqual([])
       const key = parent.doc.draftKey() as DraftKey
       const accountsNamed = h.records('Account').filter((r) => r.Briefcase_Draft_Key__c === key)
       expect(accountsNamed).toHaveLength(1)

@@ -30,6 +30,12 @@ export interface ProjectionOptions {
   checkFreshMs?: number
   /** Retries of a record within one run before it waits for the next run (default 8). */
   maxAttempts?: number
+  /**
+   * How long a call left in flight (the relay crashed, or lost the answer) may still land in
+   * Salesforce, in ms (default 20 000). Until then, recovery settles it only when Salesforce holds
+   * all of it; what is missing is written again after that.
+   */
+  inFlightSettleMs?: number
   /** Backoff of retries (default 500 ms doubling to 60 s, equal jitter). */
   backoff?: Omit<BackoffOptions, 'random'>
   /** Longest inline wait for a retry inside one run, in ms (default 60 000). */
@@ -114,6 +120,7 @@ export function createProjector(config: ProjectorConfig): Projector {
       capture: o.capture ?? {},
       checkFreshMs: o.checkFreshMs ?? 5_000,
       maxAttempts: o.maxAttempts ?? 8,
+      inFlightSettleMs: o.inFlightSettleMs ?? 20_000,
       backoff: { ...o.backoff, ...(config.random ? { random: config.random } : {}) },
     },
     stage: async (stage, detail) => {

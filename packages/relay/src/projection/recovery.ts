@@ -1,4 +1,10 @@
-import type { FieldValue, HlcString, SalesforceId } from '@briefcase/record'
+import type {
+  FieldValue,
+  HlcString,
+  RecordDocument,
+  SalesforceId,
+  ServerInfo,
+} from '@briefcase/record'
 import type { ServerRow } from './composite-result.js'
 import type { ProjectorContext } from './context.js'
 import type { IntentWrite, OutboxEntry } from './ports.js'
@@ -49,13 +55,34 @@ function rowOf(rows: readonly ServerRow[], w: IntentWrite, field: string): Serve
   )
 }
 
+type Acked = Record<string, { value: FieldValue; stamp: HlcString }>
+
+/** The fields of a write that Salesforce holds as sent (draft references as the Ids created). */
+function heldAsSent(
+  doc: RecordDocument,
+  w: IntentWrite,
+  row: ServerRow,
+  created: Readonly<Record<string, SalesforceId>>,
+): Acked {
+  const acked: Acked = {}
+  for (const [name, sent] of Object.entries(w.fields)) {
+    const draft = w.refs[name]
+    const expected = draft === undefined ? sent.value : created[draft]
+    if (expected === undefined) continue
+    if (!sameValue(doc.schema.fields[name], row[name], expected)) continue
+    acked[name] = { value: expected, stamp: sent.stamp as HlcString }
+  }
+  return acked
+}
+
 /**
  * Settles one call that may or may not have reached Salesforce (the relay crashed, or lost the
  * answer): reads its records back, and acknowledges in each document exactly the values
  * Salesforce holds as sent, at the stamps of the edits they came from, so that our own write is
  * never mistaken for a newer server change. New records found get their Id; those not found were
  * never created (their draft keys are forgotten). Whatever was not written is still pending and is
- * planned again from the documents. Returns false (entry kept) when it cannot be read now.
+ * planned again from the documents, once the call is older than `inFlightSettleMs` (it may still
+ * land until then). Returns false (entry kept) when it cannot be read or concluded now.
  */
 export async function recoverEntry(ctx: ProjectorContext, entry: OutboxEntry): Promise<boolean> {
   const field = ctx.settings.draftKeyField
@@ -92,21 +119,32 @@ export async function recoverEntry(ctx: ProjectorContext, entry: OutboxEntry): P
     if (sfId) created[w.draftKey] = sfId as SalesforceId
     else missing.push(w.draftKey)
   }
+  // What Salesforce holds as sent, per write (none for a record it does not have).
+  const found: { w: IntentWrite; row: ServerRow; info: ServerInfo; acked: Acked }[] = []
+  let whole = true
   for (const w of entry.writes) {
     if (w.kind === 'delete') continue
     const row = rowOf(rows, w, field)
     const info = row && serverInfoOf(row)
-    if (!row || !info) continue
+    const acked =
+      row && info && (await ctx.docs.withDocument(w.ref, (doc) => heldAsSent(doc, w, row, created)))
+    if (!row || !info || !acked) {
+      whole = false
+      continue
+    }
+    if (Object.keys(acked).length < Object.keys(w.fields).length) whole = false
+    found.push({ w, row, info, acked })
+  }
+  // A call may still land after this read (a request the relay sent just before it crashed): until
+  // the call is older than `inFlightSettleMs`, only a call found whole is settled, so that our own
+  // write landing late is never mistaken for a server change.
+  if (!whole && ctx.now() - entry.createdAt < ctx.settings.inFlightSettleMs) return false
+  for (const { w, row, info, acked } of found) {
     await ctx.docs.withDocument(w.ref, (doc) => {
       const resolutions: Record<string, SalesforceId> = {}
-      const acked: Record<string, { value: FieldValue; stamp: HlcString }> = {}
-      for (const [name, sent] of Object.entries(w.fields)) {
-        const draft = w.refs[name]
-        const expected = draft === undefined ? sent.value : created[draft]
-        if (expected === undefined) continue
-        if (!sameValue(doc.schema.fields[name], row[name], expected)) continue
-        if (draft !== undefined) resolutions[draft] = expected as SalesforceId
-        acked[name] = { value: expected, stamp: sent.stamp as HlcString }
+      for (const [name, draft] of Object.entries(w.refs)) {
+        const ack = acked[name]
+        if (ack) resolutions[draft] = ack.value as SalesforceId
       }
       if (Object.keys(resolutions).length > 0) doc.resolveDraftKeys(resolutions)
       doc.acknowledgeWrite({ fields: acked, info })

@@ -151,14 +151,26 @@ async function failCall(
   )
 }
 
-/** Reconciles the calls left in flight; returns the records still unreconciled. */
-async function recover(ctx: ProjectorContext, report: ProjectionReport): Promise<Set<string>> {
+/**
+ * Reconciles the calls left in flight; returns the records still unreconciled, and when the
+ * youngest kept call may be concluded.
+ */
+async function recover(
+  ctx: ProjectorContext,
+  report: ProjectionReport,
+): Promise<{ unsettled: Set<string>; concludeAt: number | undefined }> {
   const unsettled = new Set<string>()
+  let concludeAt: number | undefined
   for (const entry of await ctx.store.unsettledIntents()) {
-    if (await recoverEntry(ctx, entry)) report.recovered += 1
-    else for (const w of entry.writes) unsettled.add(refKey(w.ref))
+    if (await recoverEntry(ctx, entry)) {
+      report.recovered += 1
+      continue
+    }
+    for (const w of entry.writes) unsettled.add(refKey(w.ref))
+    const at = entry.createdAt + ctx.settings.inFlightSettleMs
+    if (at > ctx.now()) concludeAt = Math.min(concludeAt ?? at, at)
   }
-  return unsettled
+  return { unsettled, concludeAt }
 }
 
 /**
@@ -171,7 +183,7 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
   const verified: Verified = new Map()
   const parked = new Set<string>()
   for (let round = 0; round < state.maxWaves && !state.stopped(); round++) {
-    const unreconciled = await recover(ctx, report)
+    const { unsettled: unreconciled, concludeAt } = await recover(ctx, report)
     const pause = state.retries.pausedUntil() - ctx.now()
     if (pause > 0) {
       if (pause > state.maxRetryWaitMs) break
@@ -260,8 +272,9 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
       if (state.retries.attempts(key) >= ctx.settings.maxAttempts) parked.add(key)
     }
     if (progress) continue
-    const keys = [...byKey.keys()].filter((k) => !parked.has(k))
-    const next = state.retries.next(keys)
+    const keys = [...byKey.keys()].filter((k) => !parked.has(k) && !unreconciled.has(k))
+    const retry = state.retries.next(keys)
+    const next = retry === undefined ? concludeAt : Math.min(retry, concludeAt ?? retry)
     if (next === undefined || next - ctx.now() > state.maxRetryWaitMs) break
     await state.sleep(Math.max(0, next - ctx.now()))
   }
