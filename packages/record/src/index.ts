@@ -54,12 +54,8 @@ export {
   toSalesforceId,
 } from './ids.js'
 export { derivePendingChange } from './pending.js'
-export type {
-  Actor,
-  CreateDraftOptions,
-  OpenRecordOptions,
-  UpdateListener,
-} from './record-document.js'
+export type { Actor } from './device-edits.js'
+export type { CreateDraftOptions, OpenRecordOptions, UpdateListener } from './record-document.js'
 export { RecordDocument } from './record-document.js'
 export type { DescribeField, FieldSchema, FieldValue, ObjectSchema } from './schema.js'
 export {

@@ -1,14 +1,13 @@
 import type { PendingChange, SyncStatus } from './changes.js'
-import type { ChangeListener, EngineDoc, EngineWriter, Json, MergeEngine } from './engine.js'
+import type { ChangeListener, EngineDoc, EngineWriter, MergeEngine } from './engine.js'
 import { MapRoot } from './engine.js'
 import { PayloadKind, checkEnvelope, openEnvelope, sealEnvelope } from './envelope.js'
 import { RecordError, RecordErrorCode } from './errors.js'
 import type { HlcString, HybridClock } from './hlc.js'
 import { hlcDevice, maxHlc } from './hlc.js'
-import type { DeviceId, DocName, DraftKey, RecordKey, SalesforceId } from './ids.js'
+import type { DocName, DraftKey, RecordKey, SalesforceId } from './ids.js'
 import { newDraftKey, parseDocName } from './ids.js'
 import { derivePendingChange } from './pending.js'
-import type { Entry } from './record-state.js'
 import {
   MetaKey,
   draftKeyOf,
@@ -20,10 +19,7 @@ import {
   readValue,
   readValues,
   salesforceIdOf,
-  isLoadedText,
-  shadowCandidate,
   shadowValue,
-  textDigest,
 } from './record-state.js'
 import type { FieldSchema, FieldValue, ObjectSchema } from './schema.js'
 import { checkValue, fieldOf, isTextField } from './schema.js'
@@ -33,7 +29,6 @@ import {
   acknowledgeWrite,
   applyServerDelete,
   applyServerRecord,
-  applyTextOps,
   ownEntries,
   writeMeta,
   writeResolutions,
@@ -42,13 +37,9 @@ import {
 import type { RecordSnapshot } from './snapshot.js'
 import { takeSnapshot } from './snapshot.js'
 import { textOps } from './text-diff.js'
-
-/** Who edits through a document handle. */
-export interface Actor {
-  /** Salesforce user Id of the person editing. */
-  user: string
-  device: DeviceId
-}
+import type { TextOp } from './text-diff.js'
+import type { Actor, DeviceEdit } from './device-edits.js'
+import { claimDevice, editText, touchField } from './device-edits.js'
 
 /** Options of {@link RecordDocument.open}. */
 export interface OpenRecordOptions {
@@ -148,7 +139,7 @@ export class RecordDocument {
       const at = doc.clock.after(maxStampOf(w))
       w.set(MapRoot.meta, MetaKey.draftKey, key)
       w.set(MapRoot.meta, MetaKey.created, { user: doc.actor.user, device: doc.actor.device, at })
-      doc.#claimDevice(w)
+      claimDevice(w, doc.actor)
       for (const [f, value] of values) {
         if (isTextField(f)) {
           w.insertText(f.name, 0, value as string)
@@ -241,11 +232,11 @@ export class RecordDocument {
     })
     let last: HlcString | undefined
     this.#edit((w) => {
-      const entries = readEntries(w)
+      const device = this.#device(w)
       for (const [f, value] of checked) {
         const at = isTextField(f)
-          ? this.#editText(w, f.name, entries, textOps(w.text(f.name), value as string))
-          : this.#touch(w, f.name, entries, value)
+          ? editText(device, f.name, textOps(w.text(f.name), value as string))
+          : touchField(device, f.name, value)
         last = maxHlc(last, at)
       }
     })
@@ -288,7 +279,7 @@ export class RecordDocument {
     let at: HlcString | undefined
     this.#edit((w) => {
       at = this.clock.after(maxStampOf(w))
-      this.#claimDevice(w)
+      claimDevice(w, this.actor)
       const seen = [...w.entries(MapRoot.entries)].map(([key]) => key)
       w.set(MapRoot.deletes, at, { user: this.actor.user, device: this.actor.device, seen })
     })
@@ -475,57 +466,16 @@ export class RecordDocument {
     return checked as string
   }
 
-  /** Records which user this device edits for (once). */
-  #claimDevice(w: EngineWriter): void {
-    if (w.get(MapRoot.authors, this.actor.device) !== this.actor.user) {
-      w.set(MapRoot.authors, this.actor.device, this.actor.user)
-    }
-  }
-
-  #touch(w: EngineWriter, field: string, entries: Map<string, Entry[]>, value: Json): HlcString {
-    this.clock.observe(maxStampOf(w) ?? this.clock.peek())
-    const list = entries.get(field)
-    let seen = shadowCandidate(w, field)?.stamp
-    for (const e of list ?? []) seen = maxHlc(seen, e.stamp)
-    const at = this.clock.after(seen)
-    this.#claimDevice(w)
-    // Keep this device's oldest unsent edit of the field (it dates the change) and the new one.
-    const shadowStamp = shadowCandidate(w, field)?.stamp
-    const own = ownEntries(list, this.actor.device).sort((a, b) => (a.stamp < b.stamp ? -1 : 1))
-    const unsent = own.filter((e) => shadowStamp === undefined || e.stamp > shadowStamp)
-    for (const e of own) if (e !== unsent[0]) w.delete(MapRoot.entries, e.key)
-    w.set(MapRoot.entries, entryKey(field, at), value)
-    return at
-  }
-
-  #textEdit(field: string, ops: Parameters<typeof applyTextOps>[2]): HlcString {
+  #textEdit(field: string, ops: readonly TextOp[]): HlcString {
     let at: HlcString | undefined
     this.#edit((w) => {
-      at = this.#editText(w, field, readEntries(w), ops)
+      at = editText(this.#device(w), field, ops)
     })
     return at ?? this.clock.peek()
   }
 
-  #editText(
-    w: EngineWriter,
-    field: string,
-    entries: Map<string, Entry[]>,
-    ops: Parameters<typeof applyTextOps>[2],
-  ): HlcString | undefined {
-    if (ops.length === 0) return undefined
-    const at = this.#touch(w, field, entries, true)
-    // The first edit of a text loaded with the record keeps Salesforce's value, in its change
-    // (only while the text is still that value: a changed text came with the base of its edit).
-    const shadow = w.get(MapRoot.shadow, field)
-    const text = w.text(field)
-    if (
-      isLoadedText(shadow) &&
-      w.get(MapRoot.bases, field) === undefined &&
-      textDigest(text) === shadow.loaded
-    ) {
-      w.set(MapRoot.bases, field, text)
-    }
-    applyTextOps(w, field, ops)
-    return at
+  /** This handle's device edit inside a transaction. */
+  #device(w: EngineWriter): DeviceEdit {
+    return { w, clock: this.clock, actor: this.actor, entries: readEntries(w) }
   }
 }
