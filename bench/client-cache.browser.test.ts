@@ -22,8 +22,7 @@ import * as Y from 'yjs'
 import { CacheIndex } from '../packages/client/src/storage/cache-index.js'
 import { newIndexRecord } from '../packages/client/src/storage/index-record.js'
 import type { DocStore } from '../packages/client/src/storage/doc-store.js'
-import { IndexedDbDocStore } from '../packages/client/src/storage/indexed-db-doc-store.js'
-import { IndexedDbSharedDocStore } from '../packages/client/src/storage/indexed-db-shared-doc-store.js'
+import { openDocStore } from '../packages/client/src/storage/open-doc-store.js'
 import { StorageGuard } from '../packages/client/src/storage/storage-guard.js'
 import { withDerived } from '../packages/client/src/pending/pending-state.js'
 import { accountSchema } from '../packages/client/src/testing/schemas.js'
@@ -87,19 +86,7 @@ function relayDoc(n: number, user: string): RecordDocument {
 
 /** The client's document store of a user, in a layout. */
 function docStore(factory: IDBFactory, user: string, layout: Layout): DocStore {
-  return layout === 'shared-database'
-    ? new IndexedDbSharedDocStore({
-        factory,
-        name: `briefcase:${user}:docs`,
-        durability: 'relaxed',
-        guard,
-      })
-    : new IndexedDbDocStore({
-        factory,
-        prefix: `briefcase:${user}:doc:`,
-        durability: 'relaxed',
-        guard,
-      })
+  return openDocStore({ factory, user, layout, durability: 'relaxed', guard })
 }
 
 /** Writes records into a user's cache the way refreshes do (documents, then the index). */

@@ -7,8 +7,7 @@ import { createBriefcaseClient } from './create-client.js'
 import { isBriefcaseClientError } from './errors.js'
 import type { PendingChangeEvent, StorageErrorEvent } from './events.js'
 import type { BriefcaseClientOptions } from './options.js'
-import { IndexedDbDocStore } from './storage/indexed-db-doc-store.js'
-import { IndexedDbSharedDocStore } from './storage/indexed-db-shared-doc-store.js'
+import { openDocStore } from './storage/open-doc-store.js'
 import { StorageGuard } from './storage/storage-guard.js'
 import { accountSchema, contactSchema } from './testing/schemas.js'
 import {
@@ -72,20 +71,13 @@ async function storedRows(
   doc: string,
 ): Promise<number> {
   const guard = new StorageGuard(() => undefined)
-  const store =
-    layout === 'shared-database'
-      ? new IndexedDbSharedDocStore({
-          factory,
-          name: `briefcase:${TEST_USER}:docs`,
-          durability: 'relaxed',
-          guard,
-        })
-      : new IndexedDbDocStore({
-          factory,
-          prefix: `briefcase:${TEST_USER}:doc:`,
-          durability: 'relaxed',
-          guard,
-        })
+  const store = openDocStore({
+    factory,
+    user: TEST_USER,
+    layout,
+    durability: 'relaxed',
+    guard,
+  })
   const { rows } = await store.load(doc)
   store.close()
   return rows.length

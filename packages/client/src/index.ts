@@ -18,6 +18,7 @@ export type {
 export type { CacheEntry, CachedDashboard, ListCacheOptions } from './cache-entry.js'
 export { CacheSyncStatus } from './cache-entry.js'
 export type { ClientStatus } from './client-status.js'
+export type { StorageLayout } from './storage/open-doc-store.js'
 export { createBriefcaseClient } from './create-client.js'
 export type { BriefcaseClientErrorOptions } from './errors.js'
 export { BriefcaseClientError, BriefcaseClientErrorCode, isBriefcaseClientError } from './errors.js'

@@ -1,3 +1,5 @@
+import type { StorageLayout } from './storage/open-doc-store.js'
+
 /** A namespaced logger (the client never writes to the console). */
 export interface BriefcaseLogger {
   debug(message: string, data?: Record<string, unknown>): void
@@ -99,7 +101,7 @@ export interface BriefcaseClientOptions {
    * large caches (see BENCHMARKS.md). The layout is chosen per device; switching it does not
    * move data (records re-download on the next refresh).
    */
-  storageLayout?: 'database-per-record' | 'shared-database'
+  storageLayout?: StorageLayout
   /**
    * Sync on start, reconnect and edits, and refresh on going to the background (default `true`).
    * With `false` the client syncs only when asked (`refresh()`, `syncNow()`): for tests.

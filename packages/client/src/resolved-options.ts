@@ -6,6 +6,7 @@ import type {
   WebSocketConstructor,
 } from './options.js'
 import { DEFAULT_LIVE_SYNC_LIMIT, DEFAULT_TIMINGS } from './options.js'
+import type { StorageLayout } from './storage/open-doc-store.js'
 
 /** Client options with every default filled in from `globalThis`. */
 export interface ResolvedOptions {
@@ -22,7 +23,7 @@ export interface ResolvedOptions {
   liveSyncLimit: number
   timings: BriefcaseTimings
   durability: 'strict' | 'relaxed'
-  storageLayout: 'database-per-record' | 'shared-database'
+  storageLayout: StorageLayout
   autoSync: boolean
   onLine: () => boolean
   events: EventTarget | null

@@ -20,8 +20,8 @@ import type { RelayApi } from './relay/relay-api.js'
 import type { CacheIndex, IndexChange } from './storage/cache-index.js'
 import { CacheIndex as Index } from './storage/cache-index.js'
 import type { DocStore } from './storage/doc-store.js'
-import { IndexedDbDocStore } from './storage/indexed-db-doc-store.js'
-import { IndexedDbSharedDocStore } from './storage/indexed-db-shared-doc-store.js'
+import type { StorageLayout } from './storage/open-doc-store.js'
+import { openDocStore, userPrefix } from './storage/open-doc-store.js'
 import type { StorageGuard } from './storage/storage-guard.js'
 import { BulkSync } from './sync/bulk-sync.js'
 import { BulkLock } from './tabs/bulk-lock.js'
@@ -38,7 +38,7 @@ export interface UserSpaceOptions {
   now: () => number
   random: () => number
   durability: 'strict' | 'relaxed'
-  storageLayout: 'database-per-record' | 'shared-database'
+  storageLayout: StorageLayout
   autoSync: boolean
   locks: LockManager | null
   BroadcastChannel: (new (name: string) => BroadcastChannel) | null
@@ -61,11 +61,6 @@ export interface UserSpaceOptions {
 
 /** A full sync this recent (by any tab) is not repeated on start or reconnect. */
 const RECENT_FULL_SYNC_MS = 10_000
-
-/** Database names of a user: everything starts with this prefix. */
-export function userPrefix(user: string): string {
-  return `briefcase:${user}:`
-}
 
 /**
  * Everything of one signed-in user on this device: the cache index, the record documents, bulk
@@ -110,20 +105,13 @@ export class UserSpace {
     const device = parseDeviceId(o.session.device)
     this.clock = createHybridClock({ device, now: o.now })
     this.actor = { user: this.user, device }
-    this.store =
-      o.storageLayout === 'shared-database'
-        ? new IndexedDbSharedDocStore({
-            factory: o.factory,
-            name: `${this.prefix}docs`,
-            durability: o.durability,
-            guard: o.guard,
-          })
-        : new IndexedDbDocStore({
-            factory: o.factory,
-            prefix: `${this.prefix}doc:`,
-            durability: o.durability,
-            guard: o.guard,
-          })
+    this.store = openDocStore({
+      factory: o.factory,
+      user: this.user,
+      layout: o.storageLayout,
+      durability: o.durability,
+      guard: o.guard,
+    })
     this.docs = new LoadedDocs({
       store: this.store,
       index,

@@ -5,7 +5,7 @@ import { databaseNames, deleteDatabase } from '../storage/idb-request.js'
 import type { SessionRegistry } from '../storage/session-registry.js'
 import type { StorageGuard } from '../storage/storage-guard.js'
 import type { UserSpace } from '../user-space.js'
-import { userPrefix } from '../user-space.js'
+import { userPrefix } from '../storage/open-doc-store.js'
 
 /** What a flush before logout left behind. */
 export interface FlushOutcome {

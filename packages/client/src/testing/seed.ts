@@ -5,8 +5,7 @@ import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@br
 import * as Y from 'yjs'
 import { CacheIndex } from '../storage/cache-index.js'
 import { newIndexRecord } from '../storage/index-record.js'
-import { IndexedDbDocStore } from '../storage/indexed-db-doc-store.js'
-import { IndexedDbSharedDocStore } from '../storage/indexed-db-shared-doc-store.js'
+import { openDocStore } from '../storage/open-doc-store.js'
 import { SessionRegistry } from '../storage/session-registry.js'
 import { StorageGuard } from '../storage/storage-guard.js'
 import { withDerived } from '../pending/pending-state.js'
@@ -77,20 +76,13 @@ export async function seedRecord(
     lastModifiedById: '005000000000009AAA',
   })
   const ydoc = (doc.engineDoc as YjsEngineDoc).ydoc
-  const store =
-    options.layout === 'shared-database'
-      ? new IndexedDbSharedDocStore({
-          factory,
-          name: `briefcase:${user}:docs`,
-          durability: 'relaxed',
-          guard,
-        })
-      : new IndexedDbDocStore({
-          factory,
-          prefix: `briefcase:${user}:doc:`,
-          durability: 'relaxed',
-          guard,
-        })
+  const store = openDocStore({
+    factory,
+    user,
+    layout: options.layout ?? 'database-per-record',
+    durability: 'relaxed',
+    guard,
+  })
   await store.append(doc.name, Y.encodeStateAsUpdate(ydoc))
   store.close()
   const index = await CacheIndex.open(factory, `briefcase:${user}:index`, guard, 'relaxed')
