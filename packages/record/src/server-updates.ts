@@ -126,7 +126,8 @@ export function applyServerRecord(
   const stamp = serverStamp(ms(info.lastModifiedDate), info.lastModifiedById)
   const first = w.get(MapRoot.server, ServerKey.baseStamp) === undefined
   if (first) w.set(MapRoot.server, ServerKey.baseStamp, stamp)
-  const entries = readEntries(w)
+  // Edits matter only to a first load (the puller's later reads skip reading them).
+  const edited = first ? readEntries(w) : undefined
   for (const [field, raw] of Object.entries(values)) {
     const value = serverValue(schema, field, raw)
     if (value === undefined) continue
@@ -143,7 +144,7 @@ export function applyServerRecord(
       const incoming = typeof value === 'string' ? value : ''
       applyTextOps(w, field, mergeTextOps(base, w.text(field), incoming))
       // Loaded into a text nobody edited: the text is the shadow's value, held once.
-      const loaded = first && !known && incoming !== '' && !entries.has(field)
+      const loaded = edited !== undefined && !known && incoming !== '' && !edited.has(field)
       writeTextShadow(w, field, loaded && w.text(field) === incoming ? loadedText(incoming) : value)
     } else {
       w.set(MapRoot.shadow, field, value)
