@@ -5,6 +5,12 @@ export const RelayErrorCode = {
   unauthenticated: 'BRIEFCASE_UNAUTHENTICATED',
   sessionExpired: 'BRIEFCASE_SESSION_EXPIRED',
   forbidden: 'BRIEFCASE_FORBIDDEN',
+  /** An update names a user or device other than its session's. */
+  identityMismatch: 'BRIEFCASE_IDENTITY_MISMATCH',
+  /** The user no longer has access to a record a live connection holds. */
+  accessLost: 'BRIEFCASE_ACCESS_LOST',
+  /** A sign-in callback reached a browser that did not start that sign-in. */
+  signInNotBound: 'BRIEFCASE_SIGN_IN_NOT_BOUND',
   notFound: 'BRIEFCASE_NOT_FOUND',
   badRequest: 'BRIEFCASE_BAD_REQUEST',
   invalidName: 'BRIEFCASE_INVALID_NAME',

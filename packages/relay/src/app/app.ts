@@ -12,6 +12,7 @@ import { syncRoutes } from '../routes/sync.js'
 import type { RelayEnv } from './env.js'
 import { errorResponse, onRelayError } from './errors-handler.js'
 import { requestLogging } from './middleware.js'
+import { answerUpgradeRefusal } from './upgrade-refusal.js'
 import type { RelayServices } from './services.js'
 
 /**
@@ -44,9 +45,12 @@ export function createApp(services: RelayServices): Hono<RelayEnv> {
   })
   app.onError(onRelayError(services))
   app.notFound((c) =>
-    errorResponse(
+    answerUpgradeRefusal(
       c,
-      new RelayError(RelayErrorCode.notFound, `No route ${c.req.method} ${c.req.path}.`),
+      errorResponse(
+        c,
+        new RelayError(RelayErrorCode.notFound, `No route ${c.req.method} ${c.req.path}.`),
+      ),
     ),
   )
   return app

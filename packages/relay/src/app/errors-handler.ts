@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception'
 import { RelayError, toRelayError } from '../errors.js'
 import type { RelayEnv } from './env.js'
 import type { RelayServices } from './services.js'
+import { answerUpgradeRefusal } from './upgrade-refusal.js'
 
 const BY_STATUS: Readonly<Record<number, RelayErrorCode>> = {
   400: RelayErrorCode.badRequest,
@@ -34,16 +35,19 @@ export function errorResponse(c: Context<RelayEnv>, error: RelayError): Response
   return c.json(body, error.status)
 }
 
-/** The app's `onError`: logs, counts and answers with the stable JSON error shape. */
+/**
+ * The app's `onError`: logs, counts and answers with the stable JSON error shape (a refused
+ * WebSocket upgrade too).
+ */
 export function onRelayError(
   services: RelayServices,
-): (error: unknown, c: Context<RelayEnv>) => Response {
-  return (error: unknown, c: Context<RelayEnv>): Response => {
+): (error: unknown, c: Context<RelayEnv>) => Promise<Response> {
+  return (error: unknown, c: Context<RelayEnv>): Promise<Response> => {
     const e = asRelayError(error)
     const log = c.get('log') ?? services.logger
     if (e.code === RelayErrorCode.internal) log.error({ err: error }, 'internal error')
     else log.info({ code: e.code, message: e.message }, 'request refused')
     services.metrics.errors.inc({ code: e.code })
-    return errorResponse(c, e)
+    return answerUpgradeRefusal(c, errorResponse(c, e))
   }
 }

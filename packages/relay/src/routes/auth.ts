@@ -9,6 +9,8 @@ import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
 import { RelayError } from '../errors.js'
 import { fromSalesforceError } from '../salesforce/salesforce-errors.js'
+import { bindSignIn, takeSignInBinding } from '../auth/sign-in-binding.js'
+import { refuseSignIn } from './sign-in-refusal.js'
 
 /** How long a sign-in may take between `/auth/login` and `/auth/callback`. */
 const SIGN_IN_TTL_MS = 10 * 60_000
@@ -74,6 +76,7 @@ export function authRoutes(services: RelayServices): Hono<RelayEnv> {
       returnTo,
       expiresAt: services.now() + SIGN_IN_TTL_MS,
     })
+    bindSignIn(c, services.secrets, state, SIGN_IN_TTL_MS / 1000)
     const hint = c.req.query('login_hint')
     const url = services.salesforce.oauth2().getAuthorizationUrl({
       state,
@@ -88,10 +91,24 @@ export function authRoutes(services: RelayServices): Hono<RelayEnv> {
   app.get('/callback', async (c) => {
     const state = c.req.query('state') ?? ''
     const pending = state ? await services.store.takeOAuthState(state, services.now()) : undefined
+    const bound = state !== '' && takeSignInBinding(c, services.secrets, state)
     if (!pending) {
-      throw new RelayError(
-        RelayErrorCode.unauthenticated,
-        'This sign-in is unknown or has expired; start again.',
+      return refuseSignIn(
+        c,
+        new RelayError(
+          RelayErrorCode.unauthenticated,
+          'This sign-in is unknown or has expired; start again.',
+        ),
+      )
+    }
+    if (!bound) {
+      c.get('log').warn({ device: pending.device }, 'sign-in callback from another browser')
+      return refuseSignIn(
+        c,
+        new RelayError(
+          RelayErrorCode.signInNotBound,
+          'This sign-in link was not started in this browser, so it was refused: someone may have sent it to sign you in to their account.',
+        ),
       )
     }
     const back = (fragment: string): Response => c.redirect(`${pending.returnTo}#${fragment}`, 302)

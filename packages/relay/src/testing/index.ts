@@ -3,7 +3,7 @@
  * Test support for the relay: a browser-like sign-in with `fetch`, and a relay (with an embedded
  * org) listening on a free port. For tests, benchmarks and scripts only.
  */
-export type { SignInDeviceOptions } from './sign-in.js'
-export { signInDevice } from './sign-in.js'
+export type { SignInDeviceOptions, StartedSignIn } from './sign-in.js'
+export { signInDevice, startSignIn } from './sign-in.js'
 export type { EmbeddedOrg, TestRelay, TestRelayOptions } from './test-relay.js'
 export { startTestRelay } from './test-relay.js'

@@ -30,26 +30,36 @@ async function redirect(res: Response, step: string): Promise<string> {
   return location
 }
 
+/** A sign-in stopped before the relay's callback: what a browser would follow next. */
+export interface StartedSignIn {
+  /** The relay callback the org redirected to (`/auth/callback?code=…&state=…`). */
+  callback: URL
+  /** The cookies `/auth/login` set in this browser (the sign-in's binding), as a `cookie` header. */
+  cookie: string
+}
+
 /**
- * Signs a simulated device in the way a browser does, with `fetch`: `/auth/login` on the relay,
- * the org's authorize page, its login form posted with the credentials, the redirect back to
- * the relay's callback, and the session token from the return URL's fragment. For tests and
- * scripts; the relay never sees the password.
+ * Goes through a sign-in as a browser does, with `fetch`, up to the relay's callback: `/auth/login`
+ * on the relay, the org's authorize page, its login form posted with the credentials. Returns the
+ * callback URL the org redirected to, not followed, and the browser's cookies.
  *
  * @example
  * ```ts
- * const token = await signInDevice({ relayUrl, username: 'rep1@briefcase.test',
+ * const { callback, cookie } = await startSignIn({ relayUrl, username: 'rep1@briefcase.test',
  *   password: 'rep1-password', device: 'phone-1' })
  * ```
  */
-export async function signInDevice(options: SignInDeviceOptions): Promise<string> {
+export async function startSignIn(options: SignInDeviceOptions): Promise<StartedSignIn> {
   const login = new URL('/auth/login', options.relayUrl)
   login.searchParams.set('device', options.device)
   login.searchParams.set('return', options.returnTo ?? new URL('/', options.relayUrl).toString())
-  const authorize = new URL(
-    await redirect(await fetch(login, { redirect: 'manual' }), 'the relay login'),
-    login,
-  )
+  const started = await fetch(login, { redirect: 'manual' })
+  // The browser's cookie jar: the relay binds the sign-in to it (sent back on the callback only).
+  const cookie = started.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .join('; ')
+  const authorize = new URL(await redirect(started, 'the relay login'), login)
   const page = await fetch(authorize, { redirect: 'manual' })
   const html = await page.text()
   if (!page.ok)
@@ -72,9 +82,27 @@ export async function signInDevice(options: SignInDeviceOptions): Promise<string
     body: fields.toString(),
     redirect: 'manual',
   })
-  const callback = new URL(await redirect(posted, 'the login form'), authorize)
+  return { callback: new URL(await redirect(posted, 'the login form'), authorize), cookie }
+}
+
+/**
+ * Signs a simulated device in the way a browser does, with `fetch`: {@link startSignIn}, then the
+ * relay's callback with the browser's cookies, and the session token from the return URL's
+ * fragment. For tests and scripts; the relay never sees the password.
+ *
+ * @example
+ * ```ts
+ * const token = await signInDevice({ relayUrl, username: 'rep1@briefcase.test',
+ *   password: 'rep1-password', device: 'phone-1' })
+ * ```
+ */
+export async function signInDevice(options: SignInDeviceOptions): Promise<string> {
+  const { callback, cookie } = await startSignIn(options)
   const back = new URL(
-    await redirect(await fetch(callback, { redirect: 'manual' }), 'the relay callback'),
+    await redirect(
+      await fetch(callback, { redirect: 'manual', headers: { cookie } }),
+      'the relay callback',
+    ),
     callback,
   )
   const params = new URLSearchParams(back.hash.slice(1))
