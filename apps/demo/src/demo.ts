@@ -1,9 +1,12 @@
 /**
- * The demo page's script (`/demo.js`), beside the elements bundle (`/elements.js`): it keeps the
+ * The demo page's script (`/demo.js`), beside the elements bundle (`/elements.js`): it registers
+ * the service worker that lets the app start with no network (and offers new versions), keeps the
  * record on screen in the address (`?record=Account/001…`), so a reload, offline or not, shows
  * the same record, and names the signed-in user in the title. Everything else is the elements.
  */
 import type { BriefcaseSession, OpenRecordEvent, SessionChangeEvent } from '@briefcase/elements'
+
+import { registerServiceWorker } from './app-update.js'
 
 const RECORD_PARAM = 'record'
 
@@ -15,6 +18,8 @@ function remember(doc: string | null): void {
 }
 
 async function main(): Promise<void> {
+  const banner = document.getElementById('update')
+  if (banner) registerServiceWorker(banner)
   await customElements.whenDefined('briefcase-session')
   const session = document.querySelector<BriefcaseSession>('briefcase-session')
   if (!session) return

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readdirSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CaptureFact, CaptureOptions } from '@briefcase/relay'
 
@@ -72,7 +72,7 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
                        SALESFORCE_CLIENT_ID      its connected app's consumer key
                        SALESFORCE_CLIENT_SECRET  its connected app's consumer secret
                        BRIEFCASE_SESSION_SECRET  session secret (default: generated in the data dir)
-  --static-root <dir>  BRIEFCASE_STATIC_ROOT     demo page directory (default apps/demo/public)
+  --static-root <dir>  BRIEFCASE_STATIC_ROOT     demo site directory (default apps/demo/dist/site)
   --return-origin <o>  BRIEFCASE_RETURN_ORIGINS  more origins sign-in may return to (comma-separated)
   --capture <list>     BRIEFCASE_CAPTURE         Object.Field__c=deviceEditedAt|deviceId|userId,… filled
                                                  on every write (embedded org default:
@@ -80,20 +80,21 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
   --log-level <l>      LOG_LEVEL                 pino level (default info)
   --help`
 
+function filesUnder(root: string): StaticFile[] {
+  if (!existsSync(root)) return []
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const file = join(entry.parentPath, entry.name)
+      return { path: `/${relative(root, file).split(sep).join('/')}`, file }
+    })
+}
+
+/** The demo site's files (`apps/demo/dist/site`, built by `npm run build`), `/` its index page. */
 function demoFiles(repoRoot: string, staticRoot: string | undefined): StaticFile[] {
-  const root = staticRoot ?? join(repoRoot, 'apps/demo/public')
-  const files: StaticFile[] = []
-  const add = (path: string, file: string): void => {
-    if (existsSync(file)) files.push({ path, file })
-  }
-  add('/', join(root, 'index.html'))
-  add('/index.html', join(root, 'index.html'))
-  add('/embed.html', join(root, 'embed.html'))
-  add('/demo.css', join(root, 'demo.css'))
-  add('/demo.js', join(repoRoot, 'apps/demo/dist/demo.js'))
-  add('/elements.js', join(repoRoot, 'packages/elements/bundle/elements.js'))
-  add('/elements.js.map', join(repoRoot, 'packages/elements/bundle/elements.js.map'))
-  return files
+  const files = filesUnder(staticRoot ?? join(repoRoot, 'apps/demo/dist/site'))
+  const index = files.find((f) => f.path === '/index.html')
+  return index ? [{ path: '/', file: index.file }, ...files] : files
 }
 
 /**

@@ -20,7 +20,16 @@ const TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
 }
+
+/**
+ * The service worker is checked for a new version at every navigation, and the page files are
+ * revalidated; the service worker's precache (content hashed) is what makes the app start offline.
+ */
+const CACHE_CONTROL = 'no-cache'
 
 /** A running server. */
 export interface RunningServer {
@@ -64,7 +73,10 @@ function serveStatic(
     return readFile(file).then(
       (body) =>
         new Response(body, {
-          headers: { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' },
+          headers: {
+            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'cache-control': CACHE_CONTROL,
+          },
         }),
       () => new Response('Not found', { status: 404 }),
     )

@@ -33,6 +33,7 @@ import { tokens } from './styles/tokens.js'
  * @csspart user - The user's name and device.
  * @csspart sign-in - The sign-in button.
  * @csspart sign-out - The sign-out button.
+ * @csspart offline-notice - "Sign in once while online…", shown signed out with no network.
  * @csspart dialog - The "changes not synced" confirmation shown when signing out offline.
  * @csspart content - The wrapper of the default slot.
  *
@@ -99,6 +100,12 @@ export class BriefcaseSession extends LitElement {
   @property({ attribute: false }) client: BriefcaseClient | undefined
 
   #session = new SessionController(this, (session) => this.#sessionChanged(session))
+  /** The browser's network (`navigator.onLine`): signing in needs it. */
+  #browserOnline = navigator.onLine
+  #onNetwork = (): void => {
+    this.#browserOnline = navigator.onLine
+    this.requestUpdate()
+  }
   #clientProvider = new ContextProvider(this, { context: clientContext })
   #selection = new ContextProvider(this, { context: selectionContext })
 
@@ -151,11 +158,16 @@ export class BriefcaseSession extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback()
+    window.addEventListener('online', this.#onNetwork)
+    window.addEventListener('offline', this.#onNetwork)
+    this.#onNetwork()
     if (!this.#session.client) this.requestUpdate()
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    window.removeEventListener('online', this.#onNetwork)
+    window.removeEventListener('offline', this.#onNetwork)
     queueMicrotask(() => {
       if (!this.isConnected) void this.#session.close()
     })
@@ -184,13 +196,20 @@ export class BriefcaseSession extends LitElement {
             : html`<button
                 part="sign-in"
                 class="brand"
-                ?disabled=${state.starting || !state.client}
+                ?disabled=${state.starting || !state.client || !this.#browserOnline}
                 @click=${() => this.signIn()}
               >
                 Sign in with Salesforce
               </button>`
         }
       </div>
+      ${
+        session || state.starting || this.#browserOnline
+          ? nothing
+          : html`<p part="offline-notice" class="notice" role="status">
+              Sign in once while online to use Briefcase offline.
+            </p>`
+      }
       ${state.error ? html`<p class="notice error" role="alert">${state.error}</p>` : nothing}
       ${state.unsynced ? this.#renderUnsynced(state.unsynced.length) : nothing}
       ${

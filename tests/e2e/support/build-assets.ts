@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, rename } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import ts from 'typescript'
 
 const run = promisify(execFile)
 
@@ -12,40 +13,34 @@ export const repoRoot: string = fileURLToPath(new URL('../../../', import.meta.u
 
 const bundleScript = `${repoRoot}packages/elements/scripts/bundle.mjs`
 const bundleFile = `${repoRoot}packages/elements/bundle/elements.js`
-const demoSource = `${repoRoot}apps/demo/src/demo.ts`
-const demoFile = `${repoRoot}apps/demo/dist/demo.js`
+const siteScript = `${repoRoot}apps/demo/scripts/build.mjs`
 
 /** A temporary name beside `file`, unique to this process (test files build in parallel). */
 function temporary(file: string): string {
   return `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
 }
 
-async function mtime(file: string): Promise<number> {
-  try {
-    return (await stat(file)).mtimeMs
-  } catch {
-    return 0
-  }
-}
-
 /**
- * Builds what the server serves and `tsc -b` does not: the elements bundle (always, from the
- * sources, as the root `build` does) and the demo script when its `tsc -b` output is missing or
- * older than its source. Each file is written beside its place and renamed over it, so test files
- * building at once never serve a half-written file.
+ * Builds what the server serves, as the root `build` does: the elements bundle (from the
+ * sources; written beside its place and renamed over it, so test files building at once never
+ * read a half-written file), then the demo site (page files, `demo.js`, the service worker) into
+ * a new directory of its own, returned (the server's `--static-root`).
  */
-export async function buildAssets(): Promise<void> {
+export async function buildAssets(): Promise<string> {
   const bundleTemp = temporary(bundleFile)
   await run(process.execPath, [bundleScript, '--outfile', bundleTemp])
   await rename(bundleTemp, bundleFile)
   await rename(`${bundleTemp}.map`, `${bundleFile}.map`)
-  if ((await mtime(demoFile)) < (await mtime(demoSource))) {
-    const demoTemp = temporary(demoFile)
-    await mkdir(`${repoRoot}apps/demo/dist`, { recursive: true })
-    const { outputText } = ts.transpileModule(await readFile(demoSource, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-    })
-    await writeFile(demoTemp, outputText)
-    await rename(demoTemp, demoFile)
-  }
+  const site = await mkdtemp(join(tmpdir(), 'briefcase-site-'))
+  await run(process.execPath, [siteScript, '--outdir', site])
+  return site
+}
+
+/**
+ * "Deploys" a new version of the site in `site`: appends `marker` to the demo's CSS and rebuilds
+ * the service worker over it (its precache manifest changes with the file's hash).
+ */
+export async function deployNewVersion(site: string, marker: string): Promise<void> {
+  await appendFile(join(site, 'demo.css'), `\n/* ${marker} */\n`)
+  await run(process.execPath, [siteScript, '--outdir', site, '--service-worker-only'])
 }

@@ -40,6 +40,11 @@ export class Device {
     return new Device(name, context, page)
   }
 
+  /** The same device (browser profile) through another of its pages. */
+  withPage(page: Page): Device {
+    return new Device(this.name, this.context, page)
+  }
+
   /** Signs in through the relay and the org's login page, and waits to be back signed in. */
   async signIn(user: Credentials): Promise<void> {
     await this.page.getByRole('button', { name: 'Sign in with Salesforce' }).click()

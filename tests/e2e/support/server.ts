@@ -41,10 +41,10 @@ const READY = /Briefcase is running at (http:\/\/\S+)/
 
 /**
  * Starts `apps/server` from its sources (as `npm start` runs its build) on port 0 with a fresh
- * data directory, and resolves once it printed its URL. To debug, `E2E_SERVER_LOG=<file>` keeps
+ * data directory, serving the demo site built in `site`, and resolves once it printed its URL. To debug, `E2E_SERVER_LOG=<file>` keeps
  * its output and `E2E_SERVER_LOG_LEVEL=debug` makes it talk.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(site: string): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'briefcase-e2e-'))
   const child = spawn(
     process.execPath,
@@ -57,6 +57,8 @@ export async function startServer(): Promise<RunningServer> {
       '0',
       '--data-dir',
       dataDir,
+      '--static-root',
+      site,
       '--log-level',
       process.env.E2E_SERVER_LOG_LEVEL ?? 'warn',
     ],

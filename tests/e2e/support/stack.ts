@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import type { Browser } from 'playwright-core'
 import { onTestFailed } from 'vitest'
 import { buildAssets } from './build-assets.js'
@@ -8,6 +9,8 @@ import { startServer } from './server.js'
 
 /** The server `npm start` runs, and Chromium to open devices in. */
 export interface Stack {
+  /** The demo site's directory the server serves (a test may deploy a new version into it). */
+  site: string
   server: RunningServer
   browser: Browser
   close(): Promise<void>
@@ -15,14 +18,16 @@ export interface Stack {
 
 /** Builds the bundle, then starts the server and Chromium side by side. */
 export async function startStack(): Promise<Stack> {
-  await buildAssets()
-  const [server, browser] = await Promise.all([startServer(), launchChromium()])
+  const site = await buildAssets()
+  const [server, browser] = await Promise.all([startServer(site), launchChromium()])
   return {
+    site,
     server,
     browser,
     close: async () => {
       await browser.close()
       await server.close()
+      await rm(site, { recursive: true, force: true })
     },
   }
 }
