@@ -1,35 +1,26 @@
-import { afterAll, beforeAll, test } from 'vitest'
+import { test } from 'vitest'
 import { newVersionOffered } from './scenarios/new-version.js'
 import { offlineColdStart, offlineNeverSignedIn } from './scenarios/offline-cold-start.js'
-import type { Stack } from './support/stack.js'
-import { startStack } from './support/stack.js'
+import { stackForFile } from './support/stack.js'
 
 // The demo as an installable web app: the service worker's app shell with the browser itself
 // offline (`context.setOffline(true)` before navigating), and new versions. A server of its own
 // (the tests below "deploy" into its site directory); screenshots in artifacts/e2e/shell-*.png.
 
-let stack: Stack
-
-beforeAll(async () => {
-  stack = await startStack()
-}, 60_000)
-
-afterAll(async () => {
-  await stack?.close()
-})
+const stack = stackForFile()
 
 const SCENARIO_MS = 90_000
 
 test(
   'a cold start with no network opens the cache and a record; an offline edit survives a reload and reaches the org when the network returns, without a reload',
-  () => offlineColdStart(stack),
+  () => offlineColdStart(stack()),
   SCENARIO_MS,
 )
 
 test(
   'offline on a device where nobody signed in yet, the app says to sign in once while online',
-  () => offlineNeverSignedIn(stack),
+  () => offlineNeverSignedIn(stack()),
   SCENARIO_MS,
 )
 
-test('a deployed new version is offered, not forced', () => newVersionOffered(stack), SCENARIO_MS)
+test('a deployed new version is offered, not forced', () => newVersionOffered(stack()), SCENARIO_MS)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, test } from 'vitest'
+import { test } from 'vitest'
 import { embedPage } from './scenarios/embed-page.js'
 import { offlineDrafts } from './scenarios/offline-drafts.js'
 import { preferencesReplaceCache } from './scenarios/preferences.js'
@@ -6,64 +6,55 @@ import { reloadAndLogout } from './scenarios/reload-and-logout.js'
 import { supersededNotice } from './scenarios/superseded-notice.js'
 import { twoDevicesMerge } from './scenarios/two-devices-merge.js'
 import { validationError } from './scenarios/validation-error.js'
-import type { Stack } from './support/stack.js'
-import { startStack } from './support/stack.js'
+import { stackForFile } from './support/stack.js'
 
 // The demo end to end: `npm start`'s server on a free port with its embedded org, and Debian's
 // Chromium driven by playwright-core, each browser context one device. One server for all
 // scenarios (they use different records and users), run one after the other; each saves its end
 // state as artifacts/e2e/<scenario>-*.png.
 
-let stack: Stack
-
-beforeAll(async () => {
-  stack = await startStack()
-}, 60_000)
-
-afterAll(async () => {
-  await stack?.close()
-})
+const stack = stackForFile()
 
 const SCENARIO_MS = 90_000
 
 test(
   '1. two devices of one user edit the same Account offline; both converge, the org too, in the fewest API calls',
-  () => twoDevicesMerge(stack),
+  () => twoDevicesMerge(stack()),
   SCENARIO_MS,
 )
 
 test(
   '2. an Account and a Contact under it created offline reach the org with the real AccountId',
-  () => offlineDrafts(stack),
+  () => offlineDrafts(stack()),
   SCENARIO_MS,
 )
 
 test(
   '3. a validation error shows in pending changes with message and field; fixing it syncs',
-  () => validationError(stack),
+  () => validationError(stack()),
   SCENARIO_MS,
 )
 
 test(
   '4. the 8th offline preference is refused; saving preferences replaces the cache',
-  () => preferencesReplaceCache(stack),
+  () => preferencesReplaceCache(stack()),
   SCENARIO_MS,
 )
 
 test(
   '5. a reload while offline keeps every edit; sign-out after sync leaves no IndexedDB database',
-  () => reloadAndLogout(stack),
+  () => reloadAndLogout(stack()),
   SCENARIO_MS,
 )
 
 test(
   '6. a plain page with one module script and the tags works against the relay',
-  () => embedPage(stack),
+  () => embedPage(stack()),
   SCENARIO_MS,
 )
 
 test(
   '7. two users edit the same field offline: the later edit wins, the other user is told',
-  () => supersededNotice(stack),
+  () => supersededNotice(stack()),
   SCENARIO_MS,
 )

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import type { Browser } from 'playwright-core'
-import { onTestFailed } from 'vitest'
+import { afterAll, beforeAll, onTestFailed } from 'vitest'
 import { buildAssets } from './build-assets.js'
 import { launchChromium } from './browser.js'
 import { Device } from './device.js'
@@ -42,4 +42,22 @@ export async function openDevice(stack: Stack, label: string, path = '/'): Promi
     await device.screenshot(`${label}-failed`)
   })
   return device
+}
+
+/**
+ * One stack for the test file calling it (started before its tests, closed after); the returned
+ * function gives it to the tests.
+ */
+export function stackForFile(): () => Stack {
+  let stack: Stack | undefined
+  beforeAll(async () => {
+    stack = await startStack()
+  }, 60_000)
+  afterAll(async () => {
+    await stack?.close()
+  })
+  return () => {
+    if (!stack) throw new Error('the stack did not start')
+    return stack
+  }
 }
