@@ -31,6 +31,8 @@ export class Device {
   readonly providers: WebsocketProvider[] = []
   readonly clock: ReturnType<typeof createHybridClock>
   userId = ''
+  /** The device id the relay bound the session to. */
+  sessionDevice = ''
   /** HTTP round trips made. */
   roundTrips = 0
   /** Bytes of the last bulk request and answer. */
@@ -44,11 +46,24 @@ export class Device {
     this.clock = createHybridClock({ device: parseDeviceId(id) })
   }
 
-  /** Signs a device in as one of the seeded users. */
-  static async signIn(relayUrl: string, user: keyof typeof USERS, id: string): Promise<Device> {
+  /**
+   * Signs a device in as one of the seeded users, proposing `id`; the device adopts the id the
+   * relay bound to its session (as the client does). `keepProposedId`: a hostile client that
+   * stamps its edits with the proposed id whatever the relay issued.
+   */
+  static async signIn(
+    relayUrl: string,
+    user: keyof typeof USERS,
+    id: string,
+    options: { keepProposedId?: boolean } = {},
+  ): Promise<Device> {
     const token = await signInDevice({ relayUrl, ...USERS[user], device: id })
-    const device = new Device(relayUrl, id, token)
-    const session = (await (await device.fetch('/auth/session')).json()) as { user: { id: string } }
+    const res = await fetch(`${relayUrl}/auth/session`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    const session = (await res.json()) as { user: { id: string }; device: string }
+    const device = new Device(relayUrl, options.keepProposedId ? id : session.device, token)
+    device.sessionDevice = session.device
     device.userId = session.user.id
     return device
   }

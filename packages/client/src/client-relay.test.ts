@@ -89,6 +89,27 @@ describe('records and changes', () => {
     await handle.close()
   })
 
+  it("adopts the device id the relay issued when it proposed another user's, and its edits are accepted", async () => {
+    const first = await h.device('shared-id', 'rep1@briefcase.test')
+    expect(first.client.session?.device).toBe('shared-id')
+    const { client } = await h.device('shared-id', 'rep2@briefcase.test')
+    const issued = client.session?.device
+    expect(issued).toMatch(/^r-[0-9a-f]{20}$/)
+    await eventually(() => client.online, 'online')
+    await client.refresh()
+    const account = (await client.listCache({ sobject: 'Account' }))[0]
+    if (!account) throw new Error('no account cached')
+    const handle = await client.open(account.doc)
+    const states: (string | null)[] = []
+    client.addEventListener('pending-change', (e) => {
+      if (e.doc === account.doc) states.push(e.state)
+    })
+    await handle.set('Phone', '+1 415 555 0142')
+    expect(handle.pending()?.fields[0]?.author.device).toBe(issued)
+    await eventually(() => states.includes('received'), 'received by the relay')
+    await handle.close()
+  })
+
   it('a record opened online joins the cache as a session record', async () => {
     const { client } = await h.device('laptop-1', 'rep1@briefcase.test')
     await eventually(() => client.online, 'online')

@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import { RelayError, toRelayError } from '../errors.js'
 import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
+import { checkDocumentAuthor } from './identity-guard.js'
 import { guardYjsUpdate } from './update-guard.js'
 
 /** Who writes through a device connection, and which fields they may edit. */
@@ -18,8 +19,9 @@ export interface DeviceWriter {
 
 /**
  * Applies a device's raw Yjs update to a hot document after the structural check
- * (`YjsEngineDoc.check`) and the authorization check ({@link guardYjsUpdate}). Nothing is applied
- * when either refuses (`RelayError`). The change reaches the store with the hub's next commit.
+ * (`YjsEngineDoc.check`), the identity check (the session's device is no other user's in the
+ * document; stamps, author entries and claims name the session: `identity-guard.ts`) and the
+ * authorization check ({@link guardYjsUpdate}). Nothing is applied when any refuses (`RelayError`). The change reaches the store with the hub's next commit.
  */
 export function applyDeviceUpdate(
   hub: DocHub,
@@ -38,6 +40,7 @@ export function applyDeviceUpdate(
     throw toRelayError(error)
   }
   const ydoc = engineDoc.ydoc
+  checkDocumentAuthor(ydoc, writer)
   const key = hot.doc.key
   const creatingDraft = isDraftKey(key) && engineDoc.get(MapRoot.meta, 'name') === undefined
   const clients = guardYjsUpdate(ydoc, payload, {

@@ -139,7 +139,27 @@ describe('device update authorization', () => {
   it("refuses an edit stamped as another device's", () => {
     const d2 = device('d2')
     ydocOf(d2).getMap(MapRoot.entries).set('Phone@00000000a0000d1', '4155550000')
-    expect(refusal(d2, writer('d2'))).toBe('BRIEFCASE_FORBIDDEN')
+    expect(refusal(d2, writer('d2'))).toBe('BRIEFCASE_IDENTITY_MISMATCH')
+  })
+
+  it('refuses, whole, any update from a device the document already gives to another user', () => {
+    const d1 = device('d1')
+    d1.set('Phone', '4155550155')
+    expect(refusal(d1, writer('d1'))).toBeUndefined()
+    // A second user on the same device id (a session bound before ids were bound to users).
+    const other = device('d1', '005000000000002AAA')
+    other.set('Name', 'Taken over')
+    expect(refusal(other, writer('d1', '005000000000002AAA'))).toBe('BRIEFCASE_IDENTITY_MISMATCH')
+    expect(hot.doc.get('Name')).toBe('Acme')
+  })
+
+  it('refuses a delete claiming another user or device', () => {
+    const d1 = device('d1')
+    ydocOf(d1)
+      .getMap(MapRoot.deletes)
+      .set(d1.clock.tick(), { user: '005000000000002AAA', device: 'd1' })
+    expect(refusal(d1, writer('d1'))).toBe('BRIEFCASE_IDENTITY_MISMATCH')
+    expect(hot.doc.isDeleted()).toBe(false)
   })
 
   it('refuses writes to the shadow, server info and sync status', () => {
@@ -189,10 +209,10 @@ describe('device update authorization', () => {
   it('refuses an author entry naming another user or device', () => {
     const d1 = device('d1')
     ydocOf(d1).getMap(MapRoot.authors).set('d1', '005000000000002AAA')
-    expect(refusal(d1, writer('d1'))).toBe('BRIEFCASE_FORBIDDEN')
+    expect(refusal(d1, writer('d1'))).toBe('BRIEFCASE_IDENTITY_MISMATCH')
     const d2 = device('d2')
     ydocOf(d2).getMap(MapRoot.authors).set('d9', USER)
-    expect(refusal(d2, writer('d2'))).toBe('BRIEFCASE_FORBIDDEN')
+    expect(refusal(d2, writer('d2'))).toBe('BRIEFCASE_IDENTITY_MISMATCH')
   })
 
   it("refuses new content under another device's Yjs client", () => {

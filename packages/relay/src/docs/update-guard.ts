@@ -3,6 +3,7 @@ import type { FieldSchema, ObjectSchema } from '@briefcase/record'
 import { MapRoot, checkValue, hlcDevice, isHlcString, isTextField } from '@briefcase/record'
 import * as Y from 'yjs'
 import { RelayError } from '../errors.js'
+import { checkAuthorEntry, checkClaim, checkStamp } from './identity-guard.js'
 
 /** The owner of a Yjs client's content that is not a device: the relay itself. */
 export const RELAY_OWNER = '#relay'
@@ -116,9 +117,7 @@ function entryField(ctx: GuardContext, key: string | null): FieldSchema {
   const m = key === null ? null : ENTRY_KEY.exec(key)
   if (!m) forbidden(`"${key}" is not a field edit key.`)
   const [, field = '', stamp = ''] = m
-  if (stampDevice(stamp) !== ctx.device) {
-    forbidden(`the edit ${key} is not stamped by device ${ctx.device}.`)
-  }
+  checkStamp(ctx, stamp, `the edit ${key}`)
   const f = Object.hasOwn(ctx.schema.fields, field) ? ctx.schema.fields[field] : undefined
   if (!f) {
     throw new RelayError(
@@ -148,15 +147,14 @@ function checkEntryValue(f: FieldSchema, value: unknown): void {
 
 function checkMeta(ctx: GuardContext, key: string | null, value: unknown): void {
   if (!ctx.creatingDraft) forbidden('only the device creating a draft writes its metadata.')
+  if (key === 'created') {
+    checkClaim(ctx, value, 'meta.created')
+    return
+  }
   const ok =
     (key === 'name' && value === ctx.docName) ||
     (key === 'engine' && value === 'yjs') ||
-    (key === 'draftKey' && value === ctx.draftKey) ||
-    (key === 'created' &&
-      typeof value === 'object' &&
-      value !== null &&
-      (value as { user?: unknown }).user === ctx.user &&
-      (value as { device?: unknown }).device === ctx.device)
+    (key === 'draftKey' && value === ctx.draftKey)
   if (!ok) forbidden(`meta.${key} does not describe this draft.`)
 }
 
@@ -174,20 +172,12 @@ function checkItem(ctx: GuardContext, place: Place, item: Y.Item): void {
       return
     }
     case MapRoot.authors:
-      if (place.key !== ctx.device) forbidden(`a device only names its own author.`)
-      if (v && v.value !== ctx.user) forbidden(`device ${ctx.device} belongs to ${ctx.user}.`)
+      checkAuthorEntry(ctx, place.key, v?.value)
       return
     case MapRoot.deletes: {
-      if (stampDevice(place.key ?? '') !== ctx.device)
-        forbidden('a delete must be stamped by its device.')
+      checkStamp(ctx, place.key ?? '', 'a delete')
       if (!ctx.canDelete) forbidden(`you may not delete ${ctx.docName}.`)
-      const d = v?.value as { user?: unknown; device?: unknown } | undefined
-      if (
-        v &&
-        (typeof d !== 'object' || d === null || d.user !== ctx.user || d.device !== ctx.device)
-      ) {
-        forbidden('a delete must name its own user and device.')
-      }
+      if (v) checkClaim(ctx, v.value, 'a delete')
       return
     }
     case MapRoot.meta:

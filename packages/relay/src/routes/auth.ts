@@ -9,6 +9,7 @@ import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
 import { RelayError } from '../errors.js'
 import { fromSalesforceError } from '../salesforce/salesforce-errors.js'
+import { bindDevice } from '../auth/device-binding.js'
 import { bindSignIn, takeSignInBinding } from '../auth/sign-in-binding.js'
 import { refuseSignIn } from './sign-in-refusal.js'
 
@@ -154,8 +155,9 @@ export function authRoutes(services: RelayServices): Hono<RelayEnv> {
     })
     services.salesforce.adopt(userId, conn)
     services.views.forgetUser(userId)
-    const { token } = await services.sessions.create(userId, pending.device)
-    c.get('log').info({ user: userId, device: pending.device }, 'signed in')
+    const device = await bindDevice(services.store, userId, pending.device, services.now())
+    const { token } = await services.sessions.create(userId, device)
+    c.get('log').info({ user: userId, device, proposed: pending.device }, 'signed in')
     return back(`${SESSION_FRAGMENT}=${encodeURIComponent(token)}`)
   })
 

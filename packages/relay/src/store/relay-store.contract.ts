@@ -215,6 +215,15 @@ export function runRelayStoreContract(
       expect(await store.getSession('s1')).toBeUndefined()
     })
 
+    it('binds a device id to the first user who claims it, for good', async () => {
+      expect(await store.claimDevice('phone', 'u1', 1)).toBe('u1')
+      expect(await store.claimDevice('phone', 'u2', 2)).toBe('u1')
+      expect(await store.claimDevice('phone', 'u1', 3)).toBe('u1')
+      expect(await store.claimDevice('tablet', 'u2', 4)).toBe('u2')
+      await store.purgeExpired(1e12, 1e12)
+      expect(await store.claimDevice('phone', 'u2', 5)).toBe('u1')
+    })
+
     it('hands out a sign-in state once, and never after it expired', async () => {
       const r = { state: 'st', verifier: 'v', device: 'd1', returnTo: 'http://x/', expiresAt: 100 }
       await store.putOAuthState(r)

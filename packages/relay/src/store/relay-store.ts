@@ -196,6 +196,11 @@ export interface RelayStore {
   createSession(session: SessionRecord): Promise<void>
   getSession(id: string): Promise<SessionRecord | undefined>
   revokeSession(id: string, at: number): Promise<void>
+  /**
+   * Binds a device id to a user, once and for good: the first user to claim an id owns it.
+   * Returns the id's owner after the claim (`userId` when it was free or already theirs).
+   */
+  claimDevice(device: string, userId: string, at: number): Promise<string>
   putOAuthState(record: OAuthStateRecord): Promise<void>
   /** Removes and returns a sign-in state (single use); undefined when unknown or expired. */
   takeOAuthState(state: string, now: number): Promise<OAuthStateRecord | undefined>

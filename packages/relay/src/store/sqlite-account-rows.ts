@@ -79,6 +79,16 @@ export class SqliteAccountRows {
     )
   }
 
+  claimDevice(device: string, userId: string, at: number): string {
+    this.#stmt(
+      'INSERT INTO relay_device (id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ).run(device, userId, at)
+    const row = this.#stmt('SELECT user_id FROM relay_device WHERE id = ?').get(device) as {
+      user_id: string
+    }
+    return row.user_id
+  }
+
   putOAuthState(r: OAuthStateRecord): void {
     this.#stmt(
       'INSERT INTO relay_oauth_state (state, verifier, device, return_to, expires_at) VALUES (?, ?, ?, ?, ?)',

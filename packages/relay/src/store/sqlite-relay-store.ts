@@ -175,6 +175,10 @@ export class SqliteRelayStore implements RelayStore {
     return this.#run(() => this.#accounts.revokeSession(id, at))
   }
 
+  claimDevice(device: string, userId: string, at: number): Promise<string> {
+    return this.#run(() => this.#accounts.claimDevice(device, userId, at))
+  }
+
   putOAuthState(r: OAuthStateRecord): Promise<void> {
     return this.#run(() => this.#accounts.putOAuthState(r))
   }

@@ -83,6 +83,17 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // Device ids belong to one user for good (identity binding): the first to claim one keeps it.
+  // Sessions signed in before this table existed claim theirs, earliest first.
+  `
+  CREATE TABLE relay_device (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO relay_device (id, user_id, created_at)
+    SELECT device, user_id, created_at FROM relay_session ORDER BY created_at;
+  `,
 ]
 
 /** Applies the migrations the database lacks (tracked in `relay_schema_version`). */
