@@ -9,6 +9,7 @@ import {
   yjsEngine,
 } from '@briefcase/record'
 import { signInDevice } from '@briefcase/relay/testing'
+import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 
@@ -195,4 +196,13 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000):
     if (Date.now() > end) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, 10))
   }
+}
+
+/** A y-protocols sync "update" frame carrying a raw Yjs update (what a live device sends). */
+export function updateFrame(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, 2)
+  encoding.writeVarUint8Array(e, update)
+  return encoding.toUint8Array(e)
 }

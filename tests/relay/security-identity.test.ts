@@ -3,22 +3,12 @@ import { createOrg } from '@briefcase/org'
 import type { YjsEngineDoc } from '@briefcase/record'
 import type { TestRelay } from '@briefcase/relay/testing'
 import { startTestRelay } from '@briefcase/relay/testing'
-import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { Device, until } from './device.js'
+import { Device, until, updateFrame } from './device.js'
 
 type Row = Record<string, unknown>
-
-/** A y-protocols sync "update" frame. */
-function updateFrame(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 0)
-  encoding.writeVarUint(e, 2)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
-}
 
 /**
  * Finding 1: device ids are visible in every document a user edited. A second user who signs in

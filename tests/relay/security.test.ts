@@ -5,24 +5,15 @@ import { MapRoot, sealEnvelope } from '@briefcase/record'
 import { MAX_FRAME_BYTES, decodeBulkResponse, encodeBulkRequest } from '@briefcase/protocol'
 import type { TestRelay } from '@briefcase/relay/testing'
 import { startTestRelay } from '@briefcase/relay/testing'
-import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { Device, until } from './device.js'
+import { Device, until, updateFrame } from './device.js'
 
 type Row = Record<string, string | number | boolean | null>
 
 function bytes(docs: Parameters<typeof encodeBulkRequest>[0]): Uint8Array<ArrayBuffer> {
   return encodeBulkRequest(docs) as Uint8Array<ArrayBuffer>
-}
-
-function updateFrame(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 0)
-  encoding.writeVarUint(e, 2)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
 }
 
 describe('authorization and hostile input', () => {

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { BriefcaseClient } from './briefcase-client.js'
 import type { RefreshProgressEvent } from './events.js'
+import type { RecordHandle } from './record-handle.js'
 import type { RelayHarness } from './testing/relay-harness.js'
 import { eventually, startRelayHarness } from './testing/relay-harness.js'
 
@@ -13,6 +15,22 @@ afterEach(async () => {
 afterAll(async () => {
   await h.close()
 })
+
+/** Online, refreshed, the first cached Account open, and its pending-change states as they come. */
+async function firstAccount(
+  client: BriefcaseClient,
+): Promise<{ handle: RecordHandle; states: (string | null)[] }> {
+  await eventually(() => client.online, 'online')
+  await client.refresh()
+  const account = (await client.listCache({ sobject: 'Account' }))[0]
+  if (!account) throw new Error('no account cached')
+  const handle = await client.open(account.doc)
+  const states: (string | null)[] = []
+  client.addEventListener('pending-change', (e) => {
+    if (e.doc === account.doc) states.push(e.state)
+  })
+  return { handle, states }
+}
 
 describe('the client against a real relay and org', () => {
   it('starts empty at sign-in and fills the default cache on refresh, with progress', async () => {
@@ -70,15 +88,7 @@ describe('offline preferences', () => {
 describe('records and changes', () => {
   it('an online edit goes saved → received, with events', async () => {
     const { client } = await h.device('tablet-1', 'rep1@briefcase.test')
-    await eventually(() => client.online, 'online')
-    await client.refresh()
-    const account = (await client.listCache({ sobject: 'Account' }))[0]
-    if (!account) throw new Error('no account cached')
-    const handle = await client.open(account.doc)
-    const states: (string | null)[] = []
-    client.addEventListener('pending-change', (e) => {
-      if (e.doc === account.doc) states.push(e.state)
-    })
+    const { handle, states } = await firstAccount(client)
     await handle.set('Phone', '+1 415 555 0199')
     expect(handle.pending()?.fields.map((f) => [f.field, f.new])).toEqual([
       ['Phone', '+1 415 555 0199'],
@@ -95,15 +105,7 @@ describe('records and changes', () => {
     const { client } = await h.device('shared-id', 'rep2@briefcase.test')
     const issued = client.session?.device
     expect(issued).toMatch(/^r-[0-9a-f]{20}$/)
-    await eventually(() => client.online, 'online')
-    await client.refresh()
-    const account = (await client.listCache({ sobject: 'Account' }))[0]
-    if (!account) throw new Error('no account cached')
-    const handle = await client.open(account.doc)
-    const states: (string | null)[] = []
-    client.addEventListener('pending-change', (e) => {
-      if (e.doc === account.doc) states.push(e.state)
-    })
+    const { handle, states } = await firstAccount(client)
     await handle.set('Phone', '+1 415 555 0142')
     expect(handle.pending()?.fields[0]?.author.device).toBe(issued)
     await eventually(() => states.includes('received'), 'received by the relay')
