@@ -39,6 +39,7 @@ const seedSchema = z.object({
   seed: z.union([z.number().int(), z.literal(false)]).optional(),
   accounts: z.number().int().min(0).max(5000).optional(),
 })
+const cdcSchema = z.object({ entities: z.array(z.string()) })
 const fileSchema = z.object({ file: z.string().min(1).optional() })
 const clockSchema = z.object({
   advanceMs: z.number().optional(),
@@ -107,6 +108,8 @@ export function adminRoutes(admin: AdminApi): Hono<OrgEnv> {
         'POST /__org/load',
         'POST /__org/clock',
         'GET /__org/users',
+        'GET|PUT /__org/change-data-capture',
+        'POST /__org/streaming/drop',
       ],
     }),
   )
@@ -156,6 +159,20 @@ export function adminRoutes(admin: AdminApi): Hono<OrgEnv> {
     if (input.set !== undefined) now = admin.setClock(input.set)
     if (input.advanceMs !== undefined) now = admin.advanceClock(input.advanceMs)
     return c.json({ now: new Date(now).toISOString() })
+  })
+  app.get('/__org/change-data-capture', (c) => c.json(admin.changeDataCapture()))
+  app.put('/__org/change-data-capture', async (c) => {
+    const input = await parse(c, cdcSchema)
+    if (input instanceof Response) return input
+    try {
+      return c.json(admin.setChangeDataCapture(input))
+    } catch (error) {
+      return bad(error instanceof Error ? error.message : String(error))
+    }
+  })
+  app.post('/__org/streaming/drop', (c) => {
+    admin.dropStreamingClients()
+    return c.json({ dropped: true })
   })
   app.all('/__org/*', (c) =>
     c.json({ error: 'NOT_FOUND', message: `No admin route ${c.req.method} ${c.req.path}` }, 404),

@@ -27,11 +27,13 @@ import { soapLoginRoutes } from './routes/soap-login.js'
 import { sobjectRoutes } from './routes/sobjects.js'
 import { resourceRoutes, versionListRoutes } from './routes/versions.js'
 import { createSchema } from './schema/registry.js'
-import { seedOrg } from './seed/seed.js'
+import { seedOrg, type SeedSummary } from './seed/seed.js'
 import { ORG_ID, SEEDED_USERS } from './seed/users.js'
 import { createCursorStore } from './soql/cursors.js'
 import { snapshotOf } from './store/snapshot.js'
 import { RecordStore } from './store/store.js'
+import { cometdRoutes } from './streaming/cometd-routes.js'
+import { createOrgStreaming } from './streaming/org-streaming.js'
 import { callerFor, userIdByUsername, type OrgState } from './state.js'
 import type { Org, OrgOptions } from './types.js'
 import { parseDateTime } from './datetime.js'
@@ -100,9 +102,12 @@ export function createOrg(options: OrgOptions = {}): Org {
     return saving
   }
 
+  const schema = createSchema()
+  const streaming = createOrgStreaming(schema, clock, options.streaming)
   const state: OrgState = {
     orgId: ORG_ID,
-    schema: createSchema(),
+    schema,
+    streaming,
     store: new RecordStore(),
     clock,
     logger,
@@ -155,6 +160,13 @@ export function createOrg(options: OrgOptions = {}): Org {
     return target
   }
 
+  // A reseed is no change to capture; events from before it name records that are gone.
+  const reseed = (s: number | false, o: { accounts?: number }): SeedSummary => {
+    const summary = streaming.capture.quietly(() => seedOrg(state, s, o))
+    streaming.capture.bus.clear()
+    return summary
+  }
+
   const org: Org = {
     app,
     orgId: ORG_ID,
@@ -164,10 +176,9 @@ export function createOrg(options: OrgOptions = {}): Org {
       state.faults.clear()
       state.limits.reset()
       clock.reset()
-      return seedOrg(state, seed, accountsOption())
+      return reseed(seed, accountsOption())
     },
-    seed: (o = {}) =>
-      seedOrg(state, o.seed === undefined ? seed : o.seed, accountsOption(o.accounts)),
+    seed: (o = {}) => reseed(o.seed === undefined ? seed : o.seed, accountsOption(o.accounts)),
     snapshot: () => snapshotOf(state.schema, state.store),
     calls: () => state.calls.map((c) => ({ ...c })),
     clearCalls: () => {
@@ -188,6 +199,7 @@ export function createOrg(options: OrgOptions = {}): Org {
       loading = true
       try {
         await loadFromFile(state, target)
+        streaming.capture.bus.clear()
       } finally {
         loading = false
       }
@@ -216,7 +228,11 @@ export function createOrg(options: OrgOptions = {}): Org {
       }
       return state.sessions.issueAccess(id, clock.now()).token
     },
+    changeDataCapture: () => streaming.capture.settings(),
+    setChangeDataCapture: (settings) => streaming.capture.select(settings.entities),
+    dropStreamingClients: () => streaming.clients.clear(),
     close: async () => {
+      streaming.clients.clear()
       if (saveTimer) await flush()
       await saving
     },
@@ -245,6 +261,7 @@ export function createOrg(options: OrgOptions = {}): Org {
   ]) {
     app.route('/', routes)
   }
+  app.route('/', cometdRoutes(state))
   app.route('/', fallbackRoutes())
 
   loading = true
@@ -256,6 +273,7 @@ export function createOrg(options: OrgOptions = {}): Org {
     loading = false
   }
   if (dataFile) void flush()
+  streaming.capture.attach(state.store)
 
   return org
 }

@@ -10,6 +10,7 @@ import type { Caller } from './security/access.js'
 import type { ProfileName } from './security/profiles.js'
 import type { CursorStore } from './soql/cursors.js'
 import type { RecordStore } from './store/store.js'
+import type { OrgStreaming } from './streaming/org-streaming.js'
 
 /** One Salesforce-surface call, as the admin log records it. */
 export interface ApiCall {
@@ -45,6 +46,8 @@ export interface OrgState {
   /** userId → password of users who can sign in. */
   readonly passwords: Map<string, string>
   readonly maxBodyBytes: number
+  /** Change Data Capture and the Streaming API's clients. */
+  readonly streaming: OrgStreaming
   /** Called after every change to records, so a data file can be saved. */
   readonly changed: () => void
 }

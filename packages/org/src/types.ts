@@ -6,6 +6,7 @@ import type { ConnectedAppOptions } from './oauth/connected-apps.js'
 import type { SeedOptions, SeedSummary } from './seed/seed.js'
 import type { OrgUser } from './seed/users.js'
 import type { ApiCall } from './state.js'
+import type { ChangeDataCaptureSettings, StreamingOptions } from './streaming/change-capture.js'
 
 /** Options of {@link createOrg}. */
 export interface OrgOptions {
@@ -31,6 +32,8 @@ export interface OrgOptions {
   logger?: OrgLogger
   /** Largest request body in bytes (default 6 MB); larger bodies answer 413. */
   maxBodyBytes?: number
+  /** Change Data Capture and the Streaming API (selected objects, retention, long-poll timing). */
+  streaming?: StreamingOptions
 }
 
 /** Records of every object as JSON values, deleted ones included (IsDeleted true). */
@@ -74,6 +77,18 @@ export interface Org {
   resetClock(): number
   /** An access token for a user, issued in process (no HTTP call, nothing logged). */
   issueToken(username: string): string
+  /** Which objects publish change events, the retention window and the allocation. */
+  changeDataCapture(): ChangeDataCaptureSettings
+  /**
+   * Selects the objects that publish change events (Setup → Change Data Capture); at most
+   * `maxEntities`. Throws `OrgError` `BRIEFCASE_ORG_INVALID_OPTIONS` otherwise.
+   */
+  setChangeDataCapture(settings: { entities: readonly string[] }): ChangeDataCaptureSettings
+  /**
+   * Cuts every Streaming API client: held long polls end and the clients are forgotten, so their
+   * next request answers `403::Unknown client` (a dropped connection, for tests).
+   */
+  dropStreamingClients(): void
   /** Flushes a pending save and stops timers. */
   close(): Promise<void>
 }

@@ -125,7 +125,15 @@ export function deleteRecord(ctx: RequestContext, object: ObjectDef, id: string)
   }
   if (!objectPermissions(ctx.caller.profile, object.name).delete) throw insufficientAccess()
   const record = loadWritable(ctx, object, id, 'full')
-  markDeleted(ctx, object, record)
+  // One transaction with its cascade, so change capture sees one commit.
+  const tx = ctx.state.store.begin()
+  try {
+    markDeleted(ctx, object, record)
+    tx.commit()
+  } catch (error) {
+    tx.rollback()
+    throw error
+  }
   ctx.state.changed()
 }
 

@@ -3,6 +3,7 @@ import { callerFor, type OrgState } from '../state.js'
 import { internalCall, type OrgBindings, type OrgContext, type OrgEnv } from './env.js'
 import { errorAnswer, sfErrors } from './respond.js'
 import { parseVersion } from './versions.js'
+import { restChangeOrigin } from '../streaming/change-capture.js'
 
 const DATA_API = /^\/services\/data\/(v[^/]+)(?:\/|$)/
 const LIMIT_EXCEEDED = {
@@ -150,9 +151,8 @@ export function dataApiMiddleware(state: OrgState): MiddlewareHandler<OrgEnv> {
       return sfErrors(403, [LIMIT_EXCEEDED], { 'Sforce-Limit-Info': state.limits.header(now) })
     }
     c.set('counted', true)
-    await state.lock.run(async () => {
-      await next()
-    })
+    const origin = restChangeOrigin(version, c.req.header('sforce-call-options'))
+    await state.lock.run(() => state.streaming.capture.withOrigin(origin, next))
     c.res.headers.set('Sforce-Limit-Info', state.limits.header(state.clock.now()))
     return undefined
   }

@@ -25,6 +25,16 @@ export interface StoreData {
   readonly views: Record<string, Record<string, ViewMark>>
 }
 
+/** One record write, as change capture sees it: the record before (none for a create) and after. */
+export interface StoreChange {
+  readonly type: string
+  readonly before: Readonly<StoredRecord> | undefined
+  readonly after: Readonly<StoredRecord>
+}
+
+/** Receives the writes of each committed transaction (a write outside any transaction alone). */
+export type StoreObserver = (changes: readonly StoreChange[]) => void
+
 /** A write transaction: `rollback` restores every record it touched and the delete log. */
 export interface Transaction {
   commit(): void
@@ -34,6 +44,8 @@ export interface Transaction {
 interface Journal {
   readonly before: Map<string, { type: string; record: StoredRecord | undefined }>
   readonly deleteLogLength: number
+  /** The writes made in the transaction, handed to the observer when the outermost commits. */
+  readonly changes: StoreChange[]
 }
 
 const FIRST_COUNTER = 100_000
@@ -49,6 +61,12 @@ export class RecordStore {
   private journals: Journal[] = []
   private counter = FIRST_COUNTER
   private autoNumbers = new Map<string, number>()
+  private observer: StoreObserver | undefined
+
+  /** Sets (or, with `undefined`, removes) the one observer of committed writes. */
+  observe(observer: StoreObserver | undefined): void {
+    this.observer = observer
+  }
 
   /** A fresh Id with the given key prefix. */
   nextId(prefix: string): SalesforceId {
@@ -93,11 +111,16 @@ export class RecordStore {
       this.tables.set(type, table)
     }
     const journal = this.journals.at(-1)
+    const prev = table.get(id)
     if (journal && !journal.before.has(id)) {
-      const prev = table.get(id)
       journal.before.set(id, { type, record: prev ? { ...prev } : undefined })
     }
     table.set(id, { ...record })
+    if (this.observer) {
+      const change: StoreChange = { type, before: prev, after: { ...record } }
+      if (journal) journal.changes.push(change)
+      else this.observer([change])
+    }
   }
 
   /** Appends to the delete log. */
@@ -134,7 +157,11 @@ export class RecordStore {
 
   /** Starts a (nested) transaction. */
   begin(): Transaction {
-    const journal: Journal = { before: new Map(), deleteLogLength: this.deletes.length }
+    const journal: Journal = {
+      before: new Map(),
+      deleteLogLength: this.deletes.length,
+      changes: [],
+    }
     this.journals.push(journal)
     const pop = (): void => {
       const i = this.journals.lastIndexOf(journal)
@@ -144,7 +171,11 @@ export class RecordStore {
       commit: () => {
         pop()
         const outer = this.journals.at(-1)
-        if (!outer) return
+        if (!outer) {
+          if (journal.changes.length > 0) this.observer?.(journal.changes)
+          return
+        }
+        outer.changes.push(...journal.changes)
         for (const [id, prev] of journal.before) {
           if (!outer.before.has(id)) outer.before.set(id, prev)
         }

@@ -64,7 +64,11 @@ export async function startOrg(options: OrgOptions = {}): Promise<TestOrg> {
     },
     close: async () => {
       await org.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // Streaming clients keep connections open (long polls, keep-alive): end them now.
+        if ('closeAllConnections' in server) server.closeAllConnections()
+      })
     },
   }
 }
