@@ -190,6 +190,8 @@ export function createRelay(options: RelayOptions): Relay {
     logger: logger.child({ module: 'live' }),
     metrics,
     now,
+    // The projection is created below; by the time a device leaves, it exists.
+    onEditorsLeft: (key) => projection?.projector.left(key),
     ...(options.livePingIntervalMs === undefined
       ? {}
       : { pingIntervalMs: options.livePingIntervalMs }),

@@ -10,9 +10,12 @@ import type {
   ProjectionSalesforce,
   ProjectionStore,
 } from './ports.js'
+import { refKey } from './doc-ref.js'
 import { RetryBook } from './retry-book.js'
 import type { ProjectionReport } from './run-pass.js'
 import { runPass } from './run-pass.js'
+import type { EditArrival } from './write-schedule.js'
+import { WriteSchedule } from './write-schedule.js'
 
 /** Tunables of the projector; every one has a default. */
 export interface ProjectionOptions {
@@ -26,6 +29,13 @@ export interface ProjectionOptions {
   intervalMs?: number
   /** Delay between a `notify` and the run it starts, gathering bursts, in ms (default 50). */
   debounceMs?: number
+  /**
+   * Coalescing: a record edited live is written once its edits have been quiet this long, in ms
+   * (default 2 000)…
+   */
+  idleMs?: number
+  /** …or once its oldest unwritten live edit is this old, in ms (default 15 000). */
+  maxWaitMs?: number
   /** A SystemModstamp check this recent (ms) is not repeated for a re-planned call (default 5 000). */
   checkFreshMs?: number
   /** Retries of a record within one run before it waits for the next run (default 8). */
@@ -75,8 +85,15 @@ export interface Projector {
   stop(): Promise<void>
   /** Runs now (or joins the run in progress and runs once more); resolves with what it did. */
   runOnce(): Promise<ProjectionReport>
-  /** Tells the projector a document changed (starts a run after `debounceMs` when started). */
-  notify(doc?: DocRef | string): void
+  /**
+   * Tells the projector a document changed. Without `arrival` (or `bulk`), a run starts after
+   * `debounceMs` when started; a `live` edit is coalesced: its record is written when due.
+   */
+  notify(doc?: DocRef | string, arrival?: EditArrival): void
+  /** Tells the projector a document's live editors all left: it is written at once. */
+  left(doc: DocRef): void
+  /** When live edits are written (coalescing windows, stretched near the API limit). */
+  readonly schedule: WriteSchedule
 }
 
 const silent: ProjectionLogger = { debug() {}, info() {}, warn() {}, error() {} }
@@ -128,6 +145,10 @@ export function createProjector(config: ProjectorConfig): Projector {
     },
   }
   const retries = new RetryBook(ctx.settings.backoff)
+  const schedule = new WriteSchedule({
+    ...(o.idleMs === undefined ? {} : { idleMs: o.idleMs }),
+    ...(o.maxWaitMs === undefined ? {} : { maxWaitMs: o.maxWaitMs }),
+  })
   let abort = new AbortController()
   let stopped = false
   let started = false
@@ -135,6 +156,7 @@ export function createProjector(config: ProjectorConfig): Projector {
   let again = false
   let debounce: ReturnType<typeof setTimeout> | undefined
   let interval: ReturnType<typeof setInterval> | undefined
+  let due: ReturnType<typeof setTimeout> | undefined
 
   const pass = (): Promise<ProjectionReport> =>
     runPass(ctx, {
@@ -143,6 +165,7 @@ export function createProjector(config: ProjectorConfig): Projector {
       stopped: () => stopped,
       maxWaves: o.maxWaves ?? 50,
       maxRetryWaitMs: o.maxRetryWaitMs ?? 60_000,
+      schedule,
     })
 
   const runOnce = (): Promise<ProjectionReport> => {
@@ -159,6 +182,7 @@ export function createProjector(config: ProjectorConfig): Projector {
       return report
     })().finally(() => {
       running = undefined
+      armDue()
     })
     void running.then(
       (report) => {
@@ -167,6 +191,22 @@ export function createProjector(config: ProjectorConfig): Projector {
       () => undefined,
     )
     return running
+  }
+
+  /** Wakes the projector when the next coalesced record is due. */
+  const armDue = (): void => {
+    if (due) clearTimeout(due)
+    due = undefined
+    const at = schedule.nextDueAt()
+    if (!started || stopped || at === undefined) return
+    due = setTimeout(
+      () => {
+        due = undefined
+        if (running) again = true
+        kick()
+      },
+      Math.max(10, at - now()),
+    )
   }
 
   const kick = (): void => {
@@ -193,12 +233,28 @@ export function createProjector(config: ProjectorConfig): Projector {
       abort.abort()
       if (debounce) clearTimeout(debounce)
       if (interval) clearInterval(interval)
+      if (due) clearTimeout(due)
       debounce = undefined
       interval = undefined
+      due = undefined
       await running?.catch(() => undefined)
     },
     runOnce,
-    notify() {
+    schedule,
+    notify(doc, arrival) {
+      if (doc !== undefined && typeof doc !== 'string' && arrival !== undefined) {
+        const key = refKey(doc)
+        schedule.edited(key, arrival, now())
+        if (schedule.dueAt(key) > now()) {
+          if (!running) armDue()
+          return
+        }
+      }
+      if (running) again = true
+      kick()
+    },
+    left(doc) {
+      schedule.left(refKey(doc))
       if (running) again = true
       kick()
     },

@@ -73,6 +73,11 @@ export interface RelayProjection {
   stop(): Promise<void>
 }
 
+/** Whether an update came by bulk sync (its origin is `{ kind: 'bulk' }`, live ones a connection). */
+function isBulkOrigin(origin: unknown): boolean {
+  return typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'bulk'
+}
+
 /** The projector's view of the hub's documents. */
 export function hubDocs(hub: ProjectionHub): ProjectionDocs {
   return {
@@ -222,8 +227,11 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     puller,
     start() {
       unsubscribe ??= options.hub.onCommit((event) => {
-        const fromDevice = event.updates.some((u) => u.origin !== 'local')
-        if (event.pending && fromDevice) projector.notify(event.key)
+        const fromDevice = event.updates.filter((u) => u.origin !== 'local')
+        if (!event.pending || fromDevice.length === 0) return
+        // Live edits are coalesced; bulk sync brings offline work, already old: written at once.
+        const bulk = fromDevice.some((u) => isBulkOrigin(u.origin))
+        projector.notify(event.key, bulk ? 'bulk' : 'live')
       })
       projector.start()
       puller.start()

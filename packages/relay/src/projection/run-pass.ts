@@ -16,6 +16,8 @@ import type { RetryBook } from './retry-book.js'
 import type { CallFailure } from './salesforce-errors.js'
 import { classifyCallError } from './salesforce-errors.js'
 import { reportHeld, reportRefusals } from './wave-status.js'
+import { heldBySchedule } from './coalesce.js'
+import type { WriteSchedule } from './write-schedule.js'
 
 /** What one run of the projector did. */
 export interface ProjectionReport {
@@ -47,6 +49,8 @@ export interface PassState {
   maxWaves: number
   /** Longest wait for a retry inside one run (ms); later retries wait for the next run. */
   maxRetryWaitMs: number
+  /** When live-edited records are due (coalescing); without it every record is due at once. */
+  schedule?: WriteSchedule
 }
 
 function emptyReport(): ProjectionReport {
@@ -189,13 +193,19 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
       if (pause > state.maxRetryWaitMs) break
       await state.sleep(pause)
     }
+    const readAt = ctx.now()
     const pending = await loadRecords(ctx)
     if (pending.length === 0) break
     const byKey = new Map(pending.map((r) => [refKey(r.ref), r]))
+    const blocked = await currentBlocks(ctx, byKey)
     const waiting = new Set([...state.retries.waiting(ctx.now()), ...parked, ...unreconciled])
+    if (state.schedule) {
+      const skip = new Set([...blocked, ...waiting])
+      for (const key of heldBySchedule(state.schedule, pending, skip, readAt)) waiting.add(key)
+    }
     const wave = planWave({
       records: pending,
-      blocked: await currentBlocks(ctx, byKey),
+      blocked,
       waiting,
       drafts: await draftIds(ctx, pending),
       permissions: await loadPermissions(ctx, pending),

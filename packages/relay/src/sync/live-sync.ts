@@ -12,6 +12,8 @@ import type { ResolvedDoc } from '../docs/doc-resolver.js'
 import type { HotDoc } from '../docs/hot-doc.js'
 import { isRelayError, toRelayError } from '../errors.js'
 import type { RelayMetrics } from '../metrics/relay-metrics.js'
+import type { DocKey } from '../store/relay-store.js'
+import { editorsPresent } from './editor-presence.js'
 import {
   MalformedMessageError,
   awarenessFrame,
@@ -45,12 +47,19 @@ export interface LiveSyncOptions {
   pingIntervalMs?: number
   /** Close a connection whose unsent data exceeds this (default 16 MiB). */
   maxBufferedBytes?: number
+  /**
+   * Called when the last device editing a document live leaves it (connection closed or dropped,
+   * page hidden or gone): the projector writes its edits at once.
+   */
+  onEditorsLeft?: (key: DocKey) => void
 }
 
 interface Room {
   hot: HotDoc
   awareness: awarenessProtocol.Awareness
   conns: Set<Connection>
+  /** Someone is editing live (see `editorsPresent`). */
+  editing: boolean
 }
 
 interface Connection {
@@ -62,6 +71,8 @@ interface Connection {
   queue: Promise<void>
   alive: boolean
   closed: boolean
+  /** It sent an edit of the document. */
+  edited: boolean
 }
 
 function raw(ws: WSContext<unknown>): WebSocket {
@@ -81,6 +92,7 @@ export class LiveSync {
   readonly #metrics: RelayMetrics
   readonly #now: () => number
   readonly #maxBuffered: number
+  readonly #onEditorsLeft: ((key: DocKey) => void) | undefined
   readonly #rooms = new Map<HotDoc, Room>()
   readonly #timer: ReturnType<typeof setInterval>
   readonly #unsubscribe: (() => void)[]
@@ -91,6 +103,7 @@ export class LiveSync {
     this.#metrics = options.metrics
     this.#now = options.now
     this.#maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024
+    this.#onEditorsLeft = options.onEditorsLeft
     this.#unsubscribe = [
       this.#hub.onCommit((event) => this.#broadcast(event)),
       this.#hub.onReset((hot) => {
@@ -182,7 +195,7 @@ export class LiveSync {
     if (!room) {
       const awareness = new awarenessProtocol.Awareness(this.#hub.ydocOf(resolved.hot))
       awareness.setLocalState(null)
-      room = { hot: resolved.hot, awareness, conns: new Set() }
+      room = { hot: resolved.hot, awareness, conns: new Set(), editing: false }
       this.#rooms.set(resolved.hot, room)
     }
     const conn: Connection = {
@@ -194,6 +207,7 @@ export class LiveSync {
       queue: Promise.resolve(),
       alive: true,
       closed: false,
+      edited: false,
     }
     room.conns.add(conn)
     raw(ws).on('pong', () => {
@@ -221,6 +235,8 @@ export class LiveSync {
       }
       case 'update':
         applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn), conn)
+        conn.edited = true
+        room.editing = true
         return
       case 'awareness': {
         // A connection speaks for the awareness clients it introduced; entries about clients of
@@ -237,6 +253,7 @@ export class LiveSync {
         awarenessProtocol.applyAwarenessUpdate(room.awareness, update, conn)
         const frame = awarenessFrame(update)
         for (const other of room.conns) this.#send(other, frame, 'awareness')
+        this.#checkEditors(room)
         return
       }
       case 'queryAwareness': {
@@ -324,11 +341,19 @@ export class LiveSync {
       const message = awarenessMessage(room.awareness, clients)
       for (const other of room.conns) this.#send(other, message, 'awareness')
     }
+    this.#checkEditors(room)
     if (room.conns.size === 0) {
       room.awareness.destroy()
       this.#rooms.delete(room.hot)
     }
     this.#hub.release(room.hot)
+  }
+
+  /** Tells `onEditorsLeft` when the last live editor of a document has left. */
+  #checkEditors(room: Room): void {
+    if (!room.editing || editorsPresent(room.conns, room.awareness)) return
+    room.editing = false
+    this.#onEditorsLeft?.(room.hot.key)
   }
 
   #ping(): void {
