@@ -1,4 +1,5 @@
 import type { Org } from '@briefcase/org'
+import type { RecordDocument } from '@briefcase/record'
 import { createOrg } from '@briefcase/org'
 import type { TestRelay } from '@briefcase/relay/testing'
 import { startTestRelay } from '@briefcase/relay/testing'
@@ -154,7 +155,7 @@ describe('coalesced live writes', () => {
     await start({ idleMs: 200, maxWaitMs: 1_500 })
     const ids = accounts().slice(5, 25)
     const users = ['rep1', 'rep2', 'manager'] as const
-    const docs = []
+    const docs: RecordDocument[] = []
     for (const [i, id] of ids.entries()) {
       const d = await device(users[i % users.length] as (typeof users)[number], `fleet-${i}`)
       await d.bulk([`Account/${id}`])

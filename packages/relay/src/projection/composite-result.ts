@@ -8,6 +8,8 @@ import { itemErrorKind, readErrors } from './salesforce-errors.js'
 export type WriteOutcome =
   | { kind: 'ok'; id: SalesforceId | null; created: boolean }
   | { kind: 'refused' | 'retry' | 'halted' | 'gone'; error: SalesforceError }
+  /** A conditional update answered 412: the record changed in Salesforce; nothing was written. */
+  | { kind: 'conflict'; error: SalesforceError }
 
 /** A record as a query returned it. */
 export type ServerRow = Readonly<Record<string, unknown>>
@@ -44,6 +46,14 @@ function itemOutcome(item: unknown, sub: PlannedSubrequest): WriteOutcome {
   return { kind, error }
 }
 
+/** The outcome of a conditional sObject Rows PATCH: 204, 412 (changed since), or an error body. */
+function rowOutcome(result: SubResult, id: SalesforceId | null): WriteOutcome {
+  if (result.httpStatusCode < 400) return { kind: 'ok', id, created: false }
+  const error = readErrors(result.body)[0] ?? HALTED
+  if (result.httpStatusCode === 412) return { kind: 'conflict', error }
+  return { kind: itemErrorKind(error), error }
+}
+
 /**
  * Reads a Composite response into one outcome per write (by subrequest and item position) and
  * the rows of the read-back queries. A subrequest that failed as a whole gives its error to each
@@ -60,6 +70,11 @@ export function readComposite(call: PlannedCall, response: unknown): CallOutcome
   for (const sub of call.subrequests) {
     const result = results.get(sub.referenceId)
     if (!result) continue
+    if (sub.kind === 'row') {
+      const i = sub.items[0] ?? -1
+      writes[i] = rowOutcome(result, call.writes[i]?.salesforceId ?? null)
+      continue
+    }
     if (result.httpStatusCode >= 400) {
       const errors = readErrors(result.body)
       failures.push({ referenceId: sub.referenceId, errors })

@@ -21,6 +21,8 @@ export interface ProjectorSettings {
   apiVersion: string
   draftKeyField: string
   capture: CaptureOptions
+  /** Most updates of a call sent as conditional rows instead of behind a separate check. */
+  maxConditionalRows: number
   /** A SystemModstamp check younger than this is not repeated before the next call (ms). */
   checkFreshMs: number
   /** Retries of one record within one run before it waits for the next run. */

@@ -1,6 +1,7 @@
 import type { SalesforceId } from '@briefcase/record'
 import type { AcknowledgedWrite } from './acknowledge.js'
 import { acknowledgeInDocument, findRow } from './acknowledge.js'
+import { serverInfoOf } from './server-records.js'
 import type { CallOutcome, WriteOutcome } from './composite-result.js'
 import { readComposite } from './composite-result.js'
 import type { ProjectorContext } from './context.js'
@@ -18,8 +19,10 @@ export interface CallResult {
   /** Set when the call itself failed (no per-record outcome). */
   failure?: CallFailure
   outcome?: CallOutcome
-  /** Records acknowledged, refused, retried, halted. */
-  counts: { written: number; refused: number; retried: number; halted: number }
+  /** Records acknowledged, refused, retried, halted, found changed in Salesforce (412). */
+  counts: { written: number; refused: number; retried: number; halted: number; conflicts: number }
+  /** Records answered 412 whose current values no read-back brought: check them apart. */
+  unmerged: string[]
   /** Records Salesforce acknowledged (deletes included). */
   written: WrittenRecord[]
 }
@@ -56,6 +59,7 @@ function compositeBody(call: PlannedCall): string {
       referenceId: s.referenceId,
     }
     if (s.body !== undefined) sub.body = s.body
+    if (s.headers !== undefined) sub.httpHeaders = s.headers
     return sub
   })
   return JSON.stringify({ allOrNone: false, collateSubrequests: false, compositeRequest })
@@ -98,6 +102,16 @@ async function applyOne(
     })
   }
   if (o.kind === 'halted') return undefined
+  if (o.kind === 'conflict') {
+    // Changed in Salesforce since the shadow: nothing was written. The read-back in the same call
+    // holds the record as Salesforce has it: merged now, the record is planned again.
+    const row = findRow(outcome.rows.get(w.sobject), w.salesforceId, null, '')
+    const info = row && serverInfoOf(row)
+    if (!row || !info) return undefined
+    await ctx.docs.withDocument(w.ref, (doc) => doc.applyServerRecord(row, info))
+    wave.verified.delete(key)
+    return undefined
+  }
   if (o.kind === 'retry') {
     const attempt = wave.retries.fail(key, at)
     const { code, message } = o.error
@@ -136,8 +150,9 @@ export async function executeCall(
   conn: SalesforceConnection,
   wave: WaveRecords,
 ): Promise<CallResult> {
-  const counts = { written: 0, refused: 0, retried: 0, halted: 0 }
+  const counts = { written: 0, refused: 0, retried: 0, halted: 0, conflicts: 0 }
   const written: WrittenRecord[] = []
+  const unmerged: string[] = []
   const creates = call.writes.flatMap((w) =>
     w.kind === 'upsert' && w.draftKey ? [w.draftKey] : [],
   )
@@ -162,7 +177,7 @@ export async function executeCall(
       await ctx.store.forgetDrafts(creates)
       await ctx.store.settleIntent(id)
     }
-    return { failure, counts, written }
+    return { failure, counts, written, unmerged }
   }
   await ctx.stage('response-received', { outbox: id })
   const outcome = readComposite(call, response)
@@ -196,7 +211,11 @@ export async function executeCall(
       })
     } else if (o.kind === 'retry') counts.retried += 1
     else if (o.kind === 'halted') counts.halted += 1
-    else counts.refused += 1
+    else if (o.kind === 'conflict') {
+      counts.conflicts += 1
+      if (!findRow(outcome.rows.get(w.sobject), w.salesforceId, null, ''))
+        unmerged.push(refKey(w.ref))
+    } else counts.refused += 1
     // A create answered with anything but success was not made: its draft key is unused.
     if (o.kind !== 'ok' && w.kind === 'upsert' && w.draftKey) refusedCreates.push(w.draftKey)
     ctx.metrics?.increment('briefcase_projection_records_total', { outcome: o.kind })
@@ -209,5 +228,5 @@ export async function executeCall(
   for (const f of outcome.failures) {
     ctx.logger.warn({ author: call.author, ...f }, 'A Composite subrequest failed')
   }
-  return { outcome, counts, written }
+  return { outcome, counts, written, unmerged }
 }

@@ -44,6 +44,11 @@ export interface PlanOptions {
   postWriteQuery?: boolean
   /** Most Ids and draft keys one read-back query names (default 300). */
   maxQueryKeys?: number
+  /**
+   * Most updates of a call sent as conditional rows carrying their conflict check
+   * (`If-Unmodified-Since`) instead of a separate check call (default 20; 0: always check apart).
+   */
+  maxConditionalRows?: number
 }
 
 /** Everything the planner decides from. */
@@ -57,6 +62,8 @@ export interface PlanInput {
   drafts: ReadonlyMap<string, SalesforceId | null>
   /** Authors' field permissions, where known (`user` → `sobject` → permissions). */
   permissions: (user: string, sobject: string) => ObjectPermissions | undefined
+  /** Documents (by `group|name`) whose updates must go behind the separate check (a 412 this run). */
+  unconditional?: ReadonlySet<string>
   options: PlanOptions
 }
 
@@ -91,10 +98,13 @@ export interface PlannedWrite {
 /** One subrequest of a Composite call. */
 export interface PlannedSubrequest {
   referenceId: string
-  kind: WriteKind | 'query'
+  /** `row`: one update as an sObject Rows PATCH carrying `If-Unmodified-Since`. */
+  kind: WriteKind | 'query' | 'row'
   method: 'GET' | 'PATCH' | 'DELETE'
   url: string
   body?: unknown
+  /** Subrequest headers (`If-Unmodified-Since` of a conditional row). */
+  headers?: Record<string, string>
   /** The writes it carries, in item order (indexes into {@link PlannedCall.writes}). */
   items: number[]
   /** For a read-back query: the object it reads. */

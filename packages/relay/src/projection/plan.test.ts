@@ -101,7 +101,8 @@ function plan(docs: readonly RecordDocument[], extra: Partial<PlanInput> = {}): 
     waiting: new Set(),
     drafts: new Map(),
     permissions: () => undefined,
-    options: { apiVersion: '62.0' },
+    // The Collections update behind a separate check (conditional rows are tested apart).
+    options: { apiVersion: '62.0', maxConditionalRows: 0 },
     ...extra,
   })
 }
@@ -315,7 +316,12 @@ describe('planWave', () => {
       draft(contact, { LastName: `K${n}`, AccountId: parent.draftKey() }, d),
     )
     const wave = plan([parent, ...kids], {
-      options: { apiVersion: '62.0', maxCollection: 1, maxHeavyPerComposite: 3 },
+      options: {
+        apiVersion: '62.0',
+        maxCollection: 1,
+        maxHeavyPerComposite: 3,
+        maxConditionalRows: 0,
+      },
     })
     expect(wave.calls).toHaveLength(1)
     expect(wave.calls[0]?.writes.map((w) => w.sobject)).toEqual(['Account', 'Contact', 'Contact'])
@@ -400,6 +406,7 @@ describe('planWave', () => {
     const wave = plan([doc], {
       options: {
         apiVersion: '62.0',
+        maxConditionalRows: 0,
         capture: {
           Account: {
             Briefcase_Edited_At__c: 'deviceEditedAt',
@@ -432,5 +439,79 @@ describe('planWave', () => {
     })
     expect(wave.calls[0]?.writes.map((w) => w.ref.name)).toEqual([docs[2]?.name])
     expect(wave.held.map((h) => h.reason)).toEqual(['blocked', 'waiting'])
+  })
+})
+
+describe('planWave: the conflict check inside the write', () => {
+  const conditional = (docs: readonly RecordDocument[], extra: Partial<PlanInput> = {}): Wave =>
+    plan(docs, { options: { apiVersion: '62.0' }, ...extra })
+
+  it('sends updates edited after the shadow’s SystemModstamp as sObject Rows PATCHes with If-Unmodified-Since, and no separate check', () => {
+    const d = device(USER_A, 'phone-1', fakeTime())
+    const a = existing(account, sfId('001', 1), { Name: 'Acme' }, d)
+    const b = existing(account, sfId('001', 2), { Name: 'Beta' }, d)
+    a.set('Name', 'Acme 2')
+    b.set('Phone', '4155550100')
+    const call = conditional([a, b]).calls[0] as PlannedCall
+    expect(call.check).toEqual([])
+    const rows = call.subrequests.filter((s) => s.kind === 'row')
+    expect(rows.map((s) => [s.method, s.url, s.headers, s.body])).toEqual([
+      [
+        'PATCH',
+        `/services/data/v62.0/sobjects/Account/${sfId('001', 1)}`,
+        { 'If-Unmodified-Since': 'Thu, 01 Jan 2026 00:00:00 GMT' },
+        { Name: 'Acme 2' },
+      ],
+      [
+        'PATCH',
+        `/services/data/v62.0/sobjects/Account/${sfId('001', 2)}`,
+        { 'If-Unmodified-Since': 'Thu, 01 Jan 2026 00:00:00 GMT' },
+        { Phone: '4155550100' },
+      ],
+    ])
+    // The read-back query still rides in the same call.
+    expect(call.subrequests.map((s) => s.kind)).toEqual(['row', 'row', 'query'])
+  })
+
+  it('keeps the separate check when an edit sent is not later than the shadow’s SystemModstamp', () => {
+    let t = Date.parse('2025-12-31T23:59:59Z')
+    const d = device(USER_A, 'phone-1', () => ++t)
+    const doc = existing(account, sfId('001', 1), { Name: 'Acme' }, d)
+    doc.set('Name', 'Older edit')
+    const call = conditional([doc]).calls[0] as PlannedCall
+    expect(call.subrequests.map((s) => s.kind)).toEqual(['update', 'query'])
+    expect(call.check.map((c) => c.ids)).toEqual([[sfId('001', 1)]])
+  })
+
+  it('keeps the separate check for a large batch (more updates than maxConditionalRows)', () => {
+    const d = device(USER_A, 'phone-1', fakeTime())
+    const docs = Array.from({ length: 21 }, (_, n) =>
+      existing(account, sfId('001', n + 1), { Name: `A${n}` }, d),
+    )
+    for (const doc of docs) doc.set('Phone', '4155550100')
+    const call = conditional(docs).calls[0] as PlannedCall
+    expect(call.subrequests.filter((s) => s.kind === 'row')).toHaveLength(0)
+    expect(call.check[0]?.ids).toHaveLength(21)
+  })
+
+  it('keeps the separate check for a record answered 412 this run (unconditional)', () => {
+    const d = device(USER_A, 'phone-1', fakeTime())
+    const doc = existing(account, sfId('001', 1), { Name: 'Acme' }, d)
+    doc.set('Name', 'Acme 2')
+    const call = conditional([doc], { unconditional: new Set([`g|${doc.name}`]) })
+      .calls[0] as PlannedCall
+    expect(call.subrequests.map((s) => s.kind)).toEqual(['update', 'query'])
+  })
+
+  it('a Contact created under a new Account rides with a conditional update in the same call', () => {
+    const d = device(USER_A, 'phone-1', fakeTime())
+    const edited = existing(account, sfId('001', 1), { Name: 'Acme' }, d)
+    edited.set('Name', 'Acme 2')
+    const contactDraft = draft(contact, { LastName: 'New', AccountId: sfId('001', 1) }, d)
+    const wave = conditional([edited, contactDraft])
+    expect(wave.calls).toHaveLength(1)
+    const call = wave.calls[0] as PlannedCall
+    expect(call.subrequests.map((s) => s.kind)).toEqual(['upsert', 'row', 'query', 'query'])
+    expect(call.check).toEqual([])
   })
 })

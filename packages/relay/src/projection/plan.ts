@@ -12,9 +12,11 @@ import type {
   Refusal,
   Wave,
 } from './plan-types.js'
+import { refKey } from './doc-ref.js'
 import type { DraftOutcome } from './plan-writes.js'
 import { firstWrite } from './plan-writes.js'
 import { queryUrl, recordSoql } from './record-query.js'
+import { MAX_CONDITIONAL_ROWS, conditionalRow, conditionalUpdates } from './plan-conditional.js'
 
 /** The external-Id field creates are upserted on. */
 export const DRAFT_KEY_FIELD = 'Briefcase_Draft_Key__c'
@@ -127,10 +129,14 @@ function readBack(call: PlannedCall, input: PlanInput, slots: number): PlannedSu
   return out
 }
 
-function checkTargets(call: PlannedCall, input: PlanInput): CheckTarget[] {
+function checkTargets(
+  call: PlannedCall,
+  input: PlanInput,
+  rows: ReadonlySet<number>,
+): CheckTarget[] {
   const byType = new Map<string, CheckTarget>()
-  for (const w of call.writes) {
-    if (w.kind !== 'update' || !w.salesforceId) continue
+  for (const [i, w] of call.writes.entries()) {
+    if (w.kind !== 'update' || !w.salesforceId || rows.has(i)) continue
     const target = byType.get(w.sobject) ?? {
       sobject: w.sobject,
       ids: [],
@@ -189,15 +195,29 @@ export function planWave(input: PlanInput): Wave {
     maxTypes: DEFAULTS.maxTypes,
   })
   held.push(...batches.held)
+  const maxRows = input.options.maxConditionalRows ?? MAX_CONDITIONAL_ROWS
   const calls = batches.calls.map(({ call, subs }): PlannedCall => {
     const planned: PlannedCall = { ...call, subrequests: [], check: [] }
-    planned.subrequests = subs.map((s, i) =>
+    const rows = conditionalUpdates(call.writes, input, maxRows)
+    // Collections keep their positions (s0, s1…): references to created records name them.
+    const collections = subs
+      .map((s, i) => ({ s: { ...s, items: s.items.filter((item) => !rows.has(item)) }, i }))
+      .filter(({ s }) => s.items.length > 0)
+    planned.subrequests = collections.map(({ s, i }) =>
       subrequest(i, s, call.writes, input, batches.placements),
     )
-    if (input.options.postWriteQuery !== false) {
-      planned.subrequests.push(...readBack(planned, input, maxHeavy - subs.length))
+    const field = input.options.draftKeyField ?? DRAFT_KEY_FIELD
+    for (const index of rows) {
+      const w = call.writes[index] as PlannedWrite
+      const stamp = input.records.find((r) => refKey(r.ref) === refKey(w.ref))?.systemModstamp ?? ''
+      const body = recordBody(w, field, batches.placements)
+      const v = input.options.apiVersion
+      planned.subrequests.push(conditionalRow(planned.subrequests.length, index, w, body, stamp, v))
     }
-    planned.check = checkTargets(planned, input)
+    if (input.options.postWriteQuery !== false) {
+      planned.subrequests.push(...readBack(planned, input, maxHeavy - collections.length))
+    }
+    planned.check = checkTargets(planned, input, rows)
     return planned
   })
   return { calls, held, refusals, localDeletes }

@@ -47,7 +47,14 @@ function config(
   time: ReturnType<typeof fakeTime>,
   extra: Partial<ProjectorConfig> = {},
 ): ProjectorConfig {
-  return h.config({ now: time.now, sleep: time.sleep, random: () => 0.5, ...extra })
+  // The faults are aimed at the separate SystemModstamp check and the write after it.
+  return h.config({
+    now: time.now,
+    sleep: time.sleep,
+    random: () => 0.5,
+    options: { maxConditionalRows: 0 },
+    ...extra,
+  })
 }
 
 describe('projector under faults', () => {

@@ -78,10 +78,8 @@ describe('projector against the org', () => {
       LastModifiedById: h.users.rep2.id,
     })
     // Two authors (rep1's Website; rep2's later Name, Phone and text): one write each in HLC
-    // order, each after its own SystemModstamp check.
+    // order, each carrying its SystemModstamp check (If-Unmodified-Since).
     expect(h.calls().filter((c) => !c.endsWith('/describe'))).toEqual([
-      'POST /composite',
-      'POST /composite',
       'POST /composite',
       'POST /composite',
     ])

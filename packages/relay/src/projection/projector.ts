@@ -1,6 +1,7 @@
 import type { BackoffOptions } from './backoff.js'
 import type { ProjectionStage, ProjectorContext } from './context.js'
 import { DRAFT_KEY_FIELD } from './plan.js'
+import { MAX_CONDITIONAL_ROWS } from './plan-conditional.js'
 import type { CaptureOptions } from './plan-types.js'
 import type {
   DocRef,
@@ -36,6 +37,11 @@ export interface ProjectionOptions {
   idleMs?: number
   /** …or once its oldest unwritten live edit is this old, in ms (default 15 000). */
   maxWaitMs?: number
+  /**
+   * Most updates of a call that carry their conflict check in the write (`If-Unmodified-Since` per
+   * Composite subrequest) instead of a separate check call (default 20; 0: always check apart).
+   */
+  maxConditionalRows?: number
   /** A SystemModstamp check this recent (ms) is not repeated for a re-planned call (default 5 000). */
   checkFreshMs?: number
   /** Retries of a record within one run before it waits for the next run (default 8). */
@@ -136,6 +142,7 @@ export function createProjector(config: ProjectorConfig): Projector {
       draftKeyField: o.draftKeyField ?? DRAFT_KEY_FIELD,
       capture: o.capture ?? {},
       checkFreshMs: o.checkFreshMs ?? 5_000,
+      maxConditionalRows: o.maxConditionalRows ?? MAX_CONDITIONAL_ROWS,
       maxAttempts: o.maxAttempts ?? 8,
       inFlightSettleMs: o.inFlightSettleMs ?? 20_000,
       backoff: { ...o.backoff, ...(config.random ? { random: config.random } : {}) },

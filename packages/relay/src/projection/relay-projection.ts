@@ -75,7 +75,9 @@ export interface RelayProjection {
 
 /** Whether an update came by bulk sync (its origin is `{ kind: 'bulk' }`, live ones a connection). */
 function isBulkOrigin(origin: unknown): boolean {
-  return typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'bulk'
+  return (
+    typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'bulk'
+  )
 }
 
 /** The projector's view of the hub's documents. */

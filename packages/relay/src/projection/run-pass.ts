@@ -186,6 +186,7 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
   const report = emptyReport()
   const verified: Verified = new Map()
   const parked = new Set<string>()
+  const unconditional = new Set<string>()
   for (let round = 0; round < state.maxWaves && !state.stopped(); round++) {
     const { unsettled: unreconciled, concludeAt } = await recover(ctx, report)
     const pause = state.retries.pausedUntil() - ctx.now()
@@ -209,9 +210,11 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
       waiting,
       drafts: await draftIds(ctx, pending),
       permissions: await loadPermissions(ctx, pending),
+      unconditional,
       options: {
         apiVersion: ctx.settings.apiVersion,
         draftKeyField: ctx.settings.draftKeyField,
+        maxConditionalRows: ctx.settings.maxConditionalRows,
         capture: ctx.settings.capture,
       },
     })
@@ -268,7 +271,10 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
       report.records.push(...result.written)
       report.refused += result.counts.refused
       report.retried += result.counts.retried
-      if (result.counts.written > 0 || result.counts.halted > 0) progress = true
+      report.merged += result.counts.conflicts
+      for (const key of result.unmerged) unconditional.add(key)
+      if (result.counts.written > 0 || result.counts.halted > 0 || result.counts.conflicts > 0)
+        progress = true
       if (result.failure) {
         await failCall(ctx, call, result.failure, state, byKey, report)
         if (result.failure.ambiguous || result.failure.orgWide) {
