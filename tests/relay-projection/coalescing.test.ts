@@ -44,16 +44,22 @@ const calls = (): string[] =>
   org.calls().map((c) => `${c.method} ${c.path.replace(/\/services\/data\/v[\d.]+/, '')}`)
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** The `n`th Account, cached by a new device of `user` and opened live; the org's calls cleared. */
+async function editLive(user: 'rep1' | 'rep2' | 'manager', deviceId: string, n: number) {
+  const id = accounts()[n] as string
+  const name = `Account/${id}`
+  const phone = await device(user, deviceId)
+  await phone.bulk([name])
+  const provider = await phone.live(name)
+  const doc = await phone.open(name)
+  org.clearCalls()
+  return { id, phone, provider, doc }
+}
+
 describe('coalesced live writes', () => {
   it('500 characters typed over a (scaled) minute plus 5 other field edits cost at most 8 calls, all in Salesforce soon after typing stops', async () => {
     await start({ idleMs: 200, maxWaitMs: 1_500 })
-    const id = accounts()[0] as string
-    const name = `Account/${id}`
-    const phone = await device('rep1', 'phone')
-    await phone.bulk([name])
-    await phone.live(name)
-    const doc = await phone.open(name)
-    org.clearCalls()
+    const { id, doc } = await editLive('rep1', 'phone', 0)
     const others: [string, string][] = [
       ['Phone', '4155550101'],
       ['Website', 'https://typed.example'],
@@ -89,13 +95,7 @@ describe('coalesced live writes', () => {
 
   it('with the default windows (2 s idle), a short edit is in Salesforce within 3 s after typing stops, in one call', async () => {
     await start()
-    const id = accounts()[1] as string
-    const name = `Account/${id}`
-    const phone = await device('rep1', 'phone-default')
-    await phone.bulk([name])
-    await phone.live(name)
-    const doc = await phone.open(name)
-    org.clearCalls()
+    const { id, doc } = await editLive('rep1', 'phone-default', 1)
     for (const ch of 'Hello') {
       doc.insertText('Description', 0, ch)
       await pause(50)
@@ -109,13 +109,7 @@ describe('coalesced live writes', () => {
 
   it('a record whose editor leaves (socket closed) is written at once, not after the window', async () => {
     await start({ idleMs: 60_000, maxWaitMs: 60_000 })
-    const id = accounts()[2] as string
-    const name = `Account/${id}`
-    const phone = await device('rep2', 'phone-leaves')
-    await phone.bulk([name])
-    await phone.live(name)
-    const doc = await phone.open(name)
-    org.clearCalls()
+    const { id, phone, doc } = await editLive('rep2', 'phone-leaves', 2)
     doc.set('Website', 'https://left.example')
     await pause(300)
     expect(row(id)?.Website).not.toBe('https://left.example')
@@ -126,12 +120,7 @@ describe('coalesced live writes', () => {
 
   it('a page gone hidden (awareness says hidden) is written at once', async () => {
     await start({ idleMs: 60_000, maxWaitMs: 60_000 })
-    const id = accounts()[3] as string
-    const name = `Account/${id}`
-    const phone = await device('rep2', 'phone-hidden')
-    await phone.bulk([name])
-    const provider = await phone.live(name)
-    const doc = await phone.open(name)
+    const { id, provider, doc } = await editLive('rep2', 'phone-hidden', 3)
     provider.awareness.setLocalStateField('user', 'rep2')
     doc.set('Website', 'https://hidden.example')
     await pause(300)
