@@ -1,20 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { join, relative, resolve, sep } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { CaptureFact, CaptureOptions } from '@briefcase/relay'
+import type { CaptureFact, CaptureOptions, StaticAsset } from '@briefcase/relay'
 
 /** Where the org comes from: embedded in the process (default), or a real org. */
 export type OrgConfig =
   | { kind: 'embedded' }
   | { kind: 'external'; loginUrl: string; clientId: string; clientSecret: string }
-
-/** A file the server serves as is (the demo page and the elements bundle). */
-export interface StaticFile {
-  /** URL path (`/`, `/elements.js`). */
-  path: string
-  /** Absolute file path. */
-  file: string
-}
 
 /** The server's configuration, from flags and environment variables. */
 export interface ServerConfig {
@@ -28,8 +20,11 @@ export interface ServerConfig {
   /** Session secret (default: generated once and kept in the data directory). */
   sessionSecret: string | undefined
   logLevel: string
-  /** The demo page's files; empty when the demo is not built. */
-  staticFiles: StaticFile[]
+  /**
+   * What the relay serves as is: the demo page's directory, the elements bundle's directory
+   * (`/elements.js`) and the demo script; each only when it exists (built).
+   */
+  assets: StaticAsset[]
   /** Origins besides the server's that sign-in may return to. */
   returnOrigins: string[]
   /** Custom fields the relay fills with facts of the offline edit it writes. */
@@ -80,21 +75,17 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
   --log-level <l>      LOG_LEVEL                 pino level (default info)
   --help`
 
-function filesUnder(root: string): StaticFile[] {
-  if (!existsSync(root)) return []
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => {
-      const file = join(entry.parentPath, entry.name)
-      return { path: `/${relative(root, file).split(sep).join('/')}`, file }
-    })
-}
-
-/** The demo site's files (`apps/demo/dist/site`, built by `npm run build`), `/` its index page. */
-function demoFiles(repoRoot: string, staticRoot: string | undefined): StaticFile[] {
-  const files = filesUnder(staticRoot ?? join(repoRoot, 'apps/demo/dist/site'))
-  const index = files.find((f) => f.path === '/index.html')
-  return index ? [{ path: '/', file: index.file }, ...files] : files
+/**
+ * What the relay serves as is: the demo site (`apps/demo/dist/site`, built by `npm run build`;
+ * `/` is its `index.html`), then the elements bundle's directory (`/elements.js` for a site of
+ * one's own), each when it exists.
+ */
+function demoAssets(repoRoot: string, staticRoot: string | undefined): StaticAsset[] {
+  const dirs = [
+    staticRoot ?? join(repoRoot, 'apps/demo/dist/site'),
+    join(repoRoot, 'packages/elements/bundle'),
+  ]
+  return dirs.filter((dir) => existsSync(dir)).map((dir) => ({ dir }))
 }
 
 /**
@@ -154,7 +145,7 @@ export function readConfig(
     org,
     sessionSecret: env.BRIEFCASE_SESSION_SECRET,
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
-    staticFiles: demoFiles(repoRoot, staticRoot === undefined ? undefined : resolve(staticRoot)),
+    assets: demoAssets(repoRoot, staticRoot === undefined ? undefined : resolve(staticRoot)),
     returnOrigins,
     capture: parseCapture(
       values.capture ?? env.BRIEFCASE_CAPTURE ?? (org.kind === 'embedded' ? EMBEDDED_CAPTURE : ''),

@@ -3,6 +3,8 @@
  * The runnable behind `npm start`: relay + SQLite + the embedded org (with its seed) + the demo
  * page on one port. Flags and environment variables: see `--help`.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { USAGE, readConfig } from './config.js'
 
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
     running.org
       ? `  embedded org: ${running.url} (admin: ${running.url}/__org)`
       : `  org: ${config.org.kind === 'external' ? config.org.loginUrl : ''}`,
-    ...(config.staticFiles.some((f) => f.path === '/') ? [`  demo page: ${running.url}/`] : []),
+    ...(config.assets.some((a) => 'dir' in a && existsSync(join(a.dir, 'index.html')))
+      ? [`  demo page: ${running.url}/`]
+      : []),
     `  metrics: ${running.url}/metrics`,
   ]
   if (running.org) {

@@ -100,7 +100,7 @@ describe('startServer', () => {
     expect(versions.status).toBe(200)
     const metrics = await (await fetch(`${first.url}/metrics`)).text()
     expect(metrics).toContain('briefcase_bulk_requests_total')
-    if (config.staticFiles.some((f) => f.path === '/')) {
+    if (config.assets.length > 0) {
       expect((await fetch(`${first.url}/`)).headers.get('content-type')).toContain('text/html')
     }
     const token = await signInDevice({

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
-import { extname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Org, OrgLogger } from '@briefcase/org'
 import { createOrg } from '@briefcase/org'
 import type { Relay } from '@briefcase/relay'
@@ -10,26 +9,11 @@ import { SqliteRelayStore, createLiveSocketServer, createRelay } from '@briefcas
 import { createAdaptorServer } from '@hono/node-server'
 import type { ServerType, WebSocketServerLike } from '@hono/node-server'
 import type { Logger } from 'pino'
-import type { ServerConfig, StaticFile } from './config.js'
+import type { ServerConfig } from './config.js'
 
 /** The embedded org's connected app (seeded by the org). */
 const CONNECTED_APP = { clientId: 'briefcase-relay', clientSecret: 'briefcase-relay-secret' }
 const ORG_PREFIXES = ['/services/', '/id/', '/__org']
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-}
-
-/**
- * The service worker is checked for a new version at every navigation, and the page files are
- * revalidated; the service worker's precache (content hashed) is what makes the app start offline.
- */
-const CACHE_CONTROL = 'no-cache'
 
 /** A running server. */
 export interface RunningServer {
@@ -63,26 +47,6 @@ function orgLogger(logger: Logger): OrgLogger {
   }
 }
 
-function serveStatic(
-  files: readonly StaticFile[],
-): (path: string) => Promise<Response> | undefined {
-  const byPath = new Map(files.map((f) => [f.path, f.file]))
-  return (path) => {
-    const file = byPath.get(path)
-    if (!file) return undefined
-    return readFile(file).then(
-      (body) =>
-        new Response(body, {
-          headers: {
-            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-            'cache-control': CACHE_CONTROL,
-          },
-        }),
-      () => new Response('Not found', { status: 404 }),
-    )
-  }
-}
-
 /**
  * Starts relay + SQLite + (without a real org) the embedded org + the demo page on one port.
  * The HTTP server listens first, so that with `--port 0` the relay's OAuth callback carries the
@@ -96,16 +60,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       : undefined
   const wss = createLiveSocketServer()
   const holder: { relay?: Relay } = {}
-  const staticFile = serveStatic(config.staticFiles)
   const server: ServerType = createAdaptorServer({
     fetch: (request: Request, env: unknown) => {
       const path = new URL(request.url).pathname
       if (org && ORG_PREFIXES.some((p) => path.startsWith(p)))
         return org.app.fetch(request, env as object)
-      if (request.method === 'GET') {
-        const served = staticFile(path)
-        if (served) return served
-      }
       if (!holder.relay) return new Response('Starting', { status: 503 })
       return holder.relay.app.fetch(request, env)
     },
@@ -144,6 +103,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     websocketServer: wss,
     returnOrigins: config.returnOrigins,
     capture: config.capture,
+    assets: config.assets,
   })
   holder.relay = relay
   relay.start()

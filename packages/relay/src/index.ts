@@ -8,6 +8,7 @@
 export type { Relay, RelayOptions, RelaySalesforce } from './relay.js'
 export { createLiveSocketServer, createRelay } from './relay.js'
 export type { RelayEnv, RelayVariables } from './app/env.js'
+export type { StaticAsset } from './app/static-assets.js'
 export type { RelaySession } from './auth/sessions.js'
 export { RelayError, isRelayError } from './errors.js'
 export type { BriefcaseFilter, RelatedRecords } from './cache/briefcase-filters.js'

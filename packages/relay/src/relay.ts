@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws'
 import { createApp } from './app/app.js'
 import type { RelayEnv } from './app/env.js'
 import type { RelayServices } from './app/services.js'
+import type { StaticAsset } from './app/static-assets.js'
 import { createSecrets } from './auth/secrets.js'
 import { createSessions } from './auth/sessions.js'
 import type { BriefcaseFilter } from './cache/briefcase-filters.js'
@@ -78,6 +79,11 @@ export interface RelayOptions {
    * relay (to learn its port): make it with {@link createLiveSocketServer}. Default: a new one.
    */
   websocketServer?: WebSocketServer
+  /**
+   * Files served as they are, after the routes and under the same CORS policy (the elements
+   * bundle, a demo page), with `Cache-Control` and ETags. Default: none.
+   */
+  assets?: readonly StaticAsset[]
 }
 
 /**
@@ -246,7 +252,7 @@ export function createRelay(options: RelayOptions): Relay {
   let housekeeping: ReturnType<typeof setInterval> | undefined
 
   return {
-    app: createApp(services),
+    app: createApp(services, options.assets),
     websocket: { server: wss as unknown as WebSocketServerLike },
     hub,
     metrics,

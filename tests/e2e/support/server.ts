@@ -41,10 +41,14 @@ const READY = /Briefcase is running at (http:\/\/\S+)/
 
 /**
  * Starts `apps/server` from its sources (as `npm start` runs its build) on port 0 with a fresh
- * data directory, serving the demo site built in `site`, and resolves once it printed its URL. To debug, `E2E_SERVER_LOG=<file>` keeps
- * its output and `E2E_SERVER_LOG_LEVEL=debug` makes it talk.
+ * data directory, serving the demo site built in `site`, with more `flags` (e.g.
+ * `--return-origin`), and resolves once it printed its URL. To debug, `E2E_SERVER_LOG=<file>`
+ * keeps its output and `E2E_SERVER_LOG_LEVEL=debug` makes it talk.
  */
-export async function startServer(site: string): Promise<RunningServer> {
+export async function startServer(
+  site: string,
+  flags: readonly string[] = [],
+): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'briefcase-e2e-'))
   const child = spawn(
     process.execPath,
@@ -61,6 +65,7 @@ export async function startServer(site: string): Promise<RunningServer> {
       site,
       '--log-level',
       process.env.E2E_SERVER_LOG_LEVEL ?? 'warn',
+      ...flags,
     ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   )

@@ -14,12 +14,18 @@ import { errorResponse, onRelayError } from './errors-handler.js'
 import { requestLogging } from './middleware.js'
 import { answerUpgradeRefusal } from './upgrade-refusal.js'
 import type { RelayServices } from './services.js'
+import type { StaticAsset } from './static-assets.js'
+import { staticAssets } from './static-assets.js'
 
 /**
- * The relay's Hono app: one route file per resource, mounted under the paths of `Route`, one
- * error shape (`{ error: { code, message } }`) for every failure and for unknown routes.
+ * The relay's Hono app: one route file per resource, mounted under the paths of `Route`, then
+ * the static `assets` (behind the same CORS policy), one error shape
+ * (`{ error: { code, message } }`) for every failure and for unknown routes.
  */
-export function createApp(services: RelayServices): Hono<RelayEnv> {
+export function createApp(
+  services: RelayServices,
+  assets: readonly StaticAsset[] = [],
+): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
   app.use('*', requestLogging(services))
   // Pages on the origins sign-in may return to may call the relay from the browser.
@@ -43,6 +49,8 @@ export function createApp(services: RelayServices): Hono<RelayEnv> {
     const registry = services.metrics.registry
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType })
   })
+  // After the routes: a path no route takes may be a file.
+  for (const handler of staticAssets(assets)) app.use('*', handler)
   app.onError(onRelayError(services))
   app.notFound((c) =>
     answerUpgradeRefusal(

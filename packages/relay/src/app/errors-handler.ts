@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { RelayError, toRelayError } from '../errors.js'
 import type { RelayEnv } from './env.js'
+import { errorPage, isNavigation } from './error-page.js'
 import type { RelayServices } from './services.js'
 import { answerUpgradeRefusal } from './upgrade-refusal.js'
 
@@ -23,8 +24,12 @@ export function asRelayError(error: unknown): RelayError {
   return toRelayError(error)
 }
 
-/** The JSON error response: `{ error: { code, message, details? } }` with the code's status. */
+/**
+ * The error response: `{ error: { code, message, details? } }` with the code's status, or for a
+ * browser navigation (a sign-in gone wrong) a page saying the same.
+ */
 export function errorResponse(c: Context<RelayEnv>, error: RelayError): Response {
+  if (isNavigation(c)) return errorPage(c, error)
   const body = {
     error: {
       code: error.code,

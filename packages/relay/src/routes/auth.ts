@@ -44,7 +44,10 @@ function checkReturn(services: RelayServices, relayOrigin: string, value: string
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw badRequest('`return` must be http(s).')
   if (url.origin !== relayOrigin && !services.returnOrigins.has(url.origin)) {
-    throw badRequest(`\`return\` must be on this relay or an allowed origin, not ${url.origin}.`)
+    throw badRequest(
+      `This relay does not let sign-in return to ${url.origin}: add ${url.origin} to its return ` +
+        `origins (\`--return-origin ${url.origin}\` of the server).`,
+    )
   }
   url.hash = ''
   return url.toString()
