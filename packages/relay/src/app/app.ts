@@ -52,10 +52,10 @@ export function createApp(
   // After the routes: a path no route takes may be a file.
   for (const handler of staticAssets(assets)) app.use('*', handler)
   app.onError(onRelayError(services))
-  app.notFound((c) =>
+  app.notFound(async (c) =>
     answerUpgradeRefusal(
       c,
-      errorResponse(
+      await errorResponse(
         c,
         new RelayError(RelayErrorCode.notFound, `No route ${c.req.method} ${c.req.path}.`),
       ),

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { html } from 'hono/html'
 import type { RelayError } from '../errors.js'
 import type { RelayEnv } from './env.js'
 
@@ -8,31 +9,35 @@ import type { RelayEnv } from './env.js'
  */
 export function isNavigation(c: Context<RelayEnv>): boolean {
   if (c.req.header('sec-fetch-mode') === 'navigate') return true
-  return /^\s*text\/html/i.test(c.req.header('accept') ?? '')
+  return (c.req.header('accept') ?? '').includes('text/html')
 }
 
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
+/** What an error page says besides the error's message and code. */
+export interface ErrorPageText {
+  /** The heading (default "Briefcase could not go on"). */
+  title?: string
+  /** A paragraph on what to do next. */
+  advice?: string
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch)
-}
-
-/** The page a navigation that failed ends on: what happened, its code, and a way back. */
-export function errorPage(c: Context<RelayEnv>, error: RelayError): Response {
+/**
+ * The page a failed navigation ends on: what happened, its code, and a link back to the page
+ * sign-in started from (the request's `return`, when http(s)). Everything is escaped.
+ */
+export function errorPage(
+  c: Context<RelayEnv>,
+  error: RelayError,
+  text: ErrorPageText = {},
+): Response | Promise<Response> {
+  const title = text.title ?? 'Briefcase could not go on'
   const back = c.req.query('return')
   const backUrl = back !== undefined && /^https?:\/\//i.test(back) ? back : undefined
-  const page = `<!doctype html>
+  const page = html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Briefcase: ${escape(error.message)}</title>
+        <title>${title}</title>
         <style>
           body {
             font-family: system-ui, sans-serif;
@@ -41,17 +46,16 @@ export function errorPage(c: Context<RelayEnv>, error: RelayError): Response {
             padding: 0 1rem;
             color: #181818;
           }
-          code {
-            background: #f3f3f3;
-            padding: 0.1rem 0.3rem;
-          }
         </style>
       </head>
       <body>
-        <h1>Briefcase could not go on</h1>
-        <p role="alert">${escape(error.message)}</p>
-        <p>Error code: <code>${escape(error.code)}</code></p>
-        ${backUrl ? `<p><a href="${escape(backUrl)}">Back to the page</a></p>` : ''}
+        <main>
+          <h1>${title}</h1>
+          <p role="alert">${error.message}</p>
+          ${text.advice ? html`<p>${text.advice}</p>` : ''}
+          <p>Error code: <code>${error.code}</code></p>
+          ${backUrl ? html`<p><a href="${backUrl}">Back to the page</a></p>` : ''}
+        </main>
       </body>
     </html>`
   return c.html(page, error.status)

@@ -28,7 +28,10 @@ export function asRelayError(error: unknown): RelayError {
  * The error response: `{ error: { code, message, details? } }` with the code's status, or for a
  * browser navigation (a sign-in gone wrong) a page saying the same.
  */
-export function errorResponse(c: Context<RelayEnv>, error: RelayError): Response {
+export function errorResponse(
+  c: Context<RelayEnv>,
+  error: RelayError,
+): Response | Promise<Response> {
   if (isNavigation(c)) return errorPage(c, error)
   const body = {
     error: {
@@ -47,12 +50,12 @@ export function errorResponse(c: Context<RelayEnv>, error: RelayError): Response
 export function onRelayError(
   services: RelayServices,
 ): (error: unknown, c: Context<RelayEnv>) => Promise<Response> {
-  return (error: unknown, c: Context<RelayEnv>): Promise<Response> => {
+  return async (error: unknown, c: Context<RelayEnv>): Promise<Response> => {
     const e = asRelayError(error)
     const log = c.get('log') ?? services.logger
     if (e.code === RelayErrorCode.internal) log.error({ err: error }, 'internal error')
     else log.info({ code: e.code, message: e.message }, 'request refused')
     services.metrics.errors.inc({ code: e.code })
-    return answerUpgradeRefusal(c, errorResponse(c, e))
+    return answerUpgradeRefusal(c, await errorResponse(c, e))
   }
 }

@@ -110,6 +110,7 @@ describe('a sign-in from an origin the relay does not allow', () => {
       'add http://localhost:5173 to its return origins (`--return-origin http://localhost:5173` of the server)',
     )
     expect(page).toContain('<code>BRIEFCASE_BAD_REQUEST</code>')
+    expect(page).not.toContain('<script')
     expect(page).toContain('<a href="http://localhost:5173/app.html">Back to the page</a>')
   })
 
