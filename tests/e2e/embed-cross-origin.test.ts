@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest'
 import { launchChromium } from './support/browser.js'
@@ -30,6 +30,7 @@ let hostPort: number
 let relay: RunningServer
 let browser: Browser
 let page = ''
+let site = ''
 
 beforeAll(async () => {
   host = createServer((req, res) => {
@@ -39,9 +40,9 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
   hostPort = (host.address() as AddressInfo).port
-  await buildAssets()
+  site = await buildAssets()
   ;[relay, browser] = await Promise.all([
-    startServer(['--return-origin', `http://127.0.0.1:${hostPort}`]),
+    startServer(site, ['--return-origin', `http://127.0.0.1:${hostPort}`]),
     launchChromium(),
   ])
   page = (await readmeSnippet()).replaceAll(README_RELAY, relay.url)
@@ -51,6 +52,7 @@ afterAll(async () => {
   await browser?.close()
   await relay?.close()
   await new Promise((resolve) => host?.close(resolve))
+  if (site) await rm(site, { recursive: true, force: true })
 })
 
 async function openHostPage(origin: string, label: string): Promise<Device> {

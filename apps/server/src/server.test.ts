@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -87,8 +87,11 @@ describe('readConfig', () => {
 
 describe('startServer', () => {
   it('serves relay, embedded org and demo on one port, and keeps sign-ins across a restart', async () => {
+    const site = join(dir, 'site')
+    mkdirSync(site)
+    writeFileSync(join(site, 'index.html'), '<!doctype html><title>Demo</title>')
     const config = readConfig(
-      ['--port', '0', '--data-dir', join(dir, 'data')],
+      ['--port', '0', '--data-dir', join(dir, 'data'), '--static-root', site],
       {},
       repoRoot,
     ) as ServerConfig
@@ -100,9 +103,9 @@ describe('startServer', () => {
     expect(versions.status).toBe(200)
     const metrics = await (await fetch(`${first.url}/metrics`)).text()
     expect(metrics).toContain('briefcase_bulk_requests_total')
-    if (config.assets.length > 0) {
-      expect((await fetch(`${first.url}/`)).headers.get('content-type')).toContain('text/html')
-    }
+    const page = await fetch(`${first.url}/`)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(await page.text()).toBe('<!doctype html><title>Demo</title>')
     const token = await signInDevice({
       relayUrl: first.url,
       username: 'manager@briefcase.test',
