@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { automergeEngine } from './automerge-engine.js'
@@ -69,6 +70,34 @@ describe('Yjs update check', () => {
     expect(() => yjsEngine.create(genesis, new Uint8Array([1, 2, 3, 250]))).toThrow(
       /does not decode/,
     )
+  })
+
+  it('refuses an empty deleted range (Yjs would throw a raw "Unexpected case" re-encoding it)', () => {
+    const record = doc()
+    const engineDoc = record.engineDoc
+    if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('expected a Yjs document')
+    const deleteSet = (len: number): Uint8Array => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 0) // no structs
+      encoding.writeVarUint(e, 1) // one client in the delete set,
+      encoding.writeVarUint(e, 4242) // unknown here, so Yjs keeps the range for later
+      encoding.writeVarUint(e, 1) // one range
+      encoding.writeVarUint(e, 3) // clock
+      encoding.writeVarUint(e, len)
+      return encoding.toUint8Array(e)
+    }
+    const before = record.snapshot()
+    const vector = record.encodeStateVector()
+    let error: unknown = null
+    try {
+      engineDoc.apply(deleteSet(0), 'test')
+    } catch (e) {
+      error = e
+    }
+    expect(isRecordError(error, 'BRIEFCASE_MALFORMED_UPDATE')).toBe(true)
+    expect(record.snapshot()).toEqual(before)
+    expect(record.encodeStateVector()).toEqual(vector)
+    expect(() => engineDoc.apply(deleteSet(2), 'test')).not.toThrow()
   })
 
   it('accepts what a record document writes', () => {

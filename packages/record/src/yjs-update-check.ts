@@ -22,12 +22,13 @@ function refuse(message: string, cause?: unknown): never {
  * not decode. Throws `BRIEFCASE_MALFORMED_UPDATE`.
  */
 export function checkYjsUpdate(update: Uint8Array, textFields: ReadonlySet<string>): void {
-  let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[] }
+  let decoded: ReturnType<typeof Y.decodeUpdate>
   try {
     decoded = Y.decodeUpdate(update)
   } catch (cause) {
     refuse('the bytes do not decode as a Yjs update.', cause)
   }
+  checkDeleteSet(decoded.ds)
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
     const content = struct.content
@@ -51,6 +52,20 @@ export function checkYjsUpdate(update: Uint8Array, textFields: ReadonlySet<strin
       }
     } else {
       refuse(`unknown root "${parent}".`)
+    }
+  }
+}
+
+/**
+ * Every deleted range must be non-empty: Yjs keeps a range it cannot apply yet (its content has
+ * not arrived) and re-encodes it, which throws lib0's raw `Unexpected case` on an empty one.
+ */
+function checkDeleteSet(ds: ReturnType<typeof Y.decodeUpdate>['ds']): void {
+  for (const items of ds.clients.values()) {
+    for (const { clock, len } of items) {
+      if (!Number.isSafeInteger(clock) || !Number.isSafeInteger(len) || clock < 0 || len < 1) {
+        refuse(`a deleted range (clock ${clock}, length ${len}) is empty or out of range.`)
+      }
     }
   }
 }
