@@ -52,6 +52,37 @@ describe('applyServerRecord after a create', () => {
     expect(doc.get('Industry')).toBe('Energy')
     expect(doc.pending()?.fields.map((f) => [f.field, f.at])).toEqual([['Industry', edit]])
   })
+
+  it('does not take a cleared long text read back as null (how Salesforce stores it) as a change', () => {
+    const clock = createHybridClock({ device: parseDeviceId('phone'), now: () => T0 })
+    const doc = RecordDocument.createDraft({
+      engine: yjsEngine,
+      schema,
+      clock,
+      actor: { user: USER, device: clock.device },
+      values: { Name: 'Acme', Description: 'Hi' },
+    })
+    const info = { salesforceId: ID, systemModstamp: iso(T0), lastModifiedById: USER }
+    const at = doc.pending()?.fields.find((f) => f.field === 'Description')?.at
+    if (!at) throw new Error('the draft has no pending Description')
+    doc.acknowledgeWrite({
+      fields: { Name: { value: 'Acme', stamp: at }, Description: { value: 'Hi', stamp: at } },
+      info: { ...info, lastModifiedDate: iso(T0) },
+    })
+    doc.set('Description', '')
+    const cleared = doc.pending()?.fields.find((f) => f.field === 'Description')
+    expect(cleared?.new).toBe('')
+    doc.acknowledgeWrite({
+      fields: { Description: { value: '', stamp: cleared?.at ?? at } },
+      info: { ...info, lastModifiedDate: iso(T0 + 1000) },
+    })
+    const changed = doc.applyServerRecord(
+      { Name: 'Acme', Description: null },
+      { ...info, lastModifiedDate: iso(T0 + 1000) },
+    )
+    expect(changed).toEqual({})
+    expect(doc.pending()).toBeNull()
+  })
 })
 
 describe.each<MergeEngine>([yjsEngine, automergeEngine])('applyServerRecord on $name', (engine) => {

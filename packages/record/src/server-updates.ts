@@ -135,6 +135,8 @@ export function applyServerRecord(
     const shadow = shadowValue(w, field)
     const known = shadow !== undefined
     if (known && shadow === value) continue
+    // Salesforce stores an empty long text as null: reading back a text we cleared is no change.
+    if (f && isTextField(f) && known && (shadow ?? '') === (value ?? '')) continue
     // A field the shadow never had is empty in Salesforce (a record we created without it):
     // reading it back empty is no change, and must not beat device edits made since.
     if (!known && !first && value === null) continue
