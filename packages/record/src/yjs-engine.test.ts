@@ -100,6 +100,35 @@ describe('Yjs update check', () => {
     expect(() => engineDoc.apply(deleteSet(2), 'test')).not.toThrow()
   })
 
+  it('refuses an item whose origin is a later item of its own client (Yjs crashes on the next update)', () => {
+    const record = doc()
+    const engineDoc = record.engineDoc
+    if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('expected a Yjs document')
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 1) // one client
+    encoding.writeVarUint(e, 1) // one struct,
+    encoding.writeVarUint(e, 4242) // client
+    encoding.writeVarUint(e, 0) // at clock 0
+    encoding.writeUint8(e, 0b10000100) // with an origin, string content
+    encoding.writeVarUint(e, 4242) // the origin: its own client,
+    encoding.writeVarUint(e, 1) // a later clock
+    encoding.writeVarString(e, 'x')
+    encoding.writeVarUint(e, 0) // empty delete set
+    const before = record.snapshot()
+    let error: unknown = null
+    try {
+      engineDoc.apply(encoding.toUint8Array(e), 'test')
+    } catch (err) {
+      error = err
+    }
+    expect(isRecordError(error, 'BRIEFCASE_MALFORMED_UPDATE')).toBe(true)
+    expect(record.snapshot()).toEqual(before)
+    const peer = new Y.Doc()
+    peer.getText('t:Description').insert(0, 'ab')
+    engineDoc.apply(Y.encodeStateAsUpdate(peer), 'test')
+    expect(record.text('Description')).toBe('ab')
+  })
+
   it('accepts what a record document writes', () => {
     const record = doc()
     expect(refused(record, (y) => y.getText('t:Description').insert(0, 'hi'))).toBe(false)

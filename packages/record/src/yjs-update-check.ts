@@ -31,6 +31,7 @@ export function checkYjsUpdate(update: Uint8Array, textFields: ReadonlySet<strin
   checkDeleteSet(decoded.ds)
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
+    checkOrigins(struct)
     const content = struct.content
     const isString = content instanceof Y.ContentString
     if (!(content instanceof Y.ContentAny || isString || content instanceof Y.ContentDeleted)) {
@@ -52,6 +53,19 @@ export function checkYjsUpdate(update: Uint8Array, textFields: ReadonlySet<strin
       }
     } else {
       refuse(`unknown root "${parent}".`)
+    }
+  }
+}
+
+/**
+ * An item can only sit next to what existed when it was made: an origin of its own client is
+ * at an earlier clock. Yjs keeps an item pointing to its own future waiting, and the next valid
+ * update then crashes inside Yjs (`Cannot read properties of undefined`).
+ */
+function checkOrigins(item: Y.Item): void {
+  for (const origin of [item.origin, item.rightOrigin]) {
+    if (origin !== null && origin.client === item.id.client && origin.clock >= item.id.clock) {
+      refuse('an item refers to a later item of its own client.')
     }
   }
 }
