@@ -12,6 +12,8 @@ import {
 import { createRandom } from '@briefcase/org'
 import { RELAY_USER, SCALAR_FIELDS, TEXT_FIELDS, schema, shuffle } from './fixtures.js'
 import type { RecordModel } from './model.js'
+import { drainAndCheck } from './drain.js'
+import { checkOracle } from './oracle.js'
 import type { World } from './world.js'
 import { snapshotJson, violation } from './world.js'
 
@@ -56,10 +58,12 @@ export function checkWorld(world: World, options: CheckOptions): void {
     checkTexts(record, doc)
     checkDelete(world, record, docs)
     checkPurity(doc, record.name)
+    checkOracle(world, record, doc)
     if (options.reload && record === chosen) checkReload(world, doc)
     if (options.idempotence && record === chosen) checkIdempotence(world, record, docs, random)
   }
   checkPendingLists(world)
+  drainAndCheck(world)
 }
 
 /** Property 1: identical records and pending changes on every replica. */

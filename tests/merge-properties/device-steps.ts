@@ -48,14 +48,47 @@ function everyStamp(view: EngineView): HlcString[] {
   return stamps
 }
 
-/** An edit made after seeing stamps must be stamped after all of them, by its own device. */
+/** The greatest stamp a replica shows (entries, deletes, shadow stamps, base stamp). */
+function maxStamp(view: EngineView): string | undefined {
+  const stamps: string[] = [...everyStamp(view)]
+  for (const [, s] of view.entries(MapRoot.stamps)) if (isHlcString(s)) stamps.push(s)
+  const base = view.get(MapRoot.server, 'baseStamp')
+  if (isHlcString(base)) stamps.push(base)
+  return stamps.sort().at(-1)
+}
+
+/** The greatest of some stamps. */
+function greatest(stamps: readonly string[]): string | undefined {
+  return [...stamps].sort().at(-1)
+}
+
+/**
+ * The stamp the clock model gives an edit of a field: the device's clock observes the greatest
+ * stamp its replica shows, then stamps after every stamp of the field (`seen`).
+ */
+function modelFieldStamp(node: Node, doc: RecordDocument, seen: readonly string[]): string {
+  node.clockModel.observe(maxStamp(doc.engineDoc))
+  return node.clockModel.after(greatest(seen))
+}
+
+/**
+ * An edit made after seeing stamps must be stamped after all of them, by its own device, and
+ * exactly as the clock model says (`expected`: physical time, counter, drift bound).
+ */
 function checkStamp(
   node: Node,
   doc: RecordDocument,
   stamp: HlcString,
   seen: readonly HlcString[],
   what: string,
+  expected: string,
 ): void {
+  if (stamp !== expected) {
+    violation(
+      'clock',
+      `${what} on ${node.id} (${doc.name}) got ${stamp}, the clock model gives ${expected} (physical ${node.clockModel.physical()}, seen ${greatest(seen) ?? 'none'})`,
+    )
+  }
   if (hlcDevice(stamp) !== node.id) {
     violation('hlc-lww', `${what} on ${node.id} got stamp ${stamp} of another device`)
   }
@@ -149,6 +182,11 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
     world.trace.push(`${node.id} clock ${step.ms}`)
     return
   }
+  if (step.op === 'restart') {
+    world.restart(node)
+    world.trace.push(`${node.id} restarts`)
+    return
+  }
   if (step.op === 'create') return create(world, node, step)
   const record = pick(world.visible(node), step.record / 1000)
   if (!record) return void world.trace.push(`${node.id} ${step.op}: sees no record`)
@@ -159,8 +197,9 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
       const [field, value] = poolValue(world, node, record, step.write)
       if (doc.isDeleted()) return refused(world, node, doc, where, () => doc.set(field, value))
       const seen = visibleStamps(doc.engineDoc, field)
+      const expected = modelFieldStamp(node, doc, seen)
       const stamp = doc.set(field, value)
-      checkStamp(node, doc, stamp, seen, where)
+      checkStamp(node, doc, stamp, seen, where, expected)
       record.edit({ field, stamp, value, source: 'device', node: node.id })
       world.trace.push(`${where} ${field}=${String(value)} @${stamp}`)
       break
@@ -179,6 +218,12 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
       if (textField && rw) values[textField] = rw.text
       if (doc.isDeleted()) return refused(world, node, doc, where, () => doc.setMany(values))
       const before = new Map(Object.keys(values).map((f) => [f, visibleStamps(doc.engineDoc, f)]))
+      node.clockModel.observe(maxStamp(doc.engineDoc))
+      const expected = new Map<string, string>()
+      for (const field of Object.keys(values)) {
+        if (field === textField && rw && rw.removed.length === 0 && rw.added === '') continue
+        expected.set(field, node.clockModel.after(greatest(before.get(field) ?? [])))
+      }
       const stamp = doc.setMany(values)
       let max: HlcString | undefined
       for (const field of Object.keys(values)) {
@@ -189,9 +234,10 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
         const mine = own.sort().at(-1)
         if (field === textField && rw && rw.removed.length === 0 && rw.added === '') continue
         if (mine === undefined) violation('hlc-lww', `${where}: no new entry for ${field}`)
-        checkStamp(node, doc, mine, seen, `${where} ${field}`)
+        checkStamp(node, doc, mine, seen, `${where} ${field}`, expected.get(field) ?? '')
         if (max === undefined || mine > max) max = mine
-        if (field !== textField) {
+        if (field === textField) record.touch(field, mine, node.id)
+        else {
           record.edit({
             field,
             stamp: mine,
@@ -220,8 +266,10 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
       if (doc.isDeleted())
         return refused(world, node, doc, where, () => doc.insertText(field, at, chars))
       const seen = visibleStamps(doc.engineDoc, field)
+      const expected = modelFieldStamp(node, doc, seen)
       const stamp = doc.insertText(field, at, chars)
-      checkStamp(node, doc, stamp, seen, where)
+      checkStamp(node, doc, stamp, seen, where, expected)
+      record.touch(field, stamp, node.id)
       record.insertChars(field, chars)
       observe(record, node, doc, field)
       world.trace.push(`${where} ${field}+${chars.length}@${at} @${stamp}`)
@@ -235,8 +283,10 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
       if (doc.isDeleted())
         return refused(world, node, doc, where, () => doc.deleteText(field, at, 1))
       const seen = visibleStamps(doc.engineDoc, field)
+      const expected = modelFieldStamp(node, doc, seen)
       const stamp = doc.deleteText(field, at, 1)
-      checkStamp(node, doc, stamp, seen, where)
+      checkStamp(node, doc, stamp, seen, where, expected)
+      record.touch(field, stamp, node.id)
       record.deleteChars(field, [ch])
       world.trace.push(`${where} ${field}-${ch.charCodeAt(0).toString(16)} @${stamp}`)
       break
@@ -246,8 +296,13 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
       const rw = rewriteText(world, record, field, doc.text(field), step.text)
       if (doc.isDeleted()) return refused(world, node, doc, where, () => doc.set(field, rw.text))
       const seen = visibleStamps(doc.engineDoc, field)
+      const changes = rw.removed.length > 0 || rw.added !== ''
+      const expected = changes ? modelFieldStamp(node, doc, seen) : ''
       const stamp = doc.set(field, rw.text)
-      if (rw.removed.length > 0 || rw.added !== '') checkStamp(node, doc, stamp, seen, where)
+      if (changes) {
+        checkStamp(node, doc, stamp, seen, where, expected)
+        record.touch(field, stamp, node.id)
+      }
       record.deleteChars(field, rw.removed)
       record.insertChars(field, rw.added)
       observe(record, node, doc, field)
@@ -263,9 +318,10 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
       }
       const stampsBefore = everyStamp(doc.engineDoc)
       const seen = new Set([...doc.engineDoc.entries(MapRoot.entries)].map(([key]) => key))
+      const expected = node.clockModel.after(maxStamp(doc.engineDoc))
       const stamp = doc.delete()
       if (stamp === null) violation('delete-wins', `${where}: delete returned no stamp`)
-      checkStamp(node, doc, stamp, stampsBefore, where)
+      checkStamp(node, doc, stamp, stampsBefore, where, expected)
       record.deletes.push({ node: node.id, seen, onServer: false })
       world.trace.push(`${where} @${stamp}`)
       break
@@ -296,6 +352,7 @@ function refused(
 
 function create(world: World, node: Node, step: Extract<DeviceStep, { op: 'create' }>): void {
   const draftKey = draftKeyOf(++world.drafts)
+  const expected = node.clockModel.after(undefined)
   const values: Record<string, FieldValue> = {}
   for (const w of step.writes) {
     const [field, value] = poolValue(world, node, null, w)
@@ -317,10 +374,10 @@ function create(world: World, node: Node, step: Extract<DeviceStep, { op: 'creat
     typeof created === 'object' && created !== null && !Array.isArray(created)
       ? created['at']
       : null
-  if (!isHlcString(at) || hlcDevice(at) !== node.id) {
+  if (!isHlcString(at) || hlcDevice(at) !== node.id || at !== expected) {
     violation(
-      'hlc-lww',
-      `create on ${node.id}: no creation stamp of this device (${JSON.stringify(at)})`,
+      'clock',
+      `create on ${node.id}: creation stamp ${JSON.stringify(at)}, the clock model gives ${expected}`,
     )
   }
   for (const [field, value] of Object.entries(values)) {
@@ -328,6 +385,7 @@ function create(world: World, node: Node, step: Extract<DeviceStep, { op: 'creat
     record.edit({ field, stamp: at, value, source: 'create', node: node.id })
   }
   if (text) {
+    record.touch('Description', at, node.id)
     record.insertChars('Description', text)
     observe(record, node, doc, 'Description')
   }

@@ -8,6 +8,14 @@ export interface ModelEdit {
   value: FieldValue
   source: 'base' | 'create' | 'device' | 'server'
   node: string
+  /** For a server change: the Salesforce user who made it. */
+  user?: string
+}
+
+/** What the relay recorded as Salesforce's value of a field, and its stamp. */
+export interface ShadowField {
+  value: FieldValue
+  stamp: string
 }
 
 /** A delete: the entry keys its replica held when it deleted (a server delete sees none). */
@@ -21,6 +29,8 @@ export interface ModelDelete {
 export interface SalesforceRecord {
   id: SalesforceId
   lastModified: number
+  /** SystemModstamp: moves with every change, and also without one (system jobs). */
+  systemModstamp: number
   lastModifiedBy: string
   values: Record<string, FieldValue>
   deleted: boolean
@@ -40,12 +50,22 @@ export class RecordModel {
   /** Order of creation in the run (the base record is 0). */
   readonly ordinal: number
   readonly edits: ModelEdit[] = []
+  /** Device edits of long-text fields (who touched the text, when). */
+  readonly touches: { field: string; stamp: string; node: string }[] = []
   /** Per long-text field: every character inserted (each is unique), in order of insertion. */
   readonly inserted = new Map<string, string[]>()
   readonly deleted = new Map<string, Set<string>>()
   readonly observations: TextObservation[] = []
   readonly deletes: ModelDelete[] = []
   salesforce: SalesforceRecord | null = null
+  /** The shadow, as the model computes it from loads, server changes and acknowledgements. */
+  readonly shadow = new Map<string, ShadowField>()
+  /** Draft keys resolved in this record's document. */
+  readonly resolved = new Set<DraftKey>()
+  /** Text touches an acknowledgement dropped (the relay held them and Salesforce took them). */
+  readonly droppedTouches = new Set<string>()
+  /** Writes Salesforce refused (validation) and transient failures: the write path in numbers. */
+  refusals = 0
   /** True once the relay recorded that Salesforce no longer has the record. */
   goneFromSalesforce = false
 
@@ -57,6 +77,10 @@ export class RecordModel {
 
   edit(e: ModelEdit): void {
     this.edits.push(e)
+  }
+
+  touch(field: string, stamp: string, node: string): void {
+    this.touches.push({ field, stamp, node })
   }
 
   insertChars(field: string, chars: string): void {
@@ -110,6 +134,12 @@ export class Model {
     for (let i = 0; i < n; i++) s += String.fromCharCode(this.#nextChar++)
     if (this.#nextChar > 0xf8ff) throw new Error('out of unique characters')
     return s
+  }
+
+  /** A record's value with draft keys replaced where its document resolved them. */
+  resolveIn(record: RecordModel, value: FieldValue): FieldValue {
+    if (typeof value !== 'string' || !record.resolved.has(value as DraftKey)) return value
+    return this.resolutions.get(value as DraftKey) ?? value
   }
 
   /** A value with draft keys replaced by the Ids their creates got. */

@@ -41,6 +41,11 @@ export interface NetworkOptions {
    * that skips content it does not have, and the device sends it again after the rest.
    */
   causal: (node: number) => boolean
+  /**
+   * A receiver whose messages wait for content that was lost for good asks the sender for what it
+   * lacks (a state-vector handshake): the only way lost content comes back.
+   */
+  recover: (to: number, from: number) => void
 }
 
 /**
@@ -120,6 +125,13 @@ export class Network {
     l.dropped.push(...l.queue.splice(i, 1))
   }
 
+  /** Loses a message for good: it is never resent (only a handshake brings its content back). */
+  lose(link: Choice, message: Choice): void {
+    const l = this.#open(link)
+    const i = l ? index(l.queue, message) : -1
+    if (l && i >= 0) l.queue.splice(i, 1)
+  }
+
   /** Puts a link's dropped messages back on the wire (a retry). */
   resend(link: Choice): void {
     const l = pick(
@@ -191,9 +203,17 @@ export class Network {
           if (!this.#batch(l, 0, Infinity)) this.#receive(l, l.queue.shift() as Message)
         }
       }
+      if (this.#links.every((l) => l.queue.length === 0)) this.#recoverLost()
     }
     const stuck = this.#waiting.reduce((n, w) => n + w.length, 0)
     if (stuck > 0) throw new Error(`${stuck} messages still wait for what they need`)
+  }
+
+  /** Each receiver still waiting for lost content asks its sender for what it lacks. */
+  #recoverLost(): void {
+    this.#waiting.forEach((waiting, to) => {
+      for (const from of new Set(waiting.map((w) => w.from))) this.#options.recover(to, from)
+    })
   }
 
   /** Messages on the wire or waiting at a receiver. */

@@ -25,6 +25,8 @@ type Corruption =
   | { kind: 'randomPayload'; bytes: Uint8Array }
   | { kind: 'truncated'; update: number; at: number }
   | { kind: 'bitFlip'; update: number; at: number; bit: number }
+  | { kind: 'splice'; update: number; at: number; other: number; otherAt: number }
+  | { kind: 'insertBytes'; update: number; at: number; bytes: Uint8Array }
   | { kind: 'otherEngine'; update: number }
   | { kind: 'otherDocument'; update: number }
   | { kind: 'stateVector' }
@@ -50,6 +52,19 @@ const corruption: fc.Arbitrary<Corruption> = fc.oneof(
     update: choice,
     at: choice,
     bit: fc.nat({ max: 7 }),
+  }),
+  fc.record({
+    kind: fc.constant('splice' as const),
+    update: choice,
+    at: choice,
+    other: choice,
+    otherAt: choice,
+  }),
+  fc.record({
+    kind: fc.constant('insertBytes' as const),
+    update: choice,
+    at: choice,
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
   }),
   fc.record({ kind: fc.constant('otherEngine' as const), update: choice }),
   fc.record({ kind: fc.constant('otherDocument' as const), update: choice }),
@@ -158,6 +173,22 @@ function corrupt(
         'BRIEFCASE_FOREIGN_UPDATE',
       ]
       return { bytes, codes, mayApply: true }
+    }
+    case 'splice': {
+      // The head of one real payload joined to the tail of another, in a valid envelope.
+      const envelope = openEnvelope(real(c.update))
+      const head = envelope.payload.slice(0, Math.floor((c.at / 1000) * envelope.payload.length))
+      const tailOf = openEnvelope(real(c.other)).payload
+      const tail = tailOf.slice(Math.floor((c.otherAt / 1000) * tailOf.length))
+      const payload = new Uint8Array([...head, ...tail])
+      return { bytes: sealEnvelope({ ...envelope, payload }), codes: malformed, mayApply: true }
+    }
+    case 'insertBytes': {
+      const envelope = openEnvelope(real(c.update))
+      const at = Math.floor((c.at / 1000) * envelope.payload.length)
+      const p = envelope.payload
+      const payload = new Uint8Array([...p.slice(0, at), ...c.bytes, ...p.slice(at)])
+      return { bytes: sealEnvelope({ ...envelope, payload }), codes: malformed, mayApply: true }
     }
     case 'otherEngine': {
       const other = engine.name === 'yjs' ? automergeEngine : yjsEngine

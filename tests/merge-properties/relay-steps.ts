@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
-import type { DraftKey, FieldValue, HlcString, SalesforceId, ServerInfo } from '@briefcase/record'
-import { decodeHlc, encodeHlc, isHlcString, serverDevice, serverStamp } from '@briefcase/record'
+import type { FieldValue, HlcString, ServerInfo } from '@briefcase/record'
+import { decodeHlc, encodeHlc, serverDevice, serverStamp } from '@briefcase/record'
 import {
   DRAFT_REF,
   OTHER_IDS,
@@ -8,30 +8,29 @@ import {
   TEXT_FIELDS,
   USERS,
   VALUE_POOLS,
-  createdId,
   pick,
   sfDatetime,
 } from './fixtures.js'
 import { checkPurity } from './checks.js'
 import { rewriteText, traceValues } from './device-steps.js'
 import type { RecordModel, SalesforceRecord } from './model.js'
-import { emptyValues } from './model.js'
 import type { ServerStep } from './schedule.js'
 import type { World } from './world.js'
 import { violation } from './world.js'
+import { writeBatch } from './write-path.js'
 
-function info(sf: SalesforceRecord): ServerInfo {
-  const at = sfDatetime(sf.lastModified)
+/** The record's server information as a read of it shows it. */
+export function info(sf: SalesforceRecord): ServerInfo {
   return {
     salesforceId: sf.id,
-    lastModifiedDate: at,
-    systemModstamp: at,
+    lastModifiedDate: sfDatetime(sf.lastModified),
+    systemModstamp: sfDatetime(sf.systemModstamp),
     lastModifiedById: sf.lastModifiedBy,
   }
 }
 
 /** LastModifiedDate of a change now: true time to the second, never before the last one. */
-function nextModified(world: World, sf: SalesforceRecord | null): number {
+export function nextModified(world: World, sf: SalesforceRecord | null): number {
   return Math.max(sf?.lastModified ?? 0, Math.floor(world.now / 1000) * 1000)
 }
 
@@ -53,8 +52,24 @@ export function runRelayStep(world: World, step: ServerStep): void {
       serverChange(world, record, step)
       break
     case 'ack':
-      acknowledge(world, record)
+      writeBatch(world, record, step.batch, step.failures)
       break
+    case 'systemTouch': {
+      // A system job touches the record: SystemModstamp moves, LastModifiedDate does not, and
+      // the puller's read changes nothing.
+      const sf = record.salesforce as SalesforceRecord
+      sf.systemModstamp = Math.max(sf.systemModstamp + 1000, Math.floor(world.now / 1000) * 1000)
+      const before = doc.values()
+      const changed = doc.applyServerRecord({ ...sf.values }, info(sf))
+      if (Object.keys(changed).length > 0 || !isDeepStrictEqual(doc.values(), before)) {
+        violation(
+          'hlc-lww',
+          `${where}: a read with only SystemModstamp moved changed ${show(changed)}`,
+        )
+      }
+      world.trace.push(`${where} ${sf.systemModstamp}`)
+      break
+    }
     case 'serverDelete': {
       const sf = record.salesforce as SalesforceRecord
       const user = USERS[step.user % USERS.length] as string
@@ -121,34 +136,14 @@ function serverChange(
   const user = USERS[step.user % USERS.length] as string
   if (changes.size > 0) {
     sf.lastModified = nextModified(world, sf)
+    sf.systemModstamp = Math.max(sf.systemModstamp, sf.lastModified)
     sf.lastModifiedBy = user
     for (const [f, v] of changes) sf.values[f] = v
   }
-  const before = doc.snapshot()
-  const changed = doc.applyServerRecord({ ...sf.values }, info(sf))
-  const expected = [...changes.keys()].sort()
-  if (!isDeepStrictEqual(Object.keys(changed).sort(), expected)) {
-    violation(
-      'hlc-lww',
-      `serverChange ${record.name}: Salesforce changed [${expected.join(', ')}] but the document took [${Object.keys(changed).sort().join(', ')}] as changed`,
-    )
-  }
-  const base = serverStamp(sf.lastModified, user)
-  for (const [field, value] of changes) {
-    const stamp = changed[field] as HlcString
-    const own = before.maps.stamps[field] ?? before.maps.server['baseStamp']
-    const prior = Object.hasOwn(before.maps.shadow, field) && isHlcString(own) ? own : undefined
-    const want = prior !== undefined && base <= prior ? bump(prior, serverDevice(user)) : base
-    if (stamp !== want) {
-      violation(
-        'hlc-lww',
-        `serverChange ${record.name}.${field}: stamped ${stamp}, expected ${want} (LastModifiedDate, after the shadow's ${prior ?? 'none'})`,
-      )
-    }
-    if (!TEXT_FIELDS.includes(field as (typeof TEXT_FIELDS)[number])) {
-      record.edit({ field, stamp, value, source: 'server', node: world.relay.id })
-    }
-  }
+  const textBefore = text ? doc.text(text.field) : ''
+  const shadowBefore = text ? record.shadow.get(text.field) : undefined
+  readServerRecord(world, record, changes, `serverChange ${record.name}`)
+  if (text) checkTextMerge(record, text.field, textBefore, shadowBefore, doc.text(text.field))
   if (text) {
     record.deleteChars(text.field, text.removed)
     record.insertChars(text.field, text.added)
@@ -158,9 +153,7 @@ function serverChange(
       text: doc.text(text.field),
     })
   }
-  world.trace.push(
-    `serverChange ${record.name} ${traceValues(Object.fromEntries(changes))} ${JSON.stringify(changed)}`,
-  )
+  world.trace.push(`serverChange ${record.name} ${traceValues(Object.fromEntries(changes))}`)
 }
 
 function bump(stamp: HlcString, device: string): HlcString {
@@ -169,62 +162,85 @@ function bump(stamp: HlcString, device: string): HlcString {
 }
 
 /**
- * The projector writes what the record's pending change says, and Salesforce accepts it: the
- * relay records the write (and, for a create, the new Id and the draft-key resolution).
+ * The puller reads the whole record after Salesforce changed `changes` (another user, or a
+ * workflow after our write) and merges it. Only those fields may come back as changed, stamped
+ * with LastModifiedDate (bumped past the shadow stamp it replaces). The model takes them as
+ * server edits and as the new shadow.
  */
-function acknowledge(world: World, record: RecordModel): void {
+export function readServerRecord(
+  world: World,
+  record: RecordModel,
+  changes: ReadonlyMap<string, FieldValue>,
+  where: string,
+): void {
   const doc = world.replica(world.relay, record)
-  let p = doc.pending()
-  const where = `ack ${record.name}`
-  if (!p || p.operation === null) return void world.trace.push(`${where}: nothing to write`)
-  if (p.operation === 'delete') {
-    doc.acknowledgeDelete()
-    record.goneFromSalesforce = true
-    if (record.salesforce) record.salesforce.deleted = true
-    return void world.trace.push(`${where}: deleted`)
-  }
-  const known: Record<DraftKey, SalesforceId> = {}
-  for (const key of p.dependsOn) {
-    const id = world.model.resolutions.get(key)
-    if (id) known[key] = id
-  }
-  if (Object.keys(known).length > 0) {
-    doc.resolveDraftKeys(known)
-    p = doc.pending()
-    if (!p) violation('projection', `${where}: resolving draft keys cleared the pending change`)
-  }
-  if (p.dependsOn.length > 0)
-    return void world.trace.push(`${where}: waits for ${p.dependsOn.join(', ')}`)
-  const valuesBefore = doc.values()
-  const sf = record.salesforce
-  const id = sf?.id ?? createdId(++world.creates)
-  const user = p.fields.find((f) => f.author.user !== '')?.author.user ?? USERS[0]
-  const next: SalesforceRecord = sf ?? {
-    id,
-    lastModified: 0,
-    lastModifiedBy: user,
-    values: emptyValues(),
-    deleted: false,
-  }
-  next.lastModified = nextModified(world, sf)
-  next.lastModifiedBy = user
-  const fields: Record<string, { value: FieldValue; stamp: HlcString }> = {}
-  for (const f of p.fields) {
-    fields[f.field] = { value: f.new, stamp: f.at }
-    next.values[f.field] = f.new
-  }
-  doc.acknowledgeWrite({ fields, info: info(next) })
-  record.salesforce = next
-  if (!sf && record.draftKey) world.model.resolutions.set(record.draftKey, id)
-  if (!isDeepStrictEqual(doc.values(), valuesBefore)) {
-    violation('projection', `${where}: acknowledging the write changed merged values`)
-  }
-  const after = doc.pending()
-  if (after && after.fields.length > 0) {
+  const sf = record.salesforce as SalesforceRecord
+  const changed = doc.applyServerRecord({ ...sf.values }, info(sf))
+  const expected = [...changes.keys()].sort()
+  if (!isDeepStrictEqual(Object.keys(changed).sort(), expected)) {
     violation(
-      'projection',
-      `${where}: fields still pending after Salesforce took them: ${after.fields.map((f) => f.field).join(', ')}`,
+      'hlc-lww',
+      `${where}: Salesforce changed [${expected.join(', ')}] but the document took [${Object.keys(changed).sort().join(', ')}] as changed`,
     )
   }
-  world.trace.push(`${where}: ${p.operation} ${Object.keys(fields).join(',')} as ${id}`)
+  const user = sf.lastModifiedBy
+  const base = serverStamp(sf.lastModified, user)
+  for (const [field, value] of changes) {
+    const prior = record.shadow.get(field)?.stamp
+    const want =
+      prior !== undefined && base <= prior ? bump(prior as HlcString, serverDevice(user)) : base
+    if (changed[field] !== want) {
+      violation(
+        'hlc-lww',
+        `${where}.${field}: stamped ${changed[field]}, expected ${want} (LastModifiedDate, after the shadow's ${prior ?? 'none'})`,
+      )
+    }
+    record.shadow.set(field, { value, stamp: want })
+    if (!TEXT_FIELDS.includes(field as (typeof TEXT_FIELDS)[number])) {
+      record.edit({ field, stamp: want, value, source: 'server', node: world.relay.id, user })
+    }
+  }
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value)
+}
+
+/**
+ * A server text change merged three ways into the relay's text: the result holds the relay's
+ * characters less those Salesforce removed, plus those it inserted, each once; the relay's
+ * characters keep their order, and Salesforce's characters keep theirs (each insertion lands
+ * between the same surviving neighbours as in Salesforce). Where devices inserted into the same
+ * gap, either order is right; everywhere else this fixes the merged text exactly.
+ */
+function checkTextMerge(
+  record: RecordModel,
+  field: string,
+  before: string,
+  shadow: { value: FieldValue } | undefined,
+  merged: string,
+): void {
+  const base = typeof shadow?.value === 'string' ? shadow.value : ''
+  const raw = record.salesforce?.values[field]
+  const incoming = typeof raw === 'string' ? raw : ''
+  const removed = [...base].filter((c) => !incoming.includes(c))
+  const inserted = [...incoming].filter((c) => !base.includes(c))
+  const expected = [...before].filter((c) => !removed.includes(c)).concat(inserted)
+  const where = `serverChange ${record.name}.${field}`
+  const chars = [...merged]
+  if (new Set(chars).size !== chars.length) violation('text-merge', `${where}: a character twice`)
+  if (!isDeepStrictEqual([...chars].sort(), expected.sort())) {
+    violation(
+      'text-merge',
+      `${where}: merged ${show(merged)} from relay ${show(before)}, shadow ${show(base)}, Salesforce ${show(incoming)}`,
+    )
+  }
+  const keep = (text: string): string => [...text].filter((c) => merged.includes(c)).join('')
+  const only = (text: string): string => chars.filter((c) => text.includes(c)).join('')
+  if (keep(before) !== only(before) || keep(incoming) !== only(incoming)) {
+    violation(
+      'text-merge',
+      `${where}: ${show(merged)} misplaces characters of relay ${show(before)} or Salesforce ${show(incoming)}`,
+    )
+  }
 }

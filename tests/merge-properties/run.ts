@@ -31,6 +31,7 @@ function loadBaseRecord(world: World, baseText: readonly number[]): void {
   const sf: SalesforceRecord = {
     id: BASE_ID,
     lastModified: EPOCH,
+    systemModstamp: EPOCH,
     lastModifiedBy: user,
     values,
     deleted: false,
@@ -54,7 +55,11 @@ function loadBaseRecord(world: World, baseText: readonly number[]): void {
       value: values[field] ?? null,
       source: 'base',
       node: world.relay.id,
+      user,
     })
+  }
+  for (const field of Object.keys(values)) {
+    record.shadow.set(field, { value: values[field] ?? null, stamp })
   }
   const state = doc.encodeState()
   world.record(record.name, state)
@@ -87,15 +92,13 @@ function runStep(world: World, step: Step): void {
       const from = world.nodes[step.from % world.nodes.length]
       const to = world.nodes[step.to % world.nodes.length]
       if (!from || !to || from === to) return
-      world.probeCoverage(from, to)
-      world.probeCoverage(to, from)
-      const stateVectors = new Map(
-        [...from.replicas].map(([name, d]) => [name, d.encodeStateVector()]),
-      )
-      return network.send(from.index, to.index, { kind: 'hello', stateVectors })
+      return world.handshake(from, to)
     }
+    case 'lose':
+      return network.lose(step.link, step.message)
     case 'serverChange':
     case 'ack':
+    case 'systemTouch':
     case 'serverDelete':
     case 'status':
       return runRelayStep(world, step)

@@ -42,6 +42,7 @@ export type DeviceStep =
   | { op: 'delete'; device: number; record: Choice }
   | { op: 'dismiss'; device: number; record: Choice }
   | { op: 'clockJump'; device: number; ms: number }
+  | { op: 'restart'; device: number }
 
 export type ServerStep =
   | {
@@ -51,7 +52,8 @@ export type ServerStep =
       writes: FieldWrite[]
       text: TextRewrite | null
     }
-  | { op: 'ack'; record: Choice }
+  | { op: 'ack'; record: Choice; batch: number; failures: number }
+  | { op: 'systemTouch'; record: Choice }
   | { op: 'serverDelete'; record: Choice; user: number }
   | { op: 'status'; record: Choice; state: number }
 
@@ -59,6 +61,7 @@ export type NetworkStep =
   | { op: 'deliver'; link: Choice; message: Choice }
   | { op: 'duplicate'; link: Choice; message: Choice }
   | { op: 'drop'; link: Choice; message: Choice }
+  | { op: 'lose'; link: Choice; message: Choice }
   | { op: 'resend'; link: Choice }
   | { op: 'batch'; link: Choice; message: Choice; count: number }
   | { op: 'flushLink'; link: Choice }
@@ -77,7 +80,8 @@ export interface Schedule {
 }
 
 const choice = fc.nat({ max: 999 })
-const deviceIndex = fc.nat({ max: 4 })
+/** Any device: the index is taken modulo the number of devices. */
+const deviceIndex = fc.nat({ max: 7 })
 /** Half the writes go to one hot field, so that concurrent edits of a field are common. */
 const fieldWrite = fc.record({
   field: fc.oneof(fc.constant(0), fc.nat({ max: 6 })),
@@ -182,6 +186,7 @@ const deviceStep: fc.Arbitrary<DeviceStep> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ op: fc.constant('clockJump'), device: deviceIndex, ms: jump }),
   },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('restart'), device: deviceIndex }) },
 )
 
 const serverStep: fc.Arbitrary<ServerStep> = fc.oneof(
@@ -195,7 +200,16 @@ const serverStep: fc.Arbitrary<ServerStep> = fc.oneof(
       text: fc.option(textRewrite, { freq: 2 }),
     }),
   },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('ack'), record: choice }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('ack'),
+      record: choice,
+      batch: fc.integer({ min: 1, max: 4 }),
+      failures: fc.oneof(fc.constant(0), fc.nat({ max: 15 })),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('systemTouch'), record: choice }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -220,6 +234,7 @@ const networkStep: fc.Arbitrary<NetworkStep> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant('duplicate'), link: choice, message: choice }),
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('drop'), link: choice, message: choice }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('lose'), link: choice, message: choice }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('resend'), link: choice }) },
   {
     weight: 2,
@@ -233,15 +248,15 @@ const networkStep: fc.Arbitrary<NetworkStep> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('flushLink'), link: choice }) },
   {
     weight: 1,
-    arbitrary: fc.record({ op: fc.constant('partition'), nodes: fc.integer({ min: 1, max: 62 }) }),
+    arbitrary: fc.record({ op: fc.constant('partition'), nodes: fc.integer({ min: 1, max: 510 }) }),
   },
   { weight: 1, arbitrary: fc.constant({ op: 'heal' as const }) },
   {
     weight: 2,
     arbitrary: fc.record({
       op: fc.constant('handshake'),
-      from: fc.nat({ max: 5 }),
-      to: fc.nat({ max: 5 }),
+      from: fc.nat({ max: 8 }),
+      to: fc.nat({ max: 8 }),
     }),
   },
 )
@@ -260,6 +275,8 @@ const waitStep = fc.record({
 export interface ScheduleOptions {
   /** Most steps in a schedule (default 30). */
   maxSteps?: number
+  /** Most devices (default 5). */
+  maxDevices?: number
 }
 
 /**
@@ -275,7 +292,11 @@ export function scheduleArbitrary(options: ScheduleOptions = {}): fc.Arbitrary<S
     { weight: 2, arbitrary: waitStep },
   )
   return fc.record({
-    devices: fc.uniqueArray(deviceSpec, { minLength: 2, maxLength: 5, selector: (d) => d.id }),
+    devices: fc.uniqueArray(deviceSpec, {
+      minLength: 2,
+      maxLength: options.maxDevices ?? 5,
+      selector: (d) => d.id,
+    }),
     baseText: fc.tuple(fc.nat({ max: 5 }), fc.nat({ max: 3 })).map(([a, b]) => [a, b]),
     steps: fc.array(step, { maxLength: options.maxSteps ?? 30, size: 'max' }),
     shuffleSeed: fc.nat(),

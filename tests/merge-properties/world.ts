@@ -11,6 +11,7 @@ import {
   sealEnvelope,
 } from '@briefcase/record'
 import { EPOCH, RELAY_USER, USERS, schema } from './fixtures.js'
+import { ClockModel } from './clock-model.js'
 import { Model } from './model.js'
 import type { RecordModel } from './model.js'
 import type { Message } from './network.js'
@@ -23,7 +24,10 @@ export interface Node {
   /** The device id (`relay` for the relay). */
   readonly id: string
   readonly user: string
-  readonly clock: HybridClock
+  /** The clock the device's documents use (a new one after a restart). */
+  clock: HybridClock
+  /** The reference model of that clock (see `clock-model.ts`). */
+  readonly clockModel: ClockModel
   readonly isRelay: boolean
   /** Skew plus every jump of this device's physical clock, in ms. */
   offsetMs: number
@@ -73,10 +77,8 @@ export class World {
         index,
         id: d.id,
         user: USERS[d.user % USERS.length] as string,
-        clock: createHybridClock({
-          device: parseDeviceId(d.id),
-          now: () => this.now + node.offsetMs,
-        }),
+        clock: this.newClock(d.id, () => node.offsetMs),
+        clockModel: new ClockModel(d.id, () => this.now + node.offsetMs),
         isRelay: false,
         offsetMs: d.skewMs,
         replicas: new Map(),
@@ -87,7 +89,8 @@ export class World {
       index: devices.length,
       id: 'relay',
       user: RELAY_USER,
-      clock: createHybridClock({ device: parseDeviceId('relay'), now: () => this.now }),
+      clock: this.newClock('relay', () => 0),
+      clockModel: new ClockModel('relay', () => this.now),
       isRelay: true,
       offsetMs: 0,
       replicas: new Map(),
@@ -97,8 +100,28 @@ export class World {
       nodes: this.nodes.length,
       causal: (node) => options.causal || node === this.relay.index,
       deliver: (to, from, message) => this.#receive(to, from, message),
+      recover: (to, from) => this.#hello(this.nodes[to] as Node, this.nodes[from] as Node),
       merge: (doc, updates) => this.merge(doc, updates),
     })
+  }
+
+  /** A device's clock: true time plus the device's offset. */
+  newClock(device: string, offset: () => number): HybridClock {
+    return createHybridClock({ device: parseDeviceId(device), now: () => this.now + offset() })
+  }
+
+  /**
+   * A device restarts: its clock starts over and each replica is opened again from the state it
+   * saved; messages in flight still arrive.
+   */
+  restart(node: Node): void {
+    node.clock = this.newClock(node.id, () => node.offsetMs)
+    node.clockModel.reset()
+    for (const [name, doc] of [...node.replicas]) {
+      const state = doc.encodeState()
+      doc.destroy()
+      this.open(node, name, state)
+    }
   }
 
   get devices(): Node[] {
@@ -236,6 +259,21 @@ export class World {
         )
       }
     }
+  }
+
+  /** `from` sends `to` its state vectors, asking for what it lacks. */
+  #hello(from: Node, to: Node): void {
+    const stateVectors = new Map(
+      [...from.replicas].map(([name, d]) => [name, d.encodeStateVector()]),
+    )
+    this.network.send(from.index, to.index, { kind: 'hello', stateVectors })
+  }
+
+  /** A state-vector handshake between two nodes, with the coverage probes on the way. */
+  handshake(from: Node, to: Node): void {
+    this.probeCoverage(from, to)
+    this.probeCoverage(to, from)
+    this.#hello(from, to)
   }
 
   /** Sends `target` what `source` has that it lacks (the probes check the "covered" case). */
