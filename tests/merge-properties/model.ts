@@ -62,7 +62,11 @@ export class RecordModel {
   readonly shadow = new Map<string, ShadowField>()
   /** Draft keys resolved in this record's document. */
   readonly resolved = new Set<DraftKey>()
-  /** Text touches an acknowledgement dropped (the relay held them and Salesforce took them). */
+  /**
+   * Text touches (`field@stamp`) an acknowledgement dropped: the relay held them and Salesforce
+   * took them. By key, not stamp: a device whose clock is more than the drift bound behind the
+   * record gives edits of different fields the same stamp.
+   */
   readonly droppedTouches = new Set<string>()
   /** Writes Salesforce refused (validation) and transient failures: the write path in numbers. */
   refusals = 0

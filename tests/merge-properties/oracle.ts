@@ -55,7 +55,7 @@ function textField(
     return null
   }
   const touches = record.touches.filter(
-    (t) => t.field === field && !record.droppedTouches.has(t.stamp),
+    (t) => t.field === field && !record.droppedTouches.has(`${field}@${t.stamp}`),
   )
   const touch = touches.sort((a, b) => (a.stamp < b.stamp ? -1 : 1)).at(-1)
   const at = touch?.stamp ?? shadow?.stamp

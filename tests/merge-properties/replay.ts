@@ -7,20 +7,21 @@ import { scheduleArbitrary } from './schedule.js'
  * How many schedules the suite runs in total by default: at least 10,000 across both engines and
  * the parity runs. `BRIEFCASE_PROPERTY_RUNS` sets another total (a long run: 1000000).
  */
-export const DEFAULT_TOTAL_RUNS = 10_000
+export const DEFAULT_TOTAL_RUNS = 4_000
 
-/** Each schedule test's share of the total (they add up to 1). */
-export const SHARES = {
-  /** Yjs, short schedules (at most 10 steps), without the costly checks of properties 5 and 7. */
-  yjs: 0.65,
-  /** Yjs, long schedules (at most 20 steps), every check. */
-  yjsLong: 0.3,
-  automerge: 0.025,
-  parity: 0.025,
-} as const
+/** True in the long mode (`BRIEFCASE_PROPERTY_LONG=1`, `npm run test:long`). */
+export const LONG_MODE = process.env['BRIEFCASE_PROPERTY_LONG'] === '1'
+
+/**
+ * Each schedule test's share of the total (they add up to 1). The long mode adds schedules of
+ * up to 60 steps and 8 devices on both engines.
+ */
+export const SHARES = LONG_MODE
+  ? { yjs: 0.45, yjsLong: 0.25, automerge: 0.05, parity: 0.05, yjsHuge: 0.15, automergeHuge: 0.05 }
+  : { yjs: 0.65, yjsLong: 0.3, automerge: 0.025, parity: 0.025, yjsHuge: 0, automergeHuge: 0 }
 
 /** Refused-update cases per engine, as a fraction of the total (not schedules; not counted). */
-const REFUSAL_SHARE = 0.005
+const REFUSAL_SHARE = 0.03
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name]
@@ -74,8 +75,12 @@ export async function checkProperty<T>(
     }
   })
   const details = await fc.check(property, { seed, numRuns: runs, ...(path ? { path } : {}) })
-  if (!details.failed) return
+  if (!details.failed) {
+    if (LONG_MODE) console.log(`${title}: ${details.numRuns} runs passed (seed ${details.seed})`)
+    return
+  }
   const replay =
+    (LONG_MODE ? 'BRIEFCASE_PROPERTY_LONG=1 ' : '') +
     `BRIEFCASE_PROPERTY_SEED=${details.seed} BRIEFCASE_PROPERTY_PATH=${details.counterexamplePath ?? ''} ` +
     `npx vitest run ${file} -t '${title}'`
   const error = details.errorInstance
@@ -94,6 +99,8 @@ export interface ScheduleTestOptions {
   share: keyof typeof SHARES
   /** Most steps per schedule. */
   maxSteps: number
+  /** Most devices per schedule (default 5). */
+  maxDevices?: number
   /** A generous estimate of one run's time, for the vitest timeout. */
   msPerRun: number
   /** Runs one schedule and throws when a property fails. */
@@ -103,10 +110,14 @@ export interface ScheduleTestOptions {
 /** A vitest test that runs its share of random schedules through `property`. */
 export function scheduleTest(o: ScheduleTestOptions): void {
   const runs = runsFor(o.share)
+  if (SHARES[o.share] === 0) return
   it(
     o.title,
     async () => {
-      const arbitrary = scheduleArbitrary({ maxSteps: o.maxSteps })
+      const arbitrary = scheduleArbitrary({
+        maxSteps: o.maxSteps,
+        ...(o.maxDevices ? { maxDevices: o.maxDevices } : {}),
+      })
       await checkProperty(o.title, o.file, arbitrary, o.property, runs)
     },
     timeoutFor(runs, o.msPerRun),

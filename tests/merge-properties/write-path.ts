@@ -108,7 +108,7 @@ export function writeRecord(world: World, record: RecordModel, transient: boolea
       for (const key of entries) {
         const stamp = key.slice(f.field.length + 1)
         if (key.startsWith(`${f.field}@`) && isHlcString(stamp) && stamp <= f.at)
-          record.droppedTouches.add(stamp)
+          record.droppedTouches.add(key)
       }
     }
   }
