@@ -36,7 +36,7 @@ function scalarField(world: World, record: RecordModel, field: string): PendingF
     old,
     new: value,
     author: author(world, winner.node, winner.user),
-    at: winner.stamp as PendingField['at'],
+    at: winner.stamp,
   }
 }
 
@@ -119,7 +119,7 @@ export function checkOracle(world: World, record: RecordModel, doc: RecordDocume
   if (!isDeepStrictEqual(got.dependsOn, want.dependsOn)) {
     violation(
       'oracle',
-      `${record.name}: depends on ${got.dependsOn}, the model says ${want.dependsOn}`,
+      `${record.name}: depends on ${got.dependsOn.join(', ')}, the model says ${want.dependsOn.join(', ')}`,
     )
   }
 }
