@@ -314,6 +314,8 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
       onConnectionLost: () => this.#connectivity.lost(),
       onLoggedOutElsewhere: () => void this.#stop(),
       onIgnoredError: this.#o.onIgnoredError,
+      onMigrated: (docs) =>
+        this.#o.logger.info('moved records into the shared database', { records: docs.length }),
     })
     this.#space = space
     try {

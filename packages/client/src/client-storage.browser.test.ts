@@ -41,7 +41,10 @@ interface StorageBucketManager {
   delete(name: string): Promise<void>
 }
 
-async function browserUser(factory: IDBFactory = indexedDB) {
+async function browserUser(
+  factory: IDBFactory = indexedDB,
+  layout: 'database-per-record' | 'shared-database' = 'shared-database',
+) {
   const user = `005${Math.random().toString(36).slice(2, 14)}`.padEnd(18, 'A').slice(0, 18)
   const token = `token-${user}`
   await seedSession(factory, sessionInfo(user, 'browser-device'), token)
@@ -52,12 +55,14 @@ async function browserUser(factory: IDBFactory = indexedDB) {
     values: { Name: 'Acme', Phone: '1', Description: 'Hello.' },
     lastAccess: Date.now(),
     user,
+    layout,
   })
   const start = (options: Partial<BriefcaseClientOptions> = {}): BriefcaseClient => {
     const client = createBriefcaseClient({
       relayUrl: 'http://relay.invalid/',
       session: token,
       fetch: unreachableFetch,
+      storageLayout: layout,
       ...options,
     })
     clients.push(client)
@@ -92,11 +97,11 @@ describe('storage in Chromium', () => {
     expect((await second.pendingChanges()).map((p) => p.operation)).toEqual(['update', 'create'])
     const names = (await indexedDB.databases()).map((d) => d.name)
     expect(names).toContain(`briefcase:${u.user}:index`)
-    expect(names).toContain(`briefcase:${u.user}:doc:${u.doc}`)
+    expect(names).toContain(`briefcase:${u.user}:docs`)
   })
 
-  it('stores record documents that y-indexeddb opens', async () => {
-    const u = await browserUser()
+  it('stores record documents that y-indexeddb opens (database-per-record layout)', async () => {
+    const u = await browserUser(indexedDB, 'database-per-record')
     const client = u.start()
     const handle = await client.open(u.doc)
     await handle.set('Phone', 'stored')

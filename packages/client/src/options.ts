@@ -94,12 +94,14 @@ export interface BriefcaseClientOptions {
    */
   durability?: 'strict' | 'relaxed'
   /**
-   * Where record documents are stored. `database-per-record` (default): one IndexedDB database
-   * per record, `briefcase:<userId>:doc:<SObject>/<key>`, in y-indexeddb's layout (y-indexeddb
-   * opens them). `shared-database`: every record in `briefcase:<userId>:docs`; Chromium keeps
-   * each database in its own files (about 72 KB each, empty), so this is far smaller on disk for
-   * large caches (see BENCHMARKS.md). The layout is chosen per device; switching it does not
-   * move data (records re-download on the next refresh).
+   * Where record documents are stored. `shared-database` (default): every record in
+   * `briefcase:<userId>:docs`, about 1.7 KB per record on disk in Chromium. `database-per-record`:
+   * one IndexedDB database per record, `briefcase:<userId>:doc:<SObject>/<key>`, in y-indexeddb's
+   * layout (y-indexeddb opens them); Chromium keeps each database in its own files (about 75 KB
+   * per record; see BENCHMARKS.md). A `shared-database` client moves records it finds in the
+   * `database-per-record` layout into the shared database when it opens the user's cache
+   * (pending edits included, nothing lost). Switching back does not move data (records
+   * re-download on the next refresh; keep that layout only for y-indexeddb interoperability).
    */
   storageLayout?: StorageLayout
   /**

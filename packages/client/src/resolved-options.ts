@@ -91,7 +91,7 @@ export function resolveOptions(options: BriefcaseClientOptions): ResolvedOptions
     liveSyncLimit: options.liveSyncLimit ?? DEFAULT_LIVE_SYNC_LIMIT,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     durability: options.durability ?? 'strict',
-    storageLayout: options.storageLayout ?? 'database-per-record',
+    storageLayout: options.storageLayout ?? 'shared-database',
     autoSync: options.autoSync ?? true,
     onLine: env.onLine ?? (() => page.navigator?.onLine ?? true),
     events: pick(

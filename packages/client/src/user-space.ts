@@ -21,6 +21,7 @@ import type { CacheIndex, IndexChange } from './storage/cache-index.js'
 import { CacheIndex as Index } from './storage/cache-index.js'
 import type { DocStore } from './storage/doc-store.js'
 import type { StorageLayout } from './storage/open-doc-store.js'
+import { migrateToSharedDatabase } from './storage/layout-migration.js'
 import { openDocStore, userPrefix } from './storage/open-doc-store.js'
 import type { StorageGuard } from './storage/storage-guard.js'
 import { BulkSync } from './sync/bulk-sync.js'
@@ -57,6 +58,8 @@ export interface UserSpaceOptions {
   /** Another tab logged the user out. */
   onLoggedOutElsewhere: () => void
   onIgnoredError: (error: unknown, context: string) => void
+  /** Records just moved from the `database-per-record` layout into the shared database. */
+  onMigrated: (docs: readonly string[]) => void
 }
 
 /** A full sync this recent (by any tab) is not repeated on start or reconnect. */
@@ -162,6 +165,16 @@ export class UserSpace {
     const name = `${userPrefix(o.session.user.id)}index`
     const index = await Index.open(o.factory, name, o.guard, o.durability)
     const space = new UserSpace(o, index)
+    if (o.storageLayout === 'shared-database') {
+      const moved = await migrateToSharedDatabase({
+        factory: o.factory,
+        prefix: `${space.prefix}doc:`,
+        target: space.store,
+        durability: o.durability,
+        guard: o.guard,
+      })
+      if (moved.length > 0) space.o.onMigrated(moved)
+    }
     space.lastRefresh = (await index.getMeta<number>('lastRefresh')) ?? null
     if (o.autoSync) {
       space.#pollTimer = setInterval(() => void space.#poll(), o.timings.pendingPollMs)

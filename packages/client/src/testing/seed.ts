@@ -79,7 +79,7 @@ export async function seedRecord(
   const store = openDocStore({
     factory,
     user,
-    layout: options.layout ?? 'database-per-record',
+    layout: options.layout ?? 'shared-database',
     durability: 'relaxed',
     guard,
   })
