@@ -16,13 +16,8 @@
 import { cpus, loadavg } from 'node:os'
 import { isDeepStrictEqual } from 'node:util'
 import type { FieldValue, MergeEngine } from '@briefcase/record'
-import {
-  RecordDocument,
-  automergeEngine,
-  createHybridClock,
-  parseDeviceId,
-  yjsEngine,
-} from '@briefcase/record'
+import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@briefcase/record'
+import { automergeEngine } from '@briefcase/record/automerge'
 import { createRandom } from '@briefcase/org'
 import * as Y from 'yjs'
 import {

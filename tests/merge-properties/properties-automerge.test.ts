@@ -1,4 +1,4 @@
-import { automergeEngine } from '@briefcase/record'
+import { automergeEngine } from '@briefcase/record/automerge'
 import { describe } from 'vitest'
 import { checkWorld } from './checks.js'
 import { scheduleTest } from './replay.js'

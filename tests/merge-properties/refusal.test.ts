@@ -1,7 +1,6 @@
 import type { MergeEngine, RecordErrorCode } from '@briefcase/record'
 import {
   RecordDocument,
-  automergeEngine,
   createHybridClock,
   docName,
   isRecordError,
@@ -10,6 +9,7 @@ import {
   sealEnvelope,
   yjsEngine,
 } from '@briefcase/record'
+import { automergeEngine } from '@briefcase/record/automerge'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BASE_ID, EPOCH, OTHER_IDS, USERS, pick, schema, sfDatetime } from './fixtures.js'

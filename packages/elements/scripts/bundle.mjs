@@ -1,8 +1,8 @@
 // Builds the self-contained script-tag bundle `bundle/elements.js`: the elements, Lit, the
 // client, Yjs, y-indexeddb and y-websocket in one ES module. It bundles the workspace sources
-// (the `@briefcase/source` condition), so it needs no `tsc -b` first. The Automerge engine of
-// @briefcase/record is left out: the client only persists and syncs Yjs documents (a relay on the
-// Automerge engine is refused with BRIEFCASE_UNSUPPORTED_ENGINE before any document opens).
+// (the `@briefcase/source` condition), so it needs no `tsc -b` first. The Automerge engine is not
+// in it: it is a separate entry of @briefcase/record (`@briefcase/record/automerge`) that the client
+// never imports (it persists and syncs Yjs documents only).
 // Flags: `--outfile <path>` (default bundle/elements.js, relative to the package), `--metafile`.
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
@@ -10,21 +10,6 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outfileFlag = process.argv.indexOf('--outfile')
 const outfile = outfileFlag === -1 ? 'bundle/elements.js' : process.argv[outfileFlag + 1]
-
-/** Resolves `@automerge/automerge` to an empty module. */
-const withoutAutomerge = {
-  name: 'without-automerge',
-  setup(b) {
-    b.onResolve({ filter: /^@automerge\/automerge(\/.*)?$/ }, (args) => ({
-      path: args.path,
-      namespace: 'without-automerge',
-    }))
-    b.onLoad({ filter: /.*/, namespace: 'without-automerge' }, () => ({
-      contents: 'module.exports = {}',
-      loader: 'js',
-    }))
-  },
-}
 
 const result = await build({
   absWorkingDir: root,
@@ -39,7 +24,6 @@ const result = await build({
   sourcemap: true,
   legalComments: 'eof',
   metafile: process.argv.includes('--metafile'),
-  plugins: [withoutAutomerge],
   logLevel: 'warning',
 })
 

@@ -4,7 +4,8 @@
  * DESIGN.md ("The record document"): scalar fields are last-writer-wins by hybrid logical clock,
  * long text merges by character, deletes win and report what they beat, and the pending change is
  * a pure function of the merged state and the server shadow. Two engines sit behind one
- * interface: Yjs (default) and Automerge 3. Pure TypeScript: no I/O, no DOM, no Node built-ins.
+ * interface: Yjs (`yjsEngine`, the default) and Automerge 3 (`automergeEngine`, in the separate
+ * entry `@briefcase/record/automerge`). Pure TypeScript: no I/O, no DOM, no Node built-ins.
  */
 export type {
   Author,
@@ -70,5 +71,4 @@ export type { RecordSnapshot } from './snapshot.js'
 export { snapshotView } from './snapshot.js'
 export type { DiffPart, TextOp } from './text-diff.js'
 export { diffText, mergeTextOps, textOps } from './text-diff.js'
-export { automergeEngine } from './automerge-engine.js'
 export { YjsEngineDoc, yjsEngine } from './yjs-engine.js'
