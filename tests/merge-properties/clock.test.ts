@@ -1,7 +1,7 @@
 import type { MergeEngine, RecordDocument } from '@briefcase/record'
+import { automergeEngine } from '@briefcase/record/automerge'
 import {
   RecordDocument as Doc,
-  automergeEngine,
   createHybridClock,
   docName,
   parseDeviceId,

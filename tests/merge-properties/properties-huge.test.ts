@@ -1,4 +1,5 @@
-import { automergeEngine, yjsEngine } from '@briefcase/record'
+import { yjsEngine } from '@briefcase/record'
+import { automergeEngine } from '@briefcase/record/automerge'
 import { describe } from 'vitest'
 import { checkWorld } from './checks.js'
 import { LONG_MODE, scheduleTest } from './replay.js'
