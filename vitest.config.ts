@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config'
 
 const source = ['@briefcase/source']
 
+/** The Chromium the browser tests run in: `CHROMIUM_PATH`, default Debian's (scripts/check.mjs). */
+export const chromiumPath: string = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
 /** Flags Debian's Chromium needs on a machine with a closed network (see shared/toolchain.md). */
 export const chromiumArgs: string[] = [
   '--no-sandbox',
@@ -43,7 +46,7 @@ export default defineConfig({
             screenshotFailures: false,
             instances: [{ browser: 'chromium' }],
             provider: playwright({
-              launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+              launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
             }),
           },
         },

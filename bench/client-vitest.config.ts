@@ -2,7 +2,7 @@
 // workspace's browser project, pointed at bench/ with a long timeout. Not part of `npm test`.
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
-import { chromiumArgs } from '../vitest.config.js'
+import { chromiumArgs, chromiumPath } from '../vitest.config.js'
 
 export default defineConfig({
   resolve: { conditions: ['@briefcase/source', 'module', 'browser', 'development|production'] },
@@ -18,7 +18,7 @@ export default defineConfig({
       screenshotFailures: false,
       instances: [{ browser: 'chromium' }],
       provider: playwright({
-        launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+        launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
       }),
     },
   },

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import type { Browser } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { chromiumArgs } from '../../../vitest.config.js'
+import { chromiumArgs, chromiumPath } from '../../../vitest.config.js'
 import { repoRoot } from './build-assets.js'
 
 /** Where scenario screenshots go (gitignored). */
@@ -11,7 +11,7 @@ export const artifactsDir: string = `${repoRoot}artifacts/e2e`
 export async function launchChromium(): Promise<Browser> {
   await mkdir(artifactsDir, { recursive: true })
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     args: chromiumArgs,
   })
