@@ -1,6 +1,7 @@
 import { test } from 'vitest'
 import { newVersionOffered } from './scenarios/new-version.js'
 import { offlineColdStart, offlineNeverSignedIn } from './scenarios/offline-cold-start.js'
+import { quotaExhausted } from './scenarios/quota-exhausted.js'
 import { stackForFile } from './support/stack.js'
 
 // The demo as an installable web app: the service worker's app shell with the browser itself
@@ -24,3 +25,9 @@ test(
 )
 
 test('a deployed new version is offered, not forced', () => newVersionOffered(stack()), SCENARIO_MS)
+
+test(
+  'running out of storage names the edit that did not fit, keeps it on screen, and loses nothing',
+  () => quotaExhausted(stack()),
+  SCENARIO_MS,
+)

@@ -4,8 +4,10 @@ import type { CSSResultGroup, PropertyValues, TemplateResult } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { CacheController } from './controllers/cache-controller.js'
 import { ClockController } from './controllers/clock-controller.js'
+import { StorageController } from './controllers/storage-controller.js'
 import { OpenRecordEvent } from './events/open-record-event.js'
 import { groupByObject, sourceLabel, syncLabel } from './format/cache-labels.js'
+import { byteSize } from './format/byte-size.js'
 import { displayName } from './format/display-name.js'
 import { dateTime, isoTime, relativeTime } from './format/time-format.js'
 import { controls } from './styles/controls.js'
@@ -28,6 +30,7 @@ import { tokens } from './styles/tokens.js'
  * @csspart group - One object's section.
  * @csspart record - One cached record's row.
  * @csspart dashboards - The dashboards section.
+ * @csspart storage - What the device stores for this site, its quota, and whether it is persistent.
  *
  * @cssprop [--briefcase-cache-background=#ffffff] - Background of the card.
  * @cssprop [--briefcase-cache-border=#c9c9c9] - Border colour of the card.
@@ -124,9 +127,13 @@ export class BriefcaseCache extends LitElement {
 
   #cache = new CacheController(this)
   #clock = new ClockController(this)
+  #storage = new StorageController(this)
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client')) this.#cache.useClient(this.client)
+    if (changed.has('client')) {
+      this.#cache.useClient(this.client)
+      this.#storage.useClient(this.client)
+    }
   }
 
   /** Refreshes the cache (as the Refresh button does). */
@@ -170,8 +177,21 @@ export class BriefcaseCache extends LitElement {
       <div class="records">
         ${groupByObject(entries).map(([sobject, group]) => this.#renderGroup(sobject, group))}
       </div>
-      ${this.sobject ? nothing : this.#renderDashboards(cache.dashboards)}
+      ${this.sobject ? nothing : this.#renderDashboards(cache.dashboards)} ${this.#renderStorage()}
     `
+  }
+
+  #renderStorage(): TemplateResult | typeof nothing {
+    const facts = this.#storage.facts
+    if (!facts) return nothing
+    return html`<p part="storage" class="weak">
+      Stored on this device: ${byteSize(facts.usage)} of ${byteSize(facts.quota)} available.
+      ${
+        facts.persisted
+          ? 'Persistent storage: on (the browser keeps it when space runs low).'
+          : 'Persistent storage: not granted (the browser may clear it when space runs low).'
+      }
+    </p>`
   }
 
   #renderProgress(): TemplateResult | typeof nothing {

@@ -34,7 +34,9 @@ import { tokens } from './styles/tokens.js'
  * @csspart form - The grid of fields.
  * @csspart field - One field (label, control, mark, error).
  * @csspart pending-mark - The "Not yet in Salesforce" mark of a field.
+ * @csspart unsaved-mark - The "Not saved" mark of a field the device had no room to store.
  * @csspart failure - Salesforce's refusal of this record's change.
+ * @csspart storage-full - The message naming the edit the device had no room to store.
  *
  * @cssprop [--briefcase-record-background=#ffffff] - Background of the card.
  * @cssprop [--briefcase-record-border=#c9c9c9] - Border colour of the card.
@@ -202,7 +204,7 @@ export class BriefcaseRecord extends LitElement {
         ${deleted ? html`<span class="badge error">Deleted</span>` : nothing}
       </div>
       ${record.error ? html`<p class="notice error" role="alert">${record.error}</p>` : nothing}
-      ${this.#renderFailure(pending)}
+      ${this.#renderFailure(pending)} ${this.#renderStorageFull()}
       <div part="form">
         ${visibleFields(handle.schema.schema, only).map((field) =>
           this.#renderField(field, pending),
@@ -216,6 +218,20 @@ export class BriefcaseRecord extends LitElement {
     return html`<p part="failure" class="notice error" role="alert">
       Salesforce refused the last change: ${pending.error.message} Fix the field and it is sent
       again.
+    </p>`
+  }
+
+  #renderStorageFull(): TemplateResult | typeof nothing {
+    const handle = this.#record.handle
+    const unsaved = [...this.#record.unsaved]
+    if (!handle || unsaved.length === 0) return nothing
+    const fields = handle.schema.schema.fields
+    const labels = unsaved.map((name) => fieldLabel(name, fields[name]))
+    const name = displayName(handle.name(), handle.key, handle.schema.label, handle.values())
+    return html`<p part="storage-full" class="notice error" role="alert">
+      This device is out of storage: your change to ${labels.join(', ')} of ${name} could not be
+      stored. It stays on screen, marked Not saved; changes saved before are safe. Free space on the
+      device (or remove records from the offline cache), then edit again to store it.
     </p>`
   }
 
@@ -236,15 +252,18 @@ export class BriefcaseRecord extends LitElement {
         : null
     const error = this.#record.fieldErrors.get(field.name) ?? failed
     const id = `f-${field.name}`
+    const marked = isPending || this.#record.unsaved.has(field.name)
     const describedBy =
-      [isPending ? `mark-${field.name}` : '', error ? `err-${field.name}` : '']
+      [marked ? `mark-${field.name}` : '', error ? `err-${field.name}` : '']
         .filter(Boolean)
         .join(' ') || undefined
-    const mark = isPending
-      ? html`<span part="pending-mark" id="mark-${field.name}" class="badge warning"
-          >Not yet in Salesforce</span
-        >`
-      : nothing
+    const mark = this.#record.unsaved.has(field.name)
+      ? html`<span part="unsaved-mark" id="mark-${field.name}" class="badge error">Not saved</span>`
+      : isPending
+        ? html`<span part="pending-mark" id="mark-${field.name}" class="badge warning"
+            >Not yet in Salesforce</span
+          >`
+        : nothing
     const label = fieldLabel(field.name, field)
     const wide = field.type === 'textarea'
     return html`<div

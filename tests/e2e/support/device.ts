@@ -40,6 +40,13 @@ export class Device {
     return new Device(name, context, page)
   }
 
+  /** Opens `path` in a new page of an existing context (a browser profile of its own). */
+  static async inContext(context: BrowserContext, name: string, path = '/'): Promise<Device> {
+    const page = await context.newPage()
+    await page.goto(path)
+    return new Device(name, context, page)
+  }
+
   /** The same device (browser profile) through another of its pages. */
   withPage(page: Page): Device {
     return new Device(this.name, this.context, page)

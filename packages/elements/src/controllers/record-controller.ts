@@ -1,4 +1,5 @@
 import type { BriefcaseClient, PendingChangeView, RecordHandle } from '@briefcase/client'
+import { isBriefcaseClientError } from '@briefcase/client'
 import type { FieldValue } from '@briefcase/record'
 import { errorMessage } from '../format/error-message.js'
 import { presenceColor } from '../format/presence.js'
@@ -25,6 +26,11 @@ export class RecordController extends ClientController {
   loading = false
   /** Errors of the last edit of each field, in words. */
   readonly fieldErrors: Map<string, string> = new Map()
+  /**
+   * Fields whose last edit the device had no room to store (`BRIEFCASE_STORAGE_QUOTA`): the value
+   * stays on screen (in memory), not saved; the client stores it with the next write that fits.
+   */
+  readonly unsaved: Set<string> = new Set()
   #doc: string | undefined
   #client: BriefcaseClient | null = null
   #generation = 0
@@ -67,6 +73,7 @@ export class RecordController extends ClientController {
     this.#close()
     this.loading = false
     this.fieldErrors.clear()
+    this.unsaved.clear()
   }
 
   /** Sets a field; `false` (and a field error) when the value was refused. */
@@ -76,9 +83,17 @@ export class RecordController extends ClientController {
     try {
       await handle.set(field, value)
       this.fieldErrors.delete(field)
+      // The client stored every edit it held back with this one.
+      for (const held of this.unsaved) this.fieldErrors.delete(held)
+      this.unsaved.clear()
       return true
     } catch (error) {
-      this.fieldErrors.set(field, errorMessage(error))
+      if (isBriefcaseClientError(error, 'BRIEFCASE_STORAGE_QUOTA')) {
+        this.unsaved.add(field)
+        this.fieldErrors.set(field, 'Not saved: this device has no room left to store it.')
+      } else {
+        this.fieldErrors.set(field, errorMessage(error))
+      }
       return false
     } finally {
       this.host.requestUpdate()
@@ -95,6 +110,7 @@ export class RecordController extends ClientController {
     const doc = this.#doc
     const generation = ++this.#generation
     this.fieldErrors.clear()
+    this.unsaved.clear()
     if (!doc) return
     this.loading = true
     this.host.requestUpdate()

@@ -18,6 +18,18 @@ export interface SessionPage {
   assign(url: string): void
 }
 
+/**
+ * Asks the browser to keep this site's storage under pressure (`navigator.storage.persist()`),
+ * once a user signed in: their offline edits live there. What it granted shows in the cache view.
+ */
+async function requestPersistentStorage(): Promise<void> {
+  try {
+    await navigator.storage?.persist?.()
+  } catch {
+    // Refused or unsupported: the cache view says the storage is not persistent.
+  }
+}
+
 /** The page's own location and history. */
 export const windowPage: SessionPage = Object.freeze({
   href: () => window.location.href,
@@ -165,6 +177,7 @@ export class SessionController implements ReactiveController {
         const href = this.page.href()
         if (!client.session && href.includes(SESSION_FRAGMENT)) {
           await client.completeSignIn(href)
+          await requestPersistentStorage()
           const url = new URL(href)
           url.hash = ''
           this.page.replace(url.href)
