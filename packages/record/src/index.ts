@@ -67,6 +67,7 @@ export {
   schemaFromDescribe,
 } from './schema.js'
 export type { ServerInfo, ServerRecordOptions, WriteAck } from './server-updates.js'
+export type { RefusedWrite } from './roll-back.js'
 export type { RecordSnapshot } from './snapshot.js'
 export { snapshotView } from './snapshot.js'
 export type { DiffPart, TextOp } from './text-diff.js'

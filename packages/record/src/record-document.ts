@@ -1,3 +1,5 @@
+import type { RefusedWrite } from './roll-back.js'
+import { rollBackRefused } from './roll-back.js'
 import type { PendingChange, SyncStatus } from './changes.js'
 import type { ChangeListener, EngineDoc, EngineWriter, MergeEngine } from './engine.js'
 import { MapRoot } from './engine.js'
@@ -329,6 +331,14 @@ export class RecordDocument {
   /** Records that our delete reached Salesforce. */
   acknowledgeDelete(): void {
     this.#edit(acknowledgeDelete)
+  }
+
+  /**
+   * Undoes a write Salesforce refused for lack of access (the record returns to Salesforce's
+   * state; later edits stay). See {@link rollBackRefused}.
+   */
+  rollBack(refused: RefusedWrite): void {
+    this.#edit((w) => rollBackRefused(w, refused))
   }
 
   /** Applies a delete made on the server. */

@@ -24,6 +24,7 @@ import { SalesforceSessions } from './salesforce/connections.js'
 import type { ObjectView } from './salesforce/object-views.js'
 import { ObjectViews } from './salesforce/object-views.js'
 import { RecordAccess } from './salesforce/record-access.js'
+import { RecordRights } from './salesforce/record-rights.js'
 import { isNoAccessCode } from './salesforce/salesforce-errors.js'
 import type { CaptureOptions } from './projection/plan-types.js'
 import type { RelayProjection } from './projection/relay-projection.js'
@@ -167,6 +168,11 @@ export function createRelay(options: RelayOptions): Relay {
     now,
     ...(options.cacheTtlMs?.access === undefined ? {} : { ttlMs: options.cacheTtlMs.access }),
   })
+  const rights = new RecordRights({
+    sessions: salesforce,
+    now,
+    ...(options.cacheTtlMs?.access === undefined ? {} : { ttlMs: options.cacheTtlMs.access }),
+  })
   const hub = new DocHub({
     store,
     engine,
@@ -187,6 +193,7 @@ export function createRelay(options: RelayOptions): Relay {
     const status = hot.doc.status()
     if (id && (hot.doc.isDeleted() || (status?.state === 'error' && isNoAccessCode(status.code)))) {
       access.forget(id)
+      rights.forget(id)
     }
   })
   metrics.watchHotDocuments(() => hub.hotCount)
@@ -195,6 +202,7 @@ export function createRelay(options: RelayOptions): Relay {
     hub,
     logger: logger.child({ module: 'live' }),
     metrics,
+    rights,
     now,
     // The projection is created below; by the time a device leaves, it exists.
     onEditorsLeft: (key) => projection?.projector.left(key),
@@ -223,6 +231,7 @@ export function createRelay(options: RelayOptions): Relay {
     salesforce,
     views,
     access,
+    rights,
     resolver,
     metrics,
     live,
@@ -233,7 +242,10 @@ export function createRelay(options: RelayOptions): Relay {
   const relaySalesforce: RelaySalesforce = {
     connectionFor: (userId) => salesforce.connectionFor(userId),
     describeFor: (userId, sobject) => views.viewFor(userId, sobject),
-    forgetAccess: (id, userId) => access.forget(id, userId),
+    forgetAccess: (id, userId) => {
+      access.forget(id, userId)
+      rights.forget(id, userId)
+    },
   }
   const projection =
     options.projection === false

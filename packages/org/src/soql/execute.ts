@@ -10,6 +10,7 @@ import { soqlError } from './errors.js'
 import { compareValues, compileWhere } from './filter.js'
 import { parseSoql } from './parser.js'
 import { resolvePath, walk, valueOf, type ResolvedPath } from './resolve.js'
+import { USER_RECORD_ACCESS, runUserRecordAccess } from './user-record-access.js'
 
 /** The body of a query answer. */
 export interface QueryResult {
@@ -278,6 +279,9 @@ function select(
  */
 export function runQuery(ctx: RequestContext, soql: string, options: QueryOptions): QueryResult {
   const query = parseSoql(soql)
+  if (query.from.name.toLowerCase() === USER_RECORD_ACCESS.toLowerCase()) {
+    return runUserRecordAccess(ctx, query)
+  }
   const { root, rows, columns, count } = select(ctx, query, options)
   if (query.forView || query.forReference) {
     const at = toSecond(ctx.now)

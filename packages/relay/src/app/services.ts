@@ -8,6 +8,7 @@ import type { RelayMetrics } from '../metrics/relay-metrics.js'
 import type { SalesforceSessions } from '../salesforce/connections.js'
 import type { ObjectViews } from '../salesforce/object-views.js'
 import type { RecordAccess } from '../salesforce/record-access.js'
+import type { RecordRights } from '../salesforce/record-rights.js'
 import type { RelayStore } from '../store/relay-store.js'
 import type { LiveSync } from '../sync/live-sync.js'
 
@@ -22,6 +23,8 @@ export interface RelayServices {
   salesforce: SalesforceSessions
   views: ObjectViews
   access: RecordAccess
+  /** Record-level rights (edit, delete) per user, from `UserRecordAccess`. */
+  rights: RecordRights
   resolver: DocResolver
   metrics: RelayMetrics
   live: LiveSync

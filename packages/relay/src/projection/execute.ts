@@ -1,4 +1,4 @@
-import type { SalesforceId } from '@briefcase/record'
+import type { RefusedWrite, SalesforceId } from '@briefcase/record'
 import type { AcknowledgedWrite } from './acknowledge.js'
 import { acknowledgeInDocument, findRow } from './acknowledge.js'
 import { serverInfoOf } from './server-records.js'
@@ -13,6 +13,7 @@ import type { IntentWrite, SalesforceConnection } from './ports.js'
 import type { RetryBook } from './retry-book.js'
 import type { CallFailure } from './salesforce-errors.js'
 import { classifyCallError } from './salesforce-errors.js'
+import { isNoAccessCode } from '../salesforce/salesforce-errors.js'
 
 /** What a call did. */
 export interface CallResult {
@@ -129,12 +130,28 @@ async function applyOne(
     })
     return undefined
   }
+  if (w.kind !== 'upsert' && isNoAccessCode(code)) {
+    // Salesforce refused for lack of access: the record returns to Salesforce's state (nothing
+    // stays pending to block other users' later edits) and the author's device is told why.
+    await ctx.docs.withDocument(w.ref, (doc) => {
+      doc.rollBack(refusedWrite(w))
+      const undone = `Salesforce refused this change (${message}); it was undone.`
+      reportStatus(doc, status('error', at, { code, message: undone, fields }))
+    })
+    return undefined
+  }
   const record = wave.records.get(key)
   if (record) await ctx.store.putBlock(w.ref, pendingFingerprint(record.pending))
   await ctx.docs.withDocument(w.ref, (doc) =>
     reportStatus(doc, status('error', at, { code, message, fields })),
   )
   return undefined
+}
+
+/** The fields and stamps a write sent, or its delete, as the record model rolls it back. */
+function refusedWrite(w: PlannedWrite): RefusedWrite {
+  const fields = Object.fromEntries(Object.entries(w.fields).map(([f, sent]) => [f, sent.stamp]))
+  return { fields, delete: w.kind === 'delete' }
 }
 
 /**

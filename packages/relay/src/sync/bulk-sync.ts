@@ -9,16 +9,21 @@ import { PayloadKind, isDraftKey, openEnvelope } from '@briefcase/record'
 import type { Logger } from 'pino'
 import type { RelaySession } from '../auth/sessions.js'
 import { applyDeviceUpdate } from '../docs/device-writes.js'
+import { deviceWriter } from '../docs/device-writer.js'
+import { recordIdOf } from '../docs/record-id.js'
 import type { DocHub } from '../docs/doc-hub.js'
 import type { DocResolver, ResolvedDoc } from '../docs/doc-resolver.js'
 import { RelayError, toRelayError } from '../errors.js'
 import type { RelayMetrics } from '../metrics/relay-metrics.js'
+import type { RecordRight, RecordRights } from '../salesforce/record-rights.js'
 
 /** What a bulk sync needs. */
 export interface BulkSyncDeps {
   hub: DocHub
   resolver: DocResolver
   metrics: RelayMetrics
+  /** Record-level rights, checked before any update of an existing record is accepted. */
+  rights: RecordRights
   logger?: Logger
 }
 
@@ -50,24 +55,20 @@ function syncOne(
   req: BulkRequestDoc,
   doc: ResolvedDoc,
   origin: unknown,
+  right: RecordRight | undefined,
 ): BulkResponseDoc {
   const record = doc.hot.doc
   if (req.stateVector.length > 0) payloadOf(req.stateVector, record.name, PayloadKind.stateVector)
   if (req.update.length > 0) {
     const payload = payloadOf(req.update, record.name, PayloadKind.update)
     const creating = isDraftKey(record.key) && record.salesforceId() === null
-    applyDeviceUpdate(
-      hub,
-      doc.hot,
-      payload,
-      {
-        user: session.userId,
-        device: session.device,
-        editable: (field) => doc.view.editable(field, creating),
-        canDelete: doc.view.deletable,
-      },
-      origin,
+    const writer = deviceWriter(
+      { user: session.userId, device: session.device },
+      doc.view,
+      creating,
+      right,
     )
+    applyDeviceUpdate(hub, doc.hot, payload, writer, origin)
   } else {
     hub.noteUser(doc.hot, session.userId)
   }
@@ -105,6 +106,18 @@ export async function bulkSync(
   const resolved = await resolver.resolve(session.userId, names, {
     createDrafts: (name) => creating.has(name),
   })
+  // Record-level rights of every existing record an update comes for, asked in one go.
+  const writing = new Map<number, string>()
+  resolved.forEach((r, i) => {
+    const id = r?.ok && (docs[i]?.update.length ?? 0) > 0 ? recordIdOf(r.hot) : null
+    if (id !== null) writing.set(i, id)
+  })
+  let rights: Map<string, RecordRight> | RelayError = new Map()
+  try {
+    if (writing.size > 0) rights = await deps.rights.of(session.userId, [...writing.values()])
+  } catch (error) {
+    rights = toRelayError(error)
+  }
   const t1 = performance.now()
   const origin = { kind: 'bulk', session: session.id }
   const answers: BulkResponseDoc[] = []
@@ -118,8 +131,11 @@ export async function bulkSync(
         return
       }
       try {
+        const id = writing.get(i)
+        if (id !== undefined && rights instanceof RelayError) throw rights
         r.init?.()
-        answers.push(syncOne(hub, session, req, r, origin))
+        const right = id === undefined || rights instanceof RelayError ? undefined : rights.get(id)
+        answers.push(syncOne(hub, session, req, r, origin, right))
       } catch (error) {
         const e = toRelayError(error)
         answers.push({ name: req.name, ok: false, code: e.code, message: e.message })

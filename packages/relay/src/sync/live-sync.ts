@@ -7,11 +7,14 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RelaySession } from '../auth/sessions.js'
 import type { DeviceWriter } from '../docs/device-writes.js'
 import { applyDeviceUpdate } from '../docs/device-writes.js'
+import { deviceWriter } from '../docs/device-writer.js'
+import { recordIdOf } from '../docs/record-id.js'
 import type { DocCommitEvent, DocHub } from '../docs/doc-hub.js'
 import type { ResolvedDoc } from '../docs/doc-resolver.js'
 import type { HotDoc } from '../docs/hot-doc.js'
 import { isRelayError, toRelayError } from '../errors.js'
 import type { RelayMetrics } from '../metrics/relay-metrics.js'
+import type { RecordRight, RecordRights } from '../salesforce/record-rights.js'
 import type { DocKey } from '../store/relay-store.js'
 import { editorsPresent } from './editor-presence.js'
 import {
@@ -42,6 +45,8 @@ export interface LiveSyncOptions {
   hub: DocHub
   logger: Logger
   metrics: RelayMetrics
+  /** Record-level rights, checked before a device's update of an existing record is applied. */
+  rights: RecordRights
   now: () => number
   /** Ping period; a connection that missed the previous pong is dropped (default 30 s). */
   pingIntervalMs?: number
@@ -90,6 +95,7 @@ export class LiveSync {
   readonly #hub: DocHub
   readonly #logger: Logger
   readonly #metrics: RelayMetrics
+  readonly #rights: RecordRights
   readonly #now: () => number
   readonly #maxBuffered: number
   readonly #onEditorsLeft: ((key: DocKey) => void) | undefined
@@ -101,6 +107,7 @@ export class LiveSync {
     this.#hub = options.hub
     this.#logger = options.logger
     this.#metrics = options.metrics
+    this.#rights = options.rights
     this.#now = options.now
     this.#maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024
     this.#onEditorsLeft = options.onEditorsLeft
@@ -233,11 +240,16 @@ export class LiveSync {
           this.#send(conn, syncStep2(this.#hub.ydocOf(room.hot), msg.stateVector), 'sync')
         return
       }
-      case 'update':
-        applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn), conn)
+      case 'update': {
+        const id = recordIdOf(room.hot)
+        const right =
+          id === null ? undefined : (await this.#rights.of(conn.session.userId, [id])).get(id)
+        if (conn.closed) return
+        applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn, right), conn)
         conn.edited = true
         room.editing = true
         return
+      }
       case 'awareness': {
         // A connection speaks for the awareness clients it introduced; entries about clients of
         // other connections (y-websocket relays them, e.g. when one times out) are dropped.
@@ -266,15 +278,11 @@ export class LiveSync {
     }
   }
 
-  #writer(conn: Connection): DeviceWriter {
+  #writer(conn: Connection, right: RecordRight | undefined): DeviceWriter {
     const doc = conn.room.hot.doc
     const creating = isDraftKey(doc.key) && doc.salesforceId() === null
-    return {
-      user: conn.session.userId,
-      device: conn.session.device,
-      editable: (field) => conn.view.editable(field, creating),
-      canDelete: conn.view.deletable,
-    }
+    const identity = { user: conn.session.userId, device: conn.session.device }
+    return deviceWriter(identity, conn.view, creating, right)
   }
 
   #fail(conn: Connection, error: unknown): void {
