@@ -7,6 +7,7 @@ import type { RelayEnv } from '../app/env.js'
 import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
 import { RelayError } from '../errors.js'
+import { recordIdOf } from '../docs/record-id.js'
 import { bulkSync } from '../sync/bulk-sync.js'
 
 /**
@@ -56,6 +57,9 @@ export function syncRoutes(services: RelayServices): Hono<RelayEnv> {
         throw resolved?.error ?? new RelayError(RelayErrorCode.internal, 'Not resolved.')
       resolved.init?.()
       try {
+        // The user's record-level rights, asked now (cached) so edits do not wait for them.
+        const id = recordIdOf(resolved.hot)
+        if (id !== null) await services.rights.of(c.get('session').userId, [id])
         await services.hub.flush('written')
       } catch (error) {
         services.hub.release(resolved.hot)
