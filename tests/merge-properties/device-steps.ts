@@ -113,6 +113,12 @@ function expectDeletedRefusal(node: Node, doc: RecordDocument, fn: () => unknown
   violation('delete-wins', `${node.id} edited ${doc.name} although its replica shows it deleted`)
 }
 
+/** A draft the device sees, other than `self`, chosen by `c` (its key), or null. */
+function draftTarget(world: World, node: Node, self: RecordModel | null, c: number): string | null {
+  const drafts = world.visible(node).filter((r) => r.draftKey !== null && r !== self)
+  return pick(drafts, c / 1000)?.draftKey ?? null
+}
+
 /** The pool value of a write; a lookup may point to a draft the device can see. */
 export function poolValue(
   world: World,
@@ -187,14 +193,21 @@ export function runDeviceStep(world: World, step: DeviceStep): void {
     world.trace.push(`${node.id} restarts`)
     return
   }
-  if (step.op === 'create') return create(world, node, step)
+  if (step.op === 'create') return void create(world, node, step)
+  if (step.op === 'family') return family(world, node, step)
   const record = pick(world.visible(node), step.record / 1000)
   if (!record) return void world.trace.push(`${node.id} ${step.op}: sees no record`)
   const doc = world.replica(node, record)
   const where = `${step.op} ${node.id} ${record.name}`
   switch (step.op) {
-    case 'set': {
-      const [field, value] = poolValue(world, node, record, step.write)
+    case 'set':
+    case 'link': {
+      const [field, value] =
+        step.op === 'set'
+          ? poolValue(world, node, record, step.write)
+          : ['ParentId', draftTarget(world, node, record, step.target)]
+      if (step.op === 'link' && value === null)
+        return void world.trace.push(`${where}: sees no other draft`)
       if (doc.isDeleted()) return refused(world, node, doc, where, () => doc.set(field, value))
       const seen = visibleStamps(doc.engineDoc, field)
       const expected = modelFieldStamp(node, doc, seen)
@@ -350,7 +363,12 @@ function refused(
   world.trace.push(`${where}: refused, deleted`)
 }
 
-function create(world: World, node: Node, step: Extract<DeviceStep, { op: 'create' }>): void {
+function create(
+  world: World,
+  node: Node,
+  step: Extract<DeviceStep, { op: 'create' }>,
+  parentKey: string | null = null,
+): RecordModel {
   const draftKey = draftKeyOf(++world.drafts)
   const expected = node.clockModel.after(undefined)
   const values: Record<string, FieldValue> = {}
@@ -358,6 +376,9 @@ function create(world: World, node: Node, step: Extract<DeviceStep, { op: 'creat
     const [field, value] = poolValue(world, node, null, w)
     values[field] = value
   }
+  const parent =
+    parentKey ?? (step.parent === null ? null : draftTarget(world, node, null, step.parent))
+  if (parent !== null) values['ParentId'] = parent
   const text = world.model.newChars(step.textLength)
   if (text) values['Description'] = text
   const doc = Doc.createDraft({
@@ -393,4 +414,27 @@ function create(world: World, node: Node, step: Extract<DeviceStep, { op: 'creat
   world.broadcast(node, doc.name, doc.encodeState())
   world.trace.push(`create ${node.id} ${doc.name} ${traceValues(values)} @${at}`)
   checkPurity(doc, `after create on ${node.id}`)
+  return record
+}
+
+/**
+ * A parent created on one device, received by another (a handshake), which creates a child
+ * referencing the parent's draft key; with `grandchild`, the first device then receives the child
+ * and creates a record referencing it (a draft referencing a draft of another device).
+ */
+function family(world: World, node: Node, step: Extract<DeviceStep, { op: 'family' }>): void {
+  const devices = world.devices
+  const other = devices[(node.index + 1 + (step.other % (devices.length - 1))) % devices.length]
+  if (!other || other === node) return
+  const empty = { op: 'create' as const, device: 0, writes: [], textLength: 0, parent: null }
+  const parent = create(world, node, empty)
+  const hand = (from: Node, to: Node, record: RecordModel): void => {
+    if (!to.replicas.has(record.name))
+      world.open(to, record.name, world.replica(from, record).encodeState())
+  }
+  hand(node, other, parent)
+  const child = create(world, other, { ...empty, writes: step.writes }, parent.draftKey)
+  if (!step.grandchild) return
+  hand(other, node, child)
+  create(world, node, empty, child.draftKey)
 }

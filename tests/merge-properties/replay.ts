@@ -7,7 +7,7 @@ import { scheduleArbitrary } from './schedule.js'
  * How many schedules the suite runs in total by default: at least 10,000 across both engines and
  * the parity runs. `BRIEFCASE_PROPERTY_RUNS` sets another total (a long run: 1000000).
  */
-export const DEFAULT_TOTAL_RUNS = 4_000
+export const DEFAULT_TOTAL_RUNS = 5_000
 
 /** True in the long mode (`BRIEFCASE_PROPERTY_LONG=1`, `npm run test:long`). */
 export const LONG_MODE = process.env['BRIEFCASE_PROPERTY_LONG'] === '1'

@@ -38,7 +38,16 @@ export type DeviceStep =
   | { op: 'insertText'; device: number; record: Choice; field: number; at: Choice; length: number }
   | { op: 'deleteText'; device: number; record: Choice; field: number; char: Choice }
   | { op: 'rewriteText'; device: number; record: Choice; text: TextRewrite }
-  | { op: 'create'; device: number; writes: FieldWrite[]; textLength: number }
+  | {
+      op: 'create'
+      device: number
+      writes: FieldWrite[]
+      textLength: number
+      /** A parent among the drafts the device sees (a draft referencing a draft), or none. */
+      parent: Choice | null
+    }
+  | { op: 'link'; device: number; record: Choice; target: Choice }
+  | { op: 'family'; device: number; other: number; writes: FieldWrite[]; grandchild: boolean }
   | { op: 'delete'; device: number; record: Choice }
   | { op: 'dismiss'; device: number; record: Choice }
   | { op: 'clockJump'; device: number; ms: number }
@@ -172,6 +181,26 @@ const deviceStep: fc.Arbitrary<DeviceStep> = fc.oneof(
       device: deviceIndex,
       writes: fc.array(fieldWrite, { maxLength: 3 }),
       textLength: fc.nat({ max: 3 }),
+      parent: fc.option(choice, { freq: 2 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('family'),
+      device: deviceIndex,
+      other: fc.nat({ max: 6 }),
+      writes: fc.array(fieldWrite, { maxLength: 2 }),
+      grandchild: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('link'),
+      device: deviceIndex,
+      record: choice,
+      target: choice,
     }),
   },
   {
@@ -201,7 +230,7 @@ const serverStep: fc.Arbitrary<ServerStep> = fc.oneof(
     }),
   },
   {
-    weight: 5,
+    weight: 8,
     arbitrary: fc.record({
       op: fc.constant('ack'),
       record: choice,

@@ -60,6 +60,7 @@ export function writeRecord(world: World, record: RecordModel, transient: boolea
   if (Object.keys(known).length > 0) {
     doc.resolveDraftKeys(known)
     for (const key of Object.keys(known)) record.resolved.add(key as DraftKey)
+    world.trace.push(`${where}: resolves ${Object.keys(known).join(', ')}`)
     p = doc.pending()
     if (!p) violation('write-path', `${where}: resolving draft keys cleared the pending change`)
   }
