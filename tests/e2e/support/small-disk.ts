@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { BrowserContext } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { chromiumArgs } from '../../../vitest.config.js'
+import { chromiumArgs, chromiumPath } from '../../../vitest.config.js'
 
 const run = promisify(execFile)
 
@@ -25,7 +25,7 @@ export async function smallDiskProfile(sizeMb: number, baseURL: string): Promise
   await run('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir])
   try {
     const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: '/usr/bin/chromium',
+      executablePath: chromiumPath,
       headless: true,
       args: chromiumArgs,
       baseURL,
