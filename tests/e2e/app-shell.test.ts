@@ -1,6 +1,7 @@
 import { test } from 'vitest'
 import { newVersionOffered } from './scenarios/new-version.js'
 import { offlineColdStart, offlineNeverSignedIn } from './scenarios/offline-cold-start.js'
+import { phoneLayout } from './scenarios/phone-layout.js'
 import { quotaExhausted } from './scenarios/quota-exhausted.js'
 import { stackForFile } from './support/stack.js'
 
@@ -29,5 +30,11 @@ test('a deployed new version is offered, not forced', () => newVersionOffered(st
 test(
   'running out of storage names the edit that did not fit, keeps it on screen, and loses nothing',
   () => quotaExhausted(stack()),
+  SCENARIO_MS,
+)
+
+test(
+  'on a phone (390×844) a record opens in view, one pane at a time, and Back returns to the list',
+  () => phoneLayout(stack()),
   SCENARIO_MS,
 )

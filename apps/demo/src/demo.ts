@@ -7,14 +7,21 @@
 import type { BriefcaseSession, OpenRecordEvent, SessionChangeEvent } from '@briefcase/elements'
 
 import { registerServiceWorker } from './app-update.js'
+import { PhonePanes } from './phone-panes.js'
 
 const RECORD_PARAM = 'record'
 
-function remember(doc: string | null): void {
+/** Keeps `doc` in the address; `push` adds a history entry (a phone's back returns to the list). */
+function remember(doc: string | null, push = false): void {
   const url = new URL(window.location.href)
   if (doc) url.searchParams.set(RECORD_PARAM, doc)
   else url.searchParams.delete(RECORD_PARAM)
-  window.history.replaceState(window.history.state, '', url)
+  if (push) window.history.pushState({ pane: 'record' }, '', url)
+  else window.history.replaceState(window.history.state, '', url)
+}
+
+function recordInAddress(): string | null {
+  return new URL(window.location.href).searchParams.get(RECORD_PARAM)
 }
 
 async function main(): Promise<void> {
@@ -23,14 +30,31 @@ async function main(): Promise<void> {
   await customElements.whenDefined('briefcase-session')
   const session = document.querySelector<BriefcaseSession>('briefcase-session')
   if (!session) return
+  const back = document.querySelector<HTMLButtonElement>('#back')
+  const panes = back
+    ? new PhonePanes(back, () => {
+        remember(null)
+        panes?.show('list')
+      })
+    : null
+  panes?.show(recordInAddress() ? 'record' : 'list', false)
   session.addEventListener('briefcase-open-record', (event: OpenRecordEvent) => {
-    remember(event.doc)
+    remember(event.doc, (panes?.phone ?? false) && document.body.dataset.pane !== 'record')
+    panes?.show('record')
+  })
+  window.addEventListener('popstate', () => {
+    const doc = recordInAddress()
+    if (doc) session.selectRecord(doc)
+    panes?.show(doc ? 'record' : 'list')
   })
   const signedIn = (user: string | null): void => {
     document.title = user ? `${user} · Briefcase demo` : 'Briefcase demo'
-    const doc = new URL(window.location.href).searchParams.get(RECORD_PARAM)
+    const doc = recordInAddress()
     if (user && doc) session.selectRecord(doc)
-    if (!user) remember(null)
+    if (!user) {
+      remember(null)
+      panes?.show('list', false)
+    }
   }
   session.addEventListener('briefcase-session-change', (event: SessionChangeEvent) => {
     signedIn(event.session?.user.name ?? null)

@@ -170,4 +170,19 @@ export const controls: CSSResult = css`
   h3 {
     font-size: var(--_font-size);
   }
+  /* Phones (below ~700 px): every control a finger can hit, at least 44 px high. */
+  @media (max-width: 44rem) {
+    button,
+    .button,
+    button.link,
+    input,
+    select {
+      min-height: 2.75rem;
+    }
+    input[type='checkbox'] {
+      width: 1.5rem;
+      height: 1.5rem;
+      min-height: 1.5rem;
+    }
+  }
 `
