@@ -6,9 +6,7 @@
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-api-calls.ts
  */
-import { createOrg, createRandom } from '@briefcase/org'
-import type { RecordDocument } from '@briefcase/record'
-import { RecordDocument as Doc, yjsEngine } from '@briefcase/record'
+import { createOrg } from '@briefcase/org'
 import type { SqliteRelayStore } from '@briefcase/relay'
 import { startTestRelay } from '@briefcase/relay/testing'
 // Until @briefcase/relay re-exports the projection (see the report to the relay core).
@@ -18,14 +16,11 @@ import {
   createRelayProjection,
 } from '../packages/relay/src/projection/index.js'
 import { Device } from '../tests/relay/device.js'
+import { ISSUE_4_WORKLOAD, makeOfflineWork } from '../tests/relay-projection/offline-workload.js'
 
-const RECORDS = 200
-const EDITS = 1000
-const PARENTS = 20
-const CHILDREN = 40
+const { records: RECORDS, edits: EDITS, parents: PARENTS, children: CHILDREN } = ISSUE_4_WORKLOAD
 const SEED = Number(process.env.SEED ?? 7)
 
-const random = createRandom(SEED).next
 const org = createOrg({ accounts: RECORDS })
 const relay = await startTestRelay({ org })
 const database = (relay.store as SqliteRelayStore).database
@@ -42,47 +37,7 @@ const names = (org.snapshot().Account ?? [])
 const device = await Device.signIn(relay.url, 'manager', 'bench-phone')
 await device.bulk(names)
 
-// 1,000 edits: every record at least once, then at random; fields of several kinds.
-const industries = ['Banking', 'Energy', 'Retail', 'Technology']
-for (let i = 0; i < EDITS; i++) {
-  const doc = await device.open(names[i < RECORDS ? i : Math.floor(random() * RECORDS)] as string)
-  const pick = Math.floor(random() * 5)
-  if (pick === 0) doc.set('Name', `Account ${i}`)
-  else if (pick === 1) doc.set('Phone', `415555${String(1000 + (i % 9000))}`)
-  else if (pick === 2) doc.set('Website', `https://edit-${i}.example`)
-  else if (pick === 3) doc.set('Industry', industries[i % industries.length])
-  else doc.insertText('Description', 0, `${i} `)
-}
-const accountSchema = await device.schema('Account')
-const contactSchema = await device.schema('Contact')
-const actor = { user: device.userId, device: device.clock.device }
-const parents: RecordDocument[] = []
-for (let i = 0; i < PARENTS; i++) {
-  const values = { Name: `New parent ${i}` }
-  parents.push(
-    Doc.createDraft({
-      engine: yjsEngine,
-      schema: accountSchema,
-      values,
-      actor,
-      clock: device.clock,
-    }),
-  )
-}
-const children: RecordDocument[] = []
-for (let i = 0; i < CHILDREN; i++) {
-  const values = { LastName: `Child ${i}`, AccountId: parents[i % PARENTS]?.draftKey() }
-  children.push(
-    Doc.createDraft({
-      engine: yjsEngine,
-      schema: contactSchema,
-      values,
-      actor,
-      clock: device.clock,
-    }),
-  )
-}
-for (const doc of [...parents, ...children]) device.adopt(doc)
+await makeOfflineWork(device, names, ISSUE_4_WORKLOAD, SEED)
 await device.bulk()
 
 org.clearCalls()

@@ -18,6 +18,8 @@ export type DraftOutcome =
 /** The first write of one record in this wave, or why it has none. */
 export interface RecordStep {
   write?: PlannedWrite
+  /** Users with edits of the record still to write after `write`, in later waves. */
+  later?: string[]
   held?: HeldRecord
   refusals?: Refusal[]
   localDelete?: boolean
@@ -199,7 +201,8 @@ export function firstWrite(
   if (record.pending.operation === 'delete') return deleteStep(record, input)
 
   const refusals: Refusal[] = []
-  for (const group of authorGroups(record)) {
+  const groups = authorGroups(record)
+  for (const [index, group] of groups.entries()) {
     if (group.user === '') {
       const fields = group.fields.map((f) => f.field)
       refusals.push({ ref: record.ref, author: '', fields, code: 'BRIEFCASE_UNKNOWN_AUTHOR' })
@@ -212,7 +215,10 @@ export function firstWrite(
       const code = 'INVALID_FIELD_FOR_INSERT_UPDATE'
       refusals.push({ ref: record.ref, author: group.user, fields: refused, code })
     }
-    if (write.kind === 'upsert' || Object.keys(write.fields).length > 0) return { write, refusals }
+    if (write.kind === 'upsert' || Object.keys(write.fields).length > 0) {
+      const later = groups.slice(index + 1).flatMap((g) => (g.user === '' ? [] : [g.user]))
+      return later.length > 0 ? { write, refusals, later } : { write, refusals }
+    }
     if (refused.length === 0) return { held: { ref: record.ref, reason: 'next-wave' }, refusals }
   }
   return { held: { ref: record.ref, reason: 'refused' }, refusals }

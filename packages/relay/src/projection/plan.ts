@@ -168,11 +168,15 @@ export function planWave(input: PlanInput): Wave {
   const held: HeldRecord[] = []
   const refusals: Refusal[] = []
   const localDeletes: Wave['localDeletes'] = []
+  const later = new Set<string>()
+  const anchored = new Set<string>()
   for (const record of ordered) {
     const step = firstWrite(record, input, outcomes, deferred)
     refusals.push(...(step.refusals ?? []))
     if (step.held) held.push(step.held)
     if (step.write) writes.push(step.write)
+    for (const user of step.later ?? []) later.add(user)
+    if (step.write && step.later) anchored.add(step.write.author)
     if (step.localDelete) localDeletes.push(record.ref)
     if (record.draftKey && record.salesforceId === null) {
       const failed =
@@ -188,12 +192,20 @@ export function planWave(input: PlanInput): Wave {
       outcomes.set(record.draftKey, outcome)
     }
   }
+  // Rides with its round: an author who writes a record after another author, in a later wave,
+  // sends the rest of their writes (a Contact they created under it) in that same later call,
+  // unless they have a call in this wave anyway.
+  const rides = (w: PlannedWrite): boolean => later.has(w.author) && !anchored.has(w.author)
+  for (const w of writes) if (rides(w)) held.push({ ref: w.ref, reason: 'next-wave' })
   const maxHeavy = input.options.maxHeavyPerComposite ?? DEFAULTS.maxHeavyPerComposite
-  const batches = packWrites(writes, {
-    maxCollection: input.options.maxCollection ?? DEFAULTS.maxCollection,
-    maxHeavy,
-    maxTypes: DEFAULTS.maxTypes,
-  })
+  const batches = packWrites(
+    writes.filter((w) => !rides(w)),
+    {
+      maxCollection: input.options.maxCollection ?? DEFAULTS.maxCollection,
+      maxHeavy,
+      maxTypes: DEFAULTS.maxTypes,
+    },
+  )
   held.push(...batches.held)
   const maxRows = input.options.maxConditionalRows ?? MAX_CONDITIONAL_ROWS
   const calls = batches.calls.map(({ call, subs }): PlannedCall => {
