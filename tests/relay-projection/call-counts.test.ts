@@ -116,6 +116,8 @@ describe('API calls of offline work', () => {
     })
     const created = org.snapshot().Contact?.find((c) => c.LastName === 'Under Account')
     expect(created?.AccountId).toBe(id)
-    expect(created?.CreatedById).toBe(org.users.find((u) => u.username === 'rep2@briefcase.test')?.id)
+    expect(created?.CreatedById).toBe(
+      org.users.find((u) => u.username === 'rep2@briefcase.test')?.id,
+    )
   })
 })

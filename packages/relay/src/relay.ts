@@ -261,6 +261,7 @@ export function createRelay(options: RelayOptions): Relay {
           now,
           apiVersion: salesforce.apiVersion,
         })
+  if (projection) metrics.watchSalesforceApi(() => projection.budget.usage())
   let housekeeping: ReturnType<typeof setInterval> | undefined
 
   return {

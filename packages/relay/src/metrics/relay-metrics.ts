@@ -116,6 +116,44 @@ export class RelayMetrics {
   }
 
   /**
+   * Reports the org's daily Salesforce API usage as last read from `Sforce-Limit-Info` (read at
+   * each scrape): `briefcase_salesforce_api_used`, `…_remaining` and `…_limit` (absent until a
+   * first answer).
+   */
+  watchSalesforceApi(read: () => { used: number; limit: number } | undefined): void {
+    if (this.registry.getSingleMetric('briefcase_salesforce_api_used')) return
+    const gauge = (
+      name: string,
+      help: string,
+      value: (u: { used: number; limit: number }) => number,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const usage = read()
+          if (usage) this.set(value(usage))
+        },
+      })
+    gauge(
+      'briefcase_salesforce_api_used',
+      'Salesforce API requests used today (org-wide).',
+      (u) => u.used,
+    )
+    gauge(
+      'briefcase_salesforce_api_remaining',
+      'Salesforce API requests left today (org-wide).',
+      (u) => Math.max(0, u.limit - u.used),
+    )
+    gauge(
+      'briefcase_salesforce_api_limit',
+      'Salesforce daily API request allowance.',
+      (u) => u.limit,
+    )
+  }
+
+  /**
    * Adds to a counter named `briefcase_<name>_total` (`name` may already carry the prefix and the
    * suffix; created on first use, with the label names of that first call). Used by the projector
    * and the puller.

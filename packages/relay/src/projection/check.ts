@@ -60,7 +60,7 @@ export async function checkBeforeCall(
     { kind: 'check' },
     Math.ceil(queries.length / 5),
   )
-  const results = await queryRecords(conn, ctx.settings.apiVersion, queries)
+  const results = await queryRecords(conn, ctx.settings.apiVersion, queries, 'check')
   await ctx.stage('check-read', { author: call.author, queries: queries.length })
   let merged = 0
   const at = ctx.now()

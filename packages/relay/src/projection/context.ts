@@ -58,10 +58,12 @@ function sameStatus(a: SyncStatus | null, b: SyncStatus): boolean {
 
 /**
  * Sets a document's sync status unless it already says the same (only `at` differing), so that
- * repeated waves do not send devices an update each.
+ * repeated waves do not send devices an update each. Returns whether it changed.
  */
-export function reportStatus(doc: RecordDocument, status: SyncStatus): void {
-  if (!sameStatus(doc.status(), status)) doc.setStatus(status)
+export function reportStatus(doc: RecordDocument, status: SyncStatus): boolean {
+  if (sameStatus(doc.status(), status)) return false
+  doc.setStatus(status)
+  return true
 }
 
 /** A status without undefined members (the record model stores it as JSON). */

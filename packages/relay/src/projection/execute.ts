@@ -12,7 +12,8 @@ import type { PlanRecord, PlannedCall, PlannedWrite } from './plan-types.js'
 import type { IntentWrite, SalesforceConnection } from './ports.js'
 import type { RetryBook } from './retry-book.js'
 import type { CallFailure } from './salesforce-errors.js'
-import { classifyCallError } from './salesforce-errors.js'
+import type { SalesforceError } from './salesforce-errors.js'
+import { classifyCallError, statusMessage } from './salesforce-errors.js'
 import { isNoAccessCode } from '../salesforce/salesforce-errors.js'
 
 /** What a call did. */
@@ -76,6 +77,26 @@ export interface WaveRecords {
   verified: Map<string, unknown>
 }
 
+/** One log line per record Salesforce refused: object, Id or draft key, code, fields. */
+export function logRefusal(
+  ctx: ProjectorContext,
+  w: Pick<PlannedWrite, 'sobject' | 'salesforceId' | 'draftKey' | 'author'>,
+  error: SalesforceError,
+): void {
+  ctx.logger.warn(
+    {
+      object: w.sobject,
+      id: w.salesforceId,
+      draftKey: w.draftKey,
+      user: w.author,
+      code: error.code,
+      fields: error.fields,
+      message: error.message,
+    },
+    'Salesforce refused a record',
+  )
+}
+
 async function applyOne(
   ctx: ProjectorContext,
   w: PlannedWrite,
@@ -115,7 +136,8 @@ async function applyOne(
   }
   if (o.kind === 'retry') {
     const attempt = wave.retries.fail(key, at)
-    const { code, message } = o.error
+    const { code } = o.error
+    const message = statusMessage(o.error)
     await ctx.docs.withDocument(w.ref, (doc) =>
       reportStatus(doc, status('retrying', at, { code, message, attempt })),
     )
@@ -130,6 +152,7 @@ async function applyOne(
     })
     return undefined
   }
+  logRefusal(ctx, w, o.error)
   if (w.kind !== 'upsert' && isNoAccessCode(code)) {
     // Salesforce refused for lack of access: the record returns to Salesforce's state (nothing
     // stays pending to block other users' later edits) and the author's device is told why.
@@ -187,6 +210,8 @@ export async function executeCall(
       url: '/composite',
       body: compositeBody(call),
       headers: { 'content-type': 'application/json' },
+      purpose: 'write',
+      records: call.writes.length,
     })
   } catch (error) {
     const failure = classifyCallError(error)

@@ -37,6 +37,10 @@ export interface SalesforceRequest {
   url: string
   body?: string
   headers?: Record<string, string>
+  /** What the call is for, for the log (`write`, `check`, `recover`, `pull`…); never sent. */
+  purpose?: string
+  /** How many records it concerns, for the log; never sent. */
+  records?: number
 }
 
 /**
@@ -47,6 +51,8 @@ export interface SalesforceRequest {
 export interface SalesforceConnection {
   /** API version without `v`, e.g. `62.0`. */
   readonly version: string
+  /** The org's API usage from the last answer's `Sforce-Limit-Info` (jsforce sets it). */
+  readonly limitInfo?: { apiUsage?: { used: number; limit: number } } | undefined
   request<T = unknown>(request: SalesforceRequest): Promise<T>
 }
 

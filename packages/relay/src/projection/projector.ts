@@ -38,6 +38,12 @@ export interface ProjectionOptions {
   /** …or once its oldest unwritten live edit is this old, in ms (default 15 000). */
   maxWaitMs?: number
   /**
+   * Share of the org's daily API allowance kept in reserve: below it, the coalescing windows
+   * stretch (twice as long under it, doubling as the remainder halves, at most 16 times; default 0.1). Read by
+   * `createRelayProjection`, which reads the allowance from every answer.
+   */
+  apiReserve?: number
+  /**
    * Most updates of a call that carry their conflict check in the write (`If-Unmodified-Since` per
    * Composite subrequest) instead of a separate check call (default 20; 0: always check apart).
    */

@@ -101,7 +101,7 @@ export async function recoverEntry(ctx: ProjectorContext, entry: OutboxEntry): P
     if (!conn) return false
     try {
       ctx.metrics?.increment('briefcase_projection_api_calls_total', { kind: 'recovery' })
-      rows = (await queryRecords(conn, ctx.settings.apiVersion, queries)).flat()
+      rows = (await queryRecords(conn, ctx.settings.apiVersion, queries, 'recover')).flat()
     } catch (error) {
       ctx.logger.warn(
         { outbox: entry.id, error: String(error) },

@@ -18,6 +18,9 @@ import type {
 import type { Projector, ProjectionOptions } from './projector.js'
 import type { ProjectionReport } from './run-pass.js'
 import { createProjector } from './projector.js'
+import { ApiBudget } from './api-budget.js'
+import type { CallLog } from './logged-connection.js'
+import { loggedConnection } from './logged-connection.js'
 
 /** What the projection needs of the relay's document hub (`DocHub` fits). */
 export interface ProjectionHub {
@@ -68,6 +71,8 @@ export interface RelayProjectionOptions {
 export interface RelayProjection {
   readonly projector: Projector
   readonly puller: Puller
+  /** The org's API usage as last read, and the stretch of the coalescing windows. */
+  readonly budget: ApiBudget
   /** Starts background projection (on every committed device change) and pulls. */
   start(): void
   stop(): Promise<void>
@@ -124,10 +129,19 @@ export function hubPullDocs(hub: ProjectionHub, pageSize = 1000): PullDocs {
   }
 }
 
-/** Salesforce per user: the user's connection, and their field rights from a cached describe. */
-export function sessionsSalesforce(sessions: ProjectionSessions): ProjectionSalesforce {
+/**
+ * Salesforce per user: the user's connection, and their field rights from a cached describe.
+ * With `log`, every call is logged and its answer's API usage read into the budget.
+ */
+export function sessionsSalesforce(
+  sessions: ProjectionSessions,
+  log?: CallLog,
+): ProjectionSalesforce {
   return {
-    connection: (userId) => sessions.connectionFor(userId).catch(() => undefined),
+    connection: async (userId) => {
+      const conn = await sessions.connectionFor(userId).catch(() => undefined)
+      return conn && log ? loggedConnection(conn, userId, log) : conn
+    },
     permissions: async (userId, sobject): Promise<ObjectPermissions | undefined> => {
       const view = await sessions.describeFor(userId, sobject).catch(() => undefined)
       if (!view) return undefined
@@ -156,7 +170,20 @@ export function sessionsSalesforce(sessions: ProjectionSessions): ProjectionSale
  * ```
  */
 export function createRelayProjection(options: RelayProjectionOptions): RelayProjection {
-  const salesforce = sessionsSalesforce(options.salesforce)
+  let stretch: (factor: number) => void = () => undefined
+  const budget = new ApiBudget({
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.projection?.apiReserve === undefined
+      ? {}
+      : { reserve: options.projection.apiReserve }),
+    onStretch: (factor) => stretch(factor),
+  })
+  const silent = { debug() {}, info() {}, warn() {}, error() {} }
+  const salesforce = sessionsSalesforce(options.salesforce, {
+    logger: options.logger ?? silent,
+    budget,
+    now: options.now ?? Date.now,
+  })
   const common = {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -223,10 +250,12 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
           },
         }),
   })
+  stretch = (factor) => projector.schedule.stretch(factor)
   let unsubscribe: (() => void) | undefined
   return {
     projector,
     puller,
+    budget,
     start() {
       unsubscribe ??= options.hub.onCommit((event) => {
         const fromDevice = event.updates.filter((u) => u.origin !== 'local')

@@ -5,7 +5,7 @@ import type { ProjectorContext } from './context.js'
 import { reportStatus, status } from './context.js'
 import { refKey } from './doc-ref.js'
 import type { WrittenRecord } from './execute.js'
-import { executeCall } from './execute.js'
+import { executeCall, logRefusal } from './execute.js'
 import { pendingFingerprint } from './fingerprint.js'
 import { loadRecords } from './load-records.js'
 import type { PlanRecord, PlannedCall } from './plan-types.js'
@@ -14,7 +14,7 @@ import type { ObjectPermissions } from './ports.js'
 import { recoverEntry } from './recovery.js'
 import type { RetryBook } from './retry-book.js'
 import type { CallFailure } from './salesforce-errors.js'
-import { classifyCallError } from './salesforce-errors.js'
+import { classifyCallError, statusMessage } from './salesforce-errors.js'
 import { reportHeld, reportRefusals } from './wave-status.js'
 import { heldBySchedule } from './coalesce.js'
 import type { WriteSchedule } from './write-schedule.js'
@@ -130,7 +130,8 @@ async function failCall(
   report: ProjectionReport,
 ): Promise<void> {
   const at = ctx.now()
-  const { code, message } = failure.error
+  const { code } = failure.error
+  const message = statusMessage(failure.error)
   for (const w of call.writes) {
     const key = refKey(w.ref)
     if (failure.kind === 'retry') {
@@ -141,6 +142,7 @@ async function failCall(
         reportStatus(doc, status('retrying', at, { code, message, attempt })),
       )
     } else {
+      logRefusal(ctx, w, failure.error)
       const r = records.get(key)
       if (r) await ctx.store.putBlock(w.ref, pendingFingerprint(r.pending))
       report.refused += 1

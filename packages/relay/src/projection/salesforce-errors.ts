@@ -20,6 +20,15 @@ const TRANSIENT: ReadonlySet<string> = new Set([
   'API_CURRENTLY_DISABLED',
 ])
 
+/** What devices show while Salesforce's daily API allowance is spent. */
+export const LIMIT_REACHED_MESSAGE =
+  "Salesforce's daily API limit is reached; changes are kept and will be sent."
+
+/** The message a record's sync status shows for an error (the limit's in plain words). */
+export function statusMessage(error: Pick<SalesforceError, 'code' | 'message'>): string {
+  return error.code === 'REQUEST_LIMIT_EXCEEDED' ? LIMIT_REACHED_MESSAGE : error.message
+}
+
 /** Errors meaning the record is no longer in Salesforce. */
 const GONE: ReadonlySet<string> = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND'])
 

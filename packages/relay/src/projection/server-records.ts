@@ -108,6 +108,7 @@ export interface ReadResult {
 export async function compositeRead(
   conn: SalesforceConnection,
   subrequests: readonly ReadSubrequest[],
+  log: { purpose: string; records: number },
 ): Promise<ReadResult[]> {
   const compositeRequest = subrequests.map((s, i) => ({ ...s, referenceId: `r${i}` }))
   const response = await conn.request<{ compositeResponse?: ReadResult[] }>({
@@ -115,6 +116,7 @@ export async function compositeRead(
     url: '/composite',
     body: JSON.stringify({ allOrNone: false, collateSubrequests: false, compositeRequest }),
     headers: { 'content-type': 'application/json' },
+    ...log,
   })
   return subrequests.map(
     (_, i) => response.compositeResponse?.[i] ?? { body: null, httpStatusCode: 500 },
@@ -136,7 +138,11 @@ export async function queryRows(
   let page = result.body as QueryPage
   const rows = [...(page.records ?? [])]
   while (page.done === false && page.nextRecordsUrl) {
-    page = await conn.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl })
+    page = await conn.request<QueryPage>({
+      method: 'GET',
+      url: page.nextRecordsUrl,
+      purpose: 'next-page',
+    })
     rows.push(...(page.records ?? []))
   }
   return rows
@@ -151,13 +157,16 @@ export async function queryRecords(
   conn: SalesforceConnection,
   apiVersion: string,
   queries: readonly RecordQuery[],
+  purpose: string,
 ): Promise<ServerRow[][]> {
   const out: ServerRow[][] = []
   for (let start = 0; start < queries.length; start += QUERIES_PER_CALL) {
     const chunk = queries.slice(start, start + QUERIES_PER_CALL)
+    const records = chunk.reduce((n, q) => n + (q.ids?.length ?? 0) + (q.draftKeys?.length ?? 0), 0)
     const results = await compositeRead(
       conn,
       chunk.map((q) => ({ method: 'GET', url: queryUrl(apiVersion, recordSoql(q)) })),
+      { purpose, records },
     )
     for (const result of results) out.push(await queryRows(conn, result))
   }

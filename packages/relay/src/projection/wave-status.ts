@@ -53,6 +53,9 @@ export async function reportRefusals(
   const at = ctx.now()
   for (const r of refusals) {
     const s = status('error', at, { code: r.code, message: refusalMessage(r), fields: r.fields })
-    await ctx.docs.withDocument(r.ref, (doc) => reportStatus(doc, s))
+    const changed = await ctx.docs.withDocument(r.ref, (doc) => reportStatus(doc, s))
+    if (!changed) continue
+    const data = { object: r.ref.name.split('/')[0], doc: r.ref.name, user: r.author }
+    ctx.logger.warn({ ...data, code: r.code, fields: r.fields }, 'Refused a record before sending')
   }
 }

@@ -89,6 +89,8 @@ interface Job {
   sub: ReadSubrequest
   kind: 'query' | 'deleted'
   sobject: string
+  /** Records a query reads (for the log). */
+  ids: number
 }
 
 /**
@@ -203,6 +205,7 @@ export function createPuller(config: PullerConfig): Puller {
             sub: { method: 'GET', url: queryUrl(apiVersion, soql) },
             kind: 'query',
             sobject,
+            ids: Math.min(idsPerQuery, ids.length - i),
           })
         }
         const start = mark.deleted
@@ -211,7 +214,7 @@ export function createPuller(config: PullerConfig): Puller {
         if (!deletedRead.has(sobject) && now() - start > 120_000) {
           deletedRead.add(sobject)
           const url = `/services/data/v${apiVersion}/sobjects/${sobject}/deleted?start=${replicationInstant(start)}&end=${replicationInstant(now())}`
-          jobs.push({ sub: { method: 'GET', url }, kind: 'deleted', sobject })
+          jobs.push({ sub: { method: 'GET', url }, kind: 'deleted', sobject, ids: 0 })
         }
       }
       while (jobs.length > 0) {
@@ -230,6 +233,7 @@ export function createPuller(config: PullerConfig): Puller {
           results = await compositeRead(
             conn,
             batch.map((j) => j.sub),
+            { purpose: 'pull', records: batch.reduce((n, j) => n + j.ids, 0) },
           )
         } catch (error) {
           for (const j of batch) failed.add(j.sobject)
