@@ -6,35 +6,19 @@
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-api-calls.ts
  */
-import { createOrg } from '@briefcase/org'
-import type { SqliteRelayStore } from '@briefcase/relay'
-import { startTestRelay } from '@briefcase/relay/testing'
-// Until @briefcase/relay re-exports the projection (see the report to the relay core).
-import {
-  SqlitePullStore,
-  SqliteProjectionStore,
-  createRelayProjection,
-} from '../packages/relay/src/projection/index.js'
-import { Device } from '../tests/relay/device.js'
 import { ISSUE_4_WORKLOAD, makeOfflineWork } from '../tests/relay-projection/offline-workload.js'
+import { startProjectionStack } from '../tests/relay-projection/projection-stack.js'
 
 const { records: RECORDS, edits: EDITS, parents: PARENTS, children: CHILDREN } = ISSUE_4_WORKLOAD
 const SEED = Number(process.env.SEED ?? 7)
 
-const org = createOrg({ accounts: RECORDS })
-const relay = await startTestRelay({ org })
-const database = (relay.store as SqliteRelayStore).database
-const projection = createRelayProjection({
-  hub: relay.relay.hub,
-  salesforce: relay.relay.salesforce,
-  projectionStore: new SqliteProjectionStore({ database }),
-  pullStore: new SqlitePullStore({ database }),
-})
+const stack = await startProjectionStack(RECORDS)
+const { org, projection } = stack
 const names = (org.snapshot().Account ?? [])
   .filter((a) => a.IsDeleted !== true)
   .slice(0, RECORDS)
   .map((a) => `Account/${String(a.Id)}`)
-const device = await Device.signIn(relay.url, 'manager', 'bench-phone')
+const device = await stack.device('manager', 'bench-phone')
 await device.bulk(names)
 
 await makeOfflineWork(device, names, ISSUE_4_WORKLOAD, SEED)
@@ -78,9 +62,6 @@ console.log(`
 records written: ${report.written}; still pending: ${pending.length}; created: ${created.length}; children without their parent: ${orphans.length}; projection took ${ms.toFixed(0)} ms
 calls: ${calls.map((c) => `${c.method} ${c.path.replace(/\/services\/data\/v[\d.]+/, '')} ${c.status}`).join(', ')}
 `)
-await projection.stop()
-device.close()
-await relay.close()
-await org.close()
+await stack.close()
 if (pending.length > 0 || orphans.length > 0 || created.length !== PARENTS + CHILDREN)
   process.exit(1)

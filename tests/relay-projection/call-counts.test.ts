@@ -1,17 +1,10 @@
 import type { Org } from '@briefcase/org'
-import { createOrg } from '@briefcase/org'
 import { RecordDocument, yjsEngine } from '@briefcase/record'
-import type { SqliteRelayStore } from '@briefcase/relay'
-import type { TestRelay } from '@briefcase/relay/testing'
-import { startTestRelay } from '@briefcase/relay/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RelayProjection } from '../../packages/relay/src/projection/index.js'
-import {
-  SqlitePullStore,
-  SqliteProjectionStore,
-  createRelayProjection,
-} from '../../packages/relay/src/projection/index.js'
-import { Device } from '../relay/device.js'
+import type { Device } from '../relay/device.js'
+import type { ProjectionStack } from './projection-stack.js'
+import { startProjectionStack } from './projection-stack.js'
 import { ISSUE_4_WORKLOAD, makeOfflineWork } from './offline-workload.js'
 
 /**
@@ -19,34 +12,17 @@ import { ISSUE_4_WORKLOAD, makeOfflineWork } from './offline-workload.js'
  * table, rows 3 and 4).
  */
 let org: Org
-let t: TestRelay
 let projection: RelayProjection
-const devices: Device[] = []
+let stack: ProjectionStack
 
 async function start(accounts: number): Promise<void> {
-  org = createOrg({ accounts })
-  t = await startTestRelay({ org })
-  const database = (t.store as SqliteRelayStore).database
-  projection = createRelayProjection({
-    hub: t.relay.hub,
-    salesforce: t.relay.salesforce,
-    projectionStore: new SqliteProjectionStore({ database }),
-    pullStore: new SqlitePullStore({ database }),
-  })
+  stack = await startProjectionStack(accounts)
+  ;({ org, projection } = stack)
 }
+afterEach(() => stack.close())
 
-afterEach(async () => {
-  for (const d of devices.splice(0)) d.close()
-  await projection.stop()
-  await t.close()
-  await org.close()
-})
-
-async function device(user: 'rep1' | 'rep2' | 'manager', id: string): Promise<Device> {
-  const d = await Device.signIn(t.url, user, id)
-  devices.push(d)
-  return d
-}
+const device = (user: 'rep1' | 'rep2' | 'manager', id: string): Promise<Device> =>
+  stack.device(user, id)
 
 const composites = (): number => org.calls().filter((c) => c.path.endsWith('/composite')).length
 

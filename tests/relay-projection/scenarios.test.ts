@@ -1,47 +1,23 @@
 import type { Org } from '@briefcase/org'
-import { createOrg } from '@briefcase/org'
 import { RecordDocument, yjsEngine } from '@briefcase/record'
-import type { SqliteRelayStore } from '@briefcase/relay'
-import type { TestRelay } from '@briefcase/relay/testing'
-import { startTestRelay } from '@briefcase/relay/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-// Until @briefcase/relay re-exports the projection (see the report to the relay core).
 import type { RelayProjection } from '../../packages/relay/src/projection/index.js'
-import {
-  SqlitePullStore,
-  SqliteProjectionStore,
-  createRelayProjection,
-} from '../../packages/relay/src/projection/index.js'
-import { Device } from '../relay/device.js'
+import type { Device } from '../relay/device.js'
+import type { ProjectionStack } from './projection-stack.js'
+import { startProjectionStack } from './projection-stack.js'
 
 let org: Org
-let t: TestRelay
 let projection: RelayProjection
-const devices: Device[] = []
+let stack: ProjectionStack
 
 beforeEach(async () => {
-  org = createOrg({ accounts: 6 })
-  t = await startTestRelay({ org })
-  const database = (t.store as SqliteRelayStore).database
-  projection = createRelayProjection({
-    hub: t.relay.hub,
-    salesforce: t.relay.salesforce,
-    projectionStore: new SqliteProjectionStore({ database }),
-    pullStore: new SqlitePullStore({ database }),
-  })
+  stack = await startProjectionStack(6)
+  ;({ org, projection } = stack)
 })
-afterEach(async () => {
-  for (const d of devices.splice(0)) d.close()
-  await projection.stop()
-  await t.close()
-  await org.close()
-})
+afterEach(() => stack.close())
 
-async function device(user: 'rep1' | 'rep2' | 'manager', id: string): Promise<Device> {
-  const d = await Device.signIn(t.url, user, id)
-  devices.push(d)
-  return d
-}
+const device = (user: 'rep1' | 'rep2' | 'manager', id: string): Promise<Device> =>
+  stack.device(user, id)
 
 function row(sobject: string, id: string): Record<string, unknown> | undefined {
   return org.snapshot()[sobject]?.find((r) => r.Id === id)
