@@ -116,6 +116,10 @@ describe('the Salesforce API allowance', () => {
     const name = `Account/${id}`
     const phone = await device('limit-phone')
     await phone.bulk([name])
+    // A first edit goes through (the relay now knows the user's rights on the record).
+    ;(await phone.open(name)).set('Website', 'https://first.example')
+    await phone.bulk()
+    await until(() => row(id)?.Website === 'https://first.example', 5_000)
     // Another integration spends the rest of today's allowance.
     const token = org.issueToken('manager@briefcase.test')
     for (let i = 0; i < 60; i++) {
