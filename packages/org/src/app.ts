@@ -126,6 +126,7 @@ export function createOrg(options: OrgOptions = {}): Org {
     cursors: createCursorStore(),
     lock: createMutex(),
     passwords: new Map(),
+    fls: new Map(),
     maxBodyBytes: options.maxBodyBytes ?? SIX_MB,
     changed: () => {
       // Saves at most SAVE_DELAY_MS after the first unsaved change, however busy the org is.
@@ -216,6 +217,9 @@ export function createOrg(options: OrgOptions = {}): Org {
       }
       clock.set(ms)
       return clock.now()
+    },
+    setFieldAccess: (profile, object, field, access) => {
+      state.fls.set(`${profile}|${object}|${field}`, access)
     },
     resetClock: () => {
       clock.reset()

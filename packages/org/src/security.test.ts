@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce'
+import { ProfileName } from './security/profiles.js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   failure,
@@ -168,6 +169,20 @@ describe('field-level security for Field Reps on Account', () => {
     expect(
       (await failure(rep1.sobject('Account').update({ Id: id, Credit_Limit__c: 1 }))).errorCode,
     ).toBe('INVALID_FIELD')
+  })
+
+  test('an admin changing field-level security takes effect on the next request', async () => {
+    const id = idOf(await manager.sobject('Account').create({ Name: 'FLS', Phone: '4155550100' }))
+    t.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Phone', 'hidden')
+    try {
+      const describe = await rep1.sobject('Account').describe()
+      expect(describe.fields.some((f) => f.name === 'Phone')).toBe(false)
+      expect(await rep1.sobject('Account').retrieve(id)).not.toHaveProperty('Phone')
+      expect((await manager.sobject('Account').retrieve(id)).Phone).toBe('4155550100')
+    } finally {
+      t.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Phone', 'edit')
+    }
+    expect((await rep1.sobject('Account').retrieve(id)).Phone).toBe('4155550100')
   })
 })
 

@@ -7,7 +7,7 @@ import type { ConnectedApps } from './oauth/connected-apps.js'
 import type { SessionStore } from './oauth/sessions.js'
 import type { Schema } from './schema/registry.js'
 import type { Caller } from './security/access.js'
-import type { ProfileName } from './security/profiles.js'
+import type { FieldAccess, ProfileName } from './security/profiles.js'
 import type { CursorStore } from './soql/cursors.js'
 import type { RecordStore } from './store/store.js'
 import type { OrgStreaming } from './streaming/org-streaming.js'
@@ -45,6 +45,8 @@ export interface OrgState {
   readonly lock: Mutex
   /** userId → password of users who can sign in. */
   readonly passwords: Map<string, string>
+  /** Field-level security an admin changed (`Org.setFieldAccess`). */
+  readonly fls: Map<string, FieldAccess>
   readonly maxBodyBytes: number
   /** Change Data Capture and the Streaming API's clients. */
   readonly streaming: OrgStreaming
@@ -71,7 +73,7 @@ export function callerFor(state: OrgState, userId: string): Caller | undefined {
   const profile =
     typeof user.ProfileId === 'string' ? state.store.get('Profile', user.ProfileId) : undefined
   const profileName = (profile?.Name ?? 'Field Rep') as ProfileName
-  return { userId, username: String(user.Username), profile: profileName }
+  return { userId, username: String(user.Username), profile: profileName, fls: state.fls }
 }
 
 /** The Id of the live user with this username (case-insensitive), if any. */

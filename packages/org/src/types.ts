@@ -6,6 +6,7 @@ import type { ConnectedAppOptions } from './oauth/connected-apps.js'
 import type { SeedOptions, SeedSummary } from './seed/seed.js'
 import type { OrgUser } from './seed/users.js'
 import type { ApiCall } from './state.js'
+import type { FieldAccess, ProfileName } from './security/profiles.js'
 import type { ChangeDataCaptureSettings, StreamingOptions } from './streaming/change-capture.js'
 
 /** Options of {@link createOrg}. */
@@ -73,6 +74,11 @@ export interface Org {
   advanceClock(ms: number): number
   /** Sets the org clock to an instant (ms or ISO string); returns it. */
   setClock(at: number | string): number
+  /**
+   * Changes a profile's field-level security for one field (as an admin would in Setup): its
+   * users' describes, queries and writes follow it from the next request.
+   */
+  setFieldAccess(profile: ProfileName, object: string, field: string, access: FieldAccess): void
   /** Removes any clock offset; returns the time. */
   resetClock(): number
   /** An access token for a user, issued in process (no HTTP call, nothing logged). */

@@ -126,7 +126,7 @@ export function parseValues(
         : coerceValue(field, raw)
     const writable =
       (mode === 'create' ? field.createable : field.updateable) &&
-      fieldAccess(ctx.caller.profile, object.name, field.name) === 'edit'
+      fieldAccess(ctx.caller.profile, object.name, field.name, ctx.caller.fls) === 'edit'
     if (!writable) readOnly.push(field.name)
     values.set(field.name, { field, value })
   }

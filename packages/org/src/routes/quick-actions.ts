@@ -57,7 +57,7 @@ function describe(ctx: RequestContext, object: ObjectDef): Record<string, unknow
   const fields = object.fields.filter(
     (f) =>
       f.createable &&
-      fieldAccess(ctx.caller.profile, object.name, f.name) === 'edit' &&
+      fieldAccess(ctx.caller.profile, object.name, f.name, ctx.caller.fls) === 'edit' &&
       f.name !== 'Briefcase_Draft_Key__c',
   )
   const rows: Record<string, unknown>[] = []
@@ -129,7 +129,7 @@ function defaultValues(ctx: RequestContext, object: ObjectDef): Record<string, u
   for (const f of object.fields) {
     if (
       f.createable &&
-      fieldAccess(ctx.caller.profile, object.name, f.name) === 'edit' &&
+      fieldAccess(ctx.caller.profile, object.name, f.name, ctx.caller.fls) === 'edit' &&
       f.defaultValue !== null
     ) {
       out[f.name] = apiValue(f, f.defaultValue)

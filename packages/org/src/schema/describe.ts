@@ -101,7 +101,7 @@ export function describeField(
   object: ObjectDef,
   f: FieldDef,
 ): Record<string, unknown> {
-  const editable = fieldAccess(caller.profile, object.name, f.name) === 'edit'
+  const editable = fieldAccess(caller.profile, object.name, f.name, caller.fls) === 'edit'
   const longText = f.type === 'textarea' && f.length > 255
   return {
     aggregatable: !longText && f.type !== 'boolean',
@@ -178,7 +178,7 @@ export function describeObject(
   version: string,
 ): Record<string, unknown> {
   const fields = object.fields.filter(
-    (f) => fieldAccess(caller.profile, object.name, f.name) !== 'hidden',
+    (f) => fieldAccess(caller.profile, object.name, f.name, caller.fls) !== 'hidden',
   )
   const label = object.labelPlural.toLowerCase()
   return {

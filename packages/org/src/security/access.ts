@@ -1,12 +1,14 @@
 import type { ObjectDef, StoredRecord } from '../schema/types.js'
 import type { RecordStore } from '../store/store.js'
-import { objectPermissions, type ProfileName } from './profiles.js'
+import { type FieldAccessOverrides, objectPermissions, type ProfileName } from './profiles.js'
 
 /** The user a request runs as. */
 export interface Caller {
   readonly userId: string
   readonly username: string
   readonly profile: ProfileName
+  /** The org's field-level security changes (see `fieldAccess`). */
+  readonly fls?: FieldAccessOverrides
 }
 
 /** Record access, weakest to strongest; `full` includes delete and transfer. */

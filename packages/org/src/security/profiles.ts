@@ -33,11 +33,22 @@ export function objectPermissions(profile: ProfileName, object: string): ObjectP
   return ALL
 }
 
+/** Field-level security an admin changed, by `<profile>|<object>|<field>` (`Org.setFieldAccess`). */
+export type FieldAccessOverrides = ReadonlyMap<string, FieldAccess>
+
 /**
  * Field-level security. A Field Rep may read but not edit `Account.Rating`, and may not see
- * `Account.Credit_Limit__c` at all. Everything else follows the field's own describe flags.
+ * `Account.Credit_Limit__c` at all, unless `overrides` says otherwise. Everything else follows
+ * the field's own describe flags.
  */
-export function fieldAccess(profile: ProfileName, object: string, field: string): FieldAccess {
+export function fieldAccess(
+  profile: ProfileName,
+  object: string,
+  field: string,
+  overrides?: FieldAccessOverrides,
+): FieldAccess {
+  const changed = overrides?.get(`${profile}|${object}|${field}`)
+  if (changed) return changed
   if (profile !== ProfileName.fieldRep || object !== 'Account') return 'edit'
   if (field === 'Rating') return 'read'
   if (field === 'Credit_Limit__c') return 'hidden'

@@ -30,12 +30,14 @@ export function attributes(
 
 /** The fields of an object the caller may see (field-level security), in describe order. */
 export function visibleFields(caller: Caller, object: ObjectDef): FieldDef[] {
-  return object.fields.filter((f) => fieldAccess(caller.profile, object.name, f.name) !== 'hidden')
+  return object.fields.filter(
+    (f) => fieldAccess(caller.profile, object.name, f.name, caller.fls) !== 'hidden',
+  )
 }
 
 /** True when the caller may see a field. */
 export function canSeeField(caller: Caller, object: ObjectDef, field: FieldDef): boolean {
-  return fieldAccess(caller.profile, object.name, field.name) !== 'hidden'
+  return fieldAccess(caller.profile, object.name, field.name, caller.fls) !== 'hidden'
 }
 
 /** A field's value for the caller, including per-user fields (LastViewedDate, LastReferencedDate). */
