@@ -1,5 +1,5 @@
 import type { BulkResponseDoc, SchemaResponse } from '@briefcase/protocol'
-import { decodeBulkResponse, encodeBulkRequest } from '@briefcase/protocol'
+import { decodeBulkResponse, encodeBulkRequest, parseSyncName, syncName } from '@briefcase/protocol'
 import type { ObjectSchema, YjsEngineDoc } from '@briefcase/record'
 import {
   RecordDocument,
@@ -28,7 +28,7 @@ export class Device {
   readonly docs = new Map<string, RecordDocument>()
   /** The relay's state vector per document, from the last bulk answer. */
   readonly relayVectors = new Map<string, Uint8Array>()
-  readonly schemas = new Map<string, ObjectSchema>()
+  readonly schemas = new Map<string, SchemaResponse>()
   readonly providers: WebsocketProvider[] = []
   readonly clock: ReturnType<typeof createHybridClock>
   userId = ''
@@ -43,27 +43,34 @@ export class Device {
     readonly relayUrl: string,
     readonly id: string,
     readonly token: string,
+    now?: () => number,
   ) {
-    this.clock = createHybridClock({ device: parseDeviceId(id) })
+    this.clock = createHybridClock({ device: parseDeviceId(id), ...(now ? { now } : {}) })
   }
 
   /**
    * Signs a device in as one of the seeded users, proposing `id`; the device adopts the id the
    * relay bound to its session (as the client does). `keepProposedId`: a hostile client that
-   * stamps its edits with the proposed id whatever the relay issued.
+   * stamps its edits with the proposed id whatever the relay issued. `now`: its clock (default
+   * `Date.now`).
    */
   static async signIn(
     relayUrl: string,
     user: keyof typeof USERS,
     id: string,
-    options: { keepProposedId?: boolean } = {},
+    options: { keepProposedId?: boolean; now?: () => number } = {},
   ): Promise<Device> {
     const token = await signInDevice({ relayUrl, ...USERS[user], device: id })
     const res = await fetch(`${relayUrl}/auth/session`, {
       headers: { authorization: `Bearer ${token}` },
     })
     const session = (await res.json()) as { user: { id: string }; device: string }
-    const device = new Device(relayUrl, options.keepProposedId ? id : session.device, token)
+    const device = new Device(
+      relayUrl,
+      options.keepProposedId ? id : session.device,
+      token,
+      options.now,
+    )
     device.sessionDevice = session.device
     device.userId = session.user.id
     return device
@@ -86,32 +93,58 @@ export class Device {
     return (await res.json()) as T
   }
 
-  /** The object's schema as this user sees it (cached). */
-  async schema(sobject: string): Promise<ObjectSchema> {
-    let schema = this.schemas.get(sobject)
+  /** The object as this user sees it (cached; `fresh`: ask again). */
+  async describe(sobject: string, fresh = false): Promise<SchemaResponse> {
+    let schema = fresh ? undefined : this.schemas.get(sobject)
     if (!schema) {
-      schema = (await this.json<SchemaResponse>(`/api/schemas/${sobject}`)).schema
+      schema = await this.json<SchemaResponse>(`/api/schemas/${sobject}`)
       this.schemas.set(sobject, schema)
     }
     return schema
   }
 
-  /** A local document, opened empty (or from `state`) on first use. */
+  /** The schema of a document: its record's main partition, or the partition it names. */
+  async schema(sobject: string, partition: string | null = null): Promise<ObjectSchema> {
+    const d = await this.describe(sobject)
+    if (partition === null) return d.schema
+    const p = d.partitions?.find((x) => x.id === partition)
+    if (!p) throw new Error(`${sobject}: no partition ${partition} for ${this.id}`)
+    return p.schema
+  }
+
+  /** Every document name of a record this user reads: its main partition, then the others. */
+  async names(record: string): Promise<string[]> {
+    const d = await this.describe(parseDocName(record).sobject)
+    return [record, ...(d.partitions ?? []).map((p) => syncName(record, p.id))]
+  }
+
+  /** The name of the user's document of a record holding `field`. */
+  async nameOf(record: string, field: string): Promise<string> {
+    const d = await this.describe(parseDocName(record).sobject)
+    const p = d.partitions?.find((x) => Object.hasOwn(x.schema.fields, field))
+    return syncName(record, p ? p.id : null)
+  }
+
+  /**
+   * A local document (`<SObject>/<key>` or `<SObject>/<key>/<partition>`), opened empty (or from
+   * `state`) on first use.
+   */
   async open(name: string, state?: Uint8Array): Promise<RecordDocument> {
     const existing = this.docs.get(name)
     if (existing) {
       if (state) existing.applyUpdate(state)
       return existing
     }
+    const { record, partition } = parseSyncName(name)
     const doc = RecordDocument.open({
       engine: yjsEngine,
-      name,
-      schema: await this.schema(parseDocName(name).sobject),
+      name: record,
+      schema: await this.schema(parseDocName(record).sobject, partition),
       actor: { user: this.userId, device: parseDeviceId(this.id) },
       clock: this.clock,
       ...(state ? { state } : {}),
     })
-    this.docs.set(doc.name, doc)
+    this.docs.set(name, doc)
     return doc
   }
 

@@ -72,16 +72,28 @@ describe('authorization and hostile input', () => {
 
   it('never sends a rep a field hidden from them, while the manager gets it', async () => {
     await rep1.bulk([account])
-    await manager.bulk([account])
+    const managerNames = await manager.names(account)
+    await manager.bulk(managerNames)
     const repDoc = await rep1.open(account)
-    const managerDoc = await manager.open(account)
     expect(JSON.stringify(repDoc.snapshot())).not.toContain('Credit_Limit__c')
     const ydoc = (repDoc.engineDoc as YjsEngineDoc).ydoc
     expect(JSON.stringify(ydoc.toJSON())).not.toContain('Credit_Limit__c')
-    expect(Object.keys(await rep1.schema('Account'))).not.toContain('Credit_Limit__c')
-    expect(managerDoc.get('Credit_Limit__c')).not.toBeNull()
+    expect(Object.keys((await rep1.schema('Account')).fields)).not.toContain('Credit_Limit__c')
+    expect((await rep1.describe('Account')).partitions).toEqual([])
+    // The manager reads the record's main document (shared with the rep) and the one holding
+    // Credit_Limit__c (ADR 0005).
+    expect(managerNames).toHaveLength(2)
+    const creditName = await manager.nameOf(account, 'Credit_Limit__c')
+    expect((await manager.open(creditName)).get('Credit_Limit__c')).not.toBeNull()
+    expect(Object.keys((await manager.open(account)).schema.fields)).not.toContain(
+      'Credit_Limit__c',
+    )
     const stored = await t.store.listDocs({ name: account })
     expect(new Set(stored.map((m) => m.group)).size).toBe(2)
+    // The rep may not sync it, by bulk or live.
+    const [refused] = await rep1.bulk([creditName])
+    expect(refused).toMatchObject({ ok: false, code: 'BRIEFCASE_FORBIDDEN' })
+    expect(JSON.stringify(rep1.docs.get(creditName)?.snapshot() ?? null)).not.toContain('Credit')
   })
 
   it("refuses a forged bulk update (a read-only field, the shadow) and applies the request's other documents", async () => {

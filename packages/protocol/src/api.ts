@@ -16,7 +16,14 @@ export interface SessionInfo {
 
 /** `GET /api/schemas/<SObject>`: what the user may read of an object, as a record schema. */
 export interface SchemaResponse {
+  /** The fields of the record's main partition (`<SObject>/<key>`), with the user's rights. */
   schema: ObjectSchema
+  /**
+   * The user's other partitions (fields some users may not read), each its own document
+   * `<SObject>/<key>/<id>` (ADR 0005); empty or absent when every field the user reads is in
+   * `schema`.
+   */
+  partitions?: SchemaPartition[]
   label: string
   labelPlural: string
   /** The field holding the record's display name (`Name`, `Subject`, `CaseNumber`, …). */
@@ -24,6 +31,13 @@ export interface SchemaResponse {
   createable: boolean
   updateable: boolean
   deletable: boolean
+}
+
+/** A partition of an object's fields that only some users read, as one user sees it. */
+export interface SchemaPartition {
+  id: string
+  /** Its fields, with the user's rights. */
+  schema: ObjectSchema
 }
 
 /** The kinds of offline items Salesforce offers, plus Briefcase's briefcase filters. */

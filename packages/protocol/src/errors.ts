@@ -18,6 +18,7 @@ export const RelayErrorCode = {
   engineMismatch: 'BRIEFCASE_ENGINE_MISMATCH',
   foreignUpdate: 'BRIEFCASE_FOREIGN_UPDATE',
   unknownField: 'BRIEFCASE_UNKNOWN_FIELD',
+  documentMoved: 'BRIEFCASE_DOCUMENT_MOVED',
   tooManyPreferences: 'BRIEFCASE_TOO_MANY_PREFERENCES',
   payloadTooLarge: 'BRIEFCASE_PAYLOAD_TOO_LARGE',
   salesforceUnavailable: 'BRIEFCASE_SALESFORCE_UNAVAILABLE',

@@ -13,6 +13,7 @@ export type {
   PlannedRecord,
   Preferences,
   QuickAction,
+  SchemaPartition,
   SchemaResponse,
   SessionInfo,
   ViewResponse,
@@ -27,6 +28,8 @@ export {
   encodeBulkResponse,
 } from './bulk.js'
 export { ErrorBody, RelayErrorCode } from './errors.js'
+export type { SyncNameParts } from './sync-name.js'
+export { parseSyncName, syncName } from './sync-name.js'
 export {
   AUTHORIZATION,
   MAX_BULK_BYTES,

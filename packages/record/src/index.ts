@@ -66,7 +66,8 @@ export {
   isTextField,
   schemaFromDescribe,
 } from './schema.js'
-export type { ServerInfo, ServerRecordOptions, WriteAck } from './server-updates.js'
+export type { Forwarded } from './forward.js'
+export type { ServerInfo, WriteAck } from './server-updates.js'
 export type { RefusedWrite } from './roll-back.js'
 export type { RecordSnapshot } from './snapshot.js'
 export { snapshotView } from './snapshot.js'

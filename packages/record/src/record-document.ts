@@ -25,7 +25,9 @@ import {
 } from './record-state.js'
 import type { FieldSchema, FieldValue, ObjectSchema } from './schema.js'
 import { checkValue, fieldOf, isTextField } from './schema.js'
-import type { ServerInfo, ServerRecordOptions, WriteAck } from './server-updates.js'
+import type { Forwarded } from './forward.js'
+import { forwardPending, settleForwarded } from './forward.js'
+import type { ServerInfo, WriteAck } from './server-updates.js'
 import {
   acknowledgeDelete,
   acknowledgeWrite,
@@ -314,13 +316,33 @@ export class RecordDocument {
   applyServerRecord(
     values: Readonly<Record<string, unknown>>,
     info: ServerInfo,
-    options?: ServerRecordOptions,
   ): Record<string, HlcString> {
     let changed: Record<string, HlcString> = {}
     this.#edit((w) => {
-      changed = applyServerRecord(w, this.schema, values, info, options)
+      changed = applyServerRecord(w, this.schema, values, info)
     })
     return changed
+  }
+
+  /**
+   * The relay's move of a retired document's unwritten edits into this one, a current document
+   * of the same record holding some of its fields (ADR 0005; see `forwardPending`). Returns what
+   * was forwarded, for `source.settleForwarded`.
+   */
+  forwardFrom(source: RecordDocument): Forwarded {
+    const pending = source.pending()
+    let out: Forwarded = { fields: {}, deleted: false }
+    if (!pending || pending.operation === null) return out
+    this.#edit((w) => {
+      out = forwardPending(w, this.schema, source.engineDoc, pending)
+    })
+    return out
+  }
+
+  /** Marks edits forwarded from this retired document as handled (see `settleForwarded`). */
+  settleForwarded(forwarded: Forwarded): void {
+    if (Object.keys(forwarded.fields).length === 0 && !forwarded.deleted) return
+    this.#edit((w) => settleForwarded(w, this.schema, forwarded))
   }
 
   /** Records a write Salesforce accepted. */

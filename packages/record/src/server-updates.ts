@@ -96,21 +96,9 @@ export function writeMeta(w: EngineWriter, name: DocName, engine: EngineName): v
 }
 
 /**
- * What the relay knows of a server record beyond what Salesforce says: when the relay itself
- * wrote a value for another visibility group's document, the stamp of the edit it came from.
- */
-export interface ServerRecordOptions {
-  /** Per field, the stamp of the edit the value came from (instead of LastModifiedDate). */
-  stamps?: Readonly<Record<string, HlcString>>
-  /** The users of those stamps' devices, for notices. */
-  authors?: Readonly<Record<string, string>>
-}
-
-/**
  * Merges a record as Salesforce has it. Fields whose value equals the shadow change nothing (our
  * own write echoed back). Other fields are server-side changes: the shadow takes the value,
- * stamped with LastModifiedDate by the user who made it (or, with `options.stamps`, with the
- * stamp of the edit the relay wrote it from), and after the shadow stamp it replaces, because
+ * stamped with LastModifiedDate by the user who made it, and after the shadow stamp it replaces, because
  * whoever changed it on the server saw that value. Long text merges by character.
  * The first time, the values become the base with one stamp for all; after that, a field the
  * shadow does not hold counts as empty.
@@ -120,7 +108,6 @@ export function applyServerRecord(
   schema: ObjectSchema,
   values: Readonly<Record<string, unknown>>,
   info: ServerInfo,
-  options: ServerRecordOptions = {},
 ): Record<string, HlcString> {
   const changed: Record<string, HlcString> = {}
   const stamp = serverStamp(ms(info.lastModifiedDate), info.lastModifiedById)
@@ -151,24 +138,16 @@ export function applyServerRecord(
     } else {
       w.set(MapRoot.shadow, field, value)
     }
-    const given = options.stamps?.[field]
-    if (first && !known && given === undefined) {
+    if (first && !known) {
       changed[field] = stamp
       continue
     }
-    const proposed = given ?? stamp
     const own =
-      current !== undefined && proposed <= current
-        ? stampAfter(
-            current,
-            given === undefined ? serverDevice(info.lastModifiedById) : hlcDevice(given),
-          )
-        : proposed
+      current !== undefined && stamp <= current
+        ? stampAfter(current, serverDevice(info.lastModifiedById))
+        : stamp
     w.set(MapRoot.stamps, field, own)
     changed[field] = own
-  }
-  for (const [device, user] of Object.entries(options.authors ?? {})) {
-    if (w.get(MapRoot.authors, device) === undefined) w.set(MapRoot.authors, device, user)
   }
   writeInfo(w, info)
   return changed

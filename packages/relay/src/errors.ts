@@ -2,7 +2,7 @@ import { RelayErrorCode } from '@briefcase/protocol'
 import { isRecordError } from '@briefcase/record'
 
 /** HTTP status of each error code. */
-const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 413 | 500 | 502 | 503> = {
+const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 503> = {
   BRIEFCASE_UNAUTHENTICATED: 401,
   BRIEFCASE_SESSION_EXPIRED: 401,
   BRIEFCASE_FORBIDDEN: 403,
@@ -16,6 +16,7 @@ const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 413 | 500 | 502 | 5
   BRIEFCASE_ENGINE_MISMATCH: 400,
   BRIEFCASE_FOREIGN_UPDATE: 400,
   BRIEFCASE_UNKNOWN_FIELD: 400,
+  BRIEFCASE_DOCUMENT_MOVED: 409,
   BRIEFCASE_TOO_MANY_PREFERENCES: 400,
   BRIEFCASE_PAYLOAD_TOO_LARGE: 413,
   BRIEFCASE_SALESFORCE_UNAVAILABLE: 503,
@@ -36,7 +37,7 @@ const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 413 | 500 | 502 | 5
 export class RelayError extends Error {
   override readonly name = 'RelayError' as const
   readonly code: RelayErrorCode
-  readonly status: 400 | 401 | 403 | 404 | 413 | 500 | 502 | 503
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 503
   readonly details: unknown
 
   constructor(

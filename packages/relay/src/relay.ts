@@ -18,6 +18,8 @@ import { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
 import { CachePlanner } from './cache/cache-planner.js'
 import { DocHub } from './docs/doc-hub.js'
 import { DocResolver } from './docs/doc-resolver.js'
+import { ObjectLayouts } from './docs/object-layouts.js'
+import { RetiredDocs } from './docs/retired-docs.js'
 import { RelayMetrics } from './metrics/relay-metrics.js'
 import type { SalesforceOptions } from './salesforce/connections.js'
 import { SalesforceSessions } from './salesforce/connections.js'
@@ -99,7 +101,7 @@ export function createLiveSocketServer(): WebSocketServer {
 export interface RelaySalesforce {
   /** The user's jsforce connection (throws a `RelayError` without a stored sign-in). */
   connectionFor(userId: string): Promise<Connection>
-  /** The object as the user sees it: readable fields, rights, visibility group (cached). */
+  /** The object as the user sees it: readable fields, rights, the user's view (cached). */
   describeFor(userId: string, sobject: string): Promise<ObjectView>
   /** Drops what is known of a user's (or everyone's) access to a record, after a 403/404. */
   forgetAccess(id: string, userId?: string): void
@@ -197,9 +199,20 @@ export function createRelay(options: RelayOptions): Relay {
     }
   })
   metrics.watchHotDocuments(() => hub.hotCount)
-  const resolver = new DocResolver({ hub, views, access, logger })
+  const layouts: ObjectLayouts = new ObjectLayouts(hub, {
+    onChange: (sobject) => {
+      retired
+        .sweep(sobject)
+        .catch((error: unknown) =>
+          logger.error({ err: error, sobject }, 'forwarding retired documents failed'),
+        )
+    },
+  })
+  const retired = new RetiredDocs({ hub, layouts, logger: logger.child({ module: 'layout' }) })
+  const resolver = new DocResolver({ hub, views, access, layouts, retired, logger })
   const live = new LiveSync({
     hub,
+    retired,
     logger: logger.child({ module: 'live' }),
     metrics,
     rights,
@@ -233,6 +246,8 @@ export function createRelay(options: RelayOptions): Relay {
     access,
     rights,
     resolver,
+    layouts,
+    retired,
     metrics,
     live,
     cache,
@@ -260,6 +275,7 @@ export function createRelay(options: RelayOptions): Relay {
           metrics,
           now,
           apiVersion: salesforce.apiVersion,
+          isCurrent: (sobject, group) => layouts.isCurrent(sobject, group),
         })
   if (projection) metrics.watchSalesforceApi(() => projection.budget.usage())
   let housekeeping: ReturnType<typeof setInterval> | undefined
@@ -280,6 +296,13 @@ export function createRelay(options: RelayOptions): Relay {
           .catch((error: unknown) => logger.warn({ err: error }, 'purge failed'))
       }, 600_000)
       housekeeping.unref()
+      // Edits left in retired documents (an upgrade from ADR 0002's layout, a crash between a
+      // device's write and its forwarding) go to the current documents.
+      retired
+        .sweep()
+        .catch((error: unknown) =>
+          logger.error({ err: error }, 'forwarding retired documents failed'),
+        )
       projection?.start()
     },
     async close() {

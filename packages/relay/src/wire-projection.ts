@@ -42,6 +42,8 @@ export interface WireProjectionInput {
   metrics: RelayMetrics
   now: () => number
   apiVersion: string
+  /** True when a document's group is a current partition of its object. */
+  isCurrent: (sobject: string, group: string) => Promise<boolean>
 }
 
 /** The fields capture writes, per object: devices never write them. */
@@ -75,6 +77,7 @@ export function wireProjection(input: WireProjectionInput): RelayProjection {
     logger: input.logger.child({ module: 'projection' }),
     metrics: input.metrics,
     now: input.now,
+    isCurrent: input.isCurrent,
     projection: {
       apiVersion: input.apiVersion,
       ...config.options,

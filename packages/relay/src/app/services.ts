@@ -4,6 +4,8 @@ import type { Sessions } from '../auth/sessions.js'
 import type { CachePlanner } from '../cache/cache-planner.js'
 import type { DocHub } from '../docs/doc-hub.js'
 import type { DocResolver } from '../docs/doc-resolver.js'
+import type { ObjectLayouts } from '../docs/object-layouts.js'
+import type { RetiredDocs } from '../docs/retired-docs.js'
 import type { RelayMetrics } from '../metrics/relay-metrics.js'
 import type { SalesforceSessions } from '../salesforce/connections.js'
 import type { ObjectViews } from '../salesforce/object-views.js'
@@ -26,6 +28,8 @@ export interface RelayServices {
   /** Record-level rights (edit, delete) per user, from `UserRecordAccess`. */
   rights: RecordRights
   resolver: DocResolver
+  layouts: ObjectLayouts
+  retired: RetiredDocs
   metrics: RelayMetrics
   live: LiveSync
   cache: CachePlanner

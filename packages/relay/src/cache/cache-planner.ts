@@ -145,8 +145,7 @@ export class CachePlanner {
   async #ensureDocs(userId: string, records: PlannedRecord[]): Promise<PlannedRecord[]> {
     const named: PlannedRecord[] = []
     for (const r of records) {
-      const view = await this.#o.views.viewFor(userId, r.sobject)
-      const existing = await this.#o.store.findBySalesforceId(r.sobject, r.id, view.group.id)
+      const existing = await this.#o.store.findBySalesforceId(r.sobject, r.id)
       const doc = existing.find((m) => m.name !== `${r.sobject}/${r.id}`)?.name ?? r.doc
       named.push({ ...r, doc })
     }

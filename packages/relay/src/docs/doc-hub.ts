@@ -97,7 +97,7 @@ export class DocHub {
 
   // ── groups ─────────────────────────────────────────────────────────────────────────────────
 
-  /** A field-visibility group's schema, from memory or the store. */
+  /** A field group's schema (a view or a partition), from memory or the store. */
   async group(id: string): Promise<FieldGroupRecord | undefined> {
     const known = this.#groups.get(id)
     if (known) return known

@@ -1,4 +1,4 @@
-import { RelayErrorCode } from '@briefcase/protocol'
+import { RelayErrorCode, parseSyncName } from '@briefcase/protocol'
 import type { DocNameParts } from '@briefcase/record'
 import { isDraftKey, parseDocName } from '@briefcase/record'
 import type { Logger } from 'pino'
@@ -7,9 +7,11 @@ import type { ObjectView, ObjectViews } from '../salesforce/object-views.js'
 import type { RecordAccess } from '../salesforce/record-access.js'
 import { selectFields, serverInfoOf, serverValuesOf } from '../salesforce/server-record.js'
 import { docKeyString } from '../store/relay-store.js'
-import type { DocKey } from '../store/relay-store.js'
+import type { DocKey, FieldGroupRecord } from '../store/relay-store.js'
 import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
+import type { ObjectLayouts } from './object-layouts.js'
+import type { RetiredDocs } from './retired-docs.js'
 
 /** A document a user may sync, pinned in the hub (release it with `hub.release`). */
 export interface ResolvedDoc {
@@ -17,6 +19,8 @@ export interface ResolvedDoc {
   ok: true
   hot: HotDoc
   view: ObjectView
+  /** The record's partition this document holds (ADR 0005). */
+  partition: FieldGroupRecord
   /** True when the document was created by this call (loaded from Salesforce or a new draft). */
   created: boolean
   /**
@@ -39,32 +43,45 @@ export interface DocResolverOptions {
   hub: DocHub
   views: ObjectViews
   access: RecordAccess
+  layouts: ObjectLayouts
+  retired: RetiredDocs
   logger: Logger
 }
 
-interface Wanted {
+interface Parsed {
   index: number
   parts: DocNameParts & { name: string }
+  /** The partition asked for (null: the main one). */
+  partition: string | null
+}
+
+interface Wanted extends Parsed {
   view: ObjectView
+  partition: string | null
+  group: FieldGroupRecord
   key: DocKey
 }
 
 /**
  * Turns the document names a device asks for into documents the user may sync: checks each
- * name, the user's view of its object (which selects the field-visibility group) and the user's
- * access in Salesforce, opens existing documents, loads missing records from Salesforce (one
+ * name, the user's view of its object (which selects the readability partitions they read,
+ * ADR 0005) and the user's access in Salesforce, opens existing documents, loads missing records from Salesforce (one
  * query per object per 200 Ids) and creates new drafts. Per-document refusals are data.
  */
 export class DocResolver {
   readonly #hub: DocHub
   readonly #views: ObjectViews
   readonly #access: RecordAccess
+  readonly #layouts: ObjectLayouts
+  readonly #retired: RetiredDocs
   readonly #logger: Logger
 
   constructor(options: DocResolverOptions) {
     this.#hub = options.hub
     this.#views = options.views
     this.#access = options.access
+    this.#layouts = options.layouts
+    this.#retired = options.retired
     this.#logger = options.logger
   }
 
@@ -82,10 +99,11 @@ export class DocResolver {
     const refuse = (i: number, error: unknown): void => {
       results[i] = { name: names[i] as string, ok: false, error: toRelayError(error) }
     }
-    const parsed: { index: number; parts: DocNameParts & { name: string } }[] = []
+    const parsed: Parsed[] = []
     names.forEach((name, index) => {
       try {
-        parsed.push({ index, parts: parseDocName(name) })
+        const { record, partition } = parseSyncName(name)
+        parsed.push({ index, parts: parseDocName(record), partition })
       } catch (error) {
         refuse(index, error)
       }
@@ -99,19 +117,33 @@ export class DocResolver {
     for (const p of parsed) {
       try {
         const view = await (views.get(p.parts.sobject) as Promise<ObjectView>)
-        wanted.push({ ...p, view, key: { name: p.parts.name, group: view.group.id } })
+        const group = await this.#partition(view, p.partition)
+        wanted.push({ ...p, view, group, key: { name: p.parts.name, group: group.id } })
       } catch (error) {
         refuse(p.index, error)
       }
     }
-    for (const view of new Set(wanted.map((w) => w.view))) await this.#hub.putGroup(view.group)
     const hot = await this.#hub.acquire(wanted.map((w) => w.key))
+    // A current document the relay lacks, of a record it holds in a retired layout, is created
+    // from the retired documents (their edits are forwarded into it), not loaded afresh.
+    for (const w of wanted) {
+      const k = docKeyString(w.key)
+      if (hot.has(k)) continue
+      const made = await this.#retired.materialize(w.key, w.group).catch((error: unknown) => {
+        refuse(w.index, error)
+        return undefined
+      })
+      if (made) hot.set(k, made)
+    }
     const bySobject = new Map<string, Wanted[]>()
     for (const w of wanted) {
+      if (results[w.index] !== undefined) continue
       const list = bySobject.get(w.view.sobject)
       if (list) list.push(w)
       else bySobject.set(w.view.sobject, [w])
     }
+    // Answers carry the name as asked (with its partition).
+    const asked = (i: number): string => names[i] as string
     await Promise.all(
       [...bySobject.values()].map((list) =>
         this.#resolveObject(userId, list, hot, options, results).catch((error: unknown) => {
@@ -124,7 +156,27 @@ export class DocResolver {
         }),
       ),
     )
-    return results.map((r, i) => r ?? { name: names[i] as string, ok: false, error: internal() })
+    return results.map((r, i) =>
+      r ? { ...r, name: asked(i) } : { name: asked(i), ok: false, error: internal() },
+    )
+  }
+
+  /** The partition of `view`'s object a name asks for, if the user reads it. */
+  async #partition(view: ObjectView, id: string | null): Promise<FieldGroupRecord> {
+    const layout = await this.#layouts.forView(view.group)
+    if (id === null) return layout.main
+    const own = layout.readBy(view.group).find((p) => p.id === id)
+    if (own) return own
+    if (layout.partitions.some((p) => p.id === id)) {
+      throw new RelayError(
+        RelayErrorCode.forbidden,
+        'You may not read the fields of this document.',
+      )
+    }
+    throw new RelayError(
+      RelayErrorCode.documentMoved,
+      'The fields of this document are now kept in other documents: fetch the schema again.',
+    )
   }
 
   async #resolveObject(
@@ -135,7 +187,15 @@ export class DocResolver {
     results: (ResolvedDoc | RefusedDoc | undefined)[],
   ): Promise<void> {
     const ok = (w: Wanted, h: HotDoc, created: boolean, init: (() => void) | null = null): void => {
-      results[w.index] = { name: w.parts.name, ok: true, hot: h, view: w.view, created, init }
+      results[w.index] = {
+        name: w.parts.name,
+        ok: true,
+        hot: h,
+        view: w.view,
+        partition: w.group,
+        created,
+        init,
+      }
     }
     const no = (w: Wanted, code: RelayErrorCode, message: string): void => {
       const h = hot.get(docKeyString(w.key))
@@ -162,7 +222,7 @@ export class DocResolver {
             no(w, RelayErrorCode.forbidden, `${w.parts.name} is another user's draft.`)
             continue
           }
-          ok(w, this.#hub.create(w.key, w.view.group, userId), true)
+          ok(w, this.#hub.create(w.key, w.group, userId), true)
           continue
         }
         const owner = h.meta?.owner ?? h.owner
@@ -190,8 +250,9 @@ export class DocResolver {
       }
     }
     if (load.length > 0) {
-      const view = load[0]?.view as ObjectView
-      const fields = selectFields(Object.keys(view.group.schema.fields))
+      const fields = selectFields([
+        ...new Set(load.flatMap((w) => Object.keys(w.group.schema.fields))),
+      ])
       const records = await this.#access.fetch(
         userId,
         sobject,
@@ -205,8 +266,8 @@ export class DocResolver {
           no(w, RelayErrorCode.forbidden, `You may not read ${w.parts.name}, or it does not exist.`)
           continue
         }
-        const h = hot.get(docKeyString(w.key)) ?? this.#hub.create(w.key, w.view.group)
-        const values = serverValuesOf(record)
+        const h = hot.get(docKeyString(w.key)) ?? this.#hub.create(w.key, w.group)
+        const values = partitionValues(serverValuesOf(record), w.group)
         ok(w, h, true, () => {
           if (h.doc.salesforceId() === null) h.doc.applyServerRecord(values, info)
         })
@@ -217,6 +278,16 @@ export class DocResolver {
       'resolved documents',
     )
   }
+}
+
+/** The values of a partition's fields. */
+function partitionValues(
+  values: Record<string, unknown>,
+  partition: FieldGroupRecord,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([f]) => Object.hasOwn(partition.schema.fields, f)),
+  )
 }
 
 function internal(): RelayError {

@@ -6,7 +6,7 @@ import type {
   ServerInfo,
   WriteAck,
 } from '@briefcase/record'
-import { MapRoot, hlcDevice } from '@briefcase/record'
+
 import type { ServerRow } from './composite-result.js'
 import type { PlannedWrite } from './plan-types.js'
 import { serverString } from './plan-record.js'
@@ -55,11 +55,9 @@ export interface AckContext {
   at: number
 }
 
-/** A write as acknowledged: what other visibility groups of the record need to merge it. */
+/** A write as acknowledged, for the projection's report. */
 export interface AcknowledgedWrite {
   ack: WriteAck
-  /** The users of the devices whose edits were written. */
-  authors: Record<string, string>
   /** The read-back row, when Salesforce returned one. */
   row: ServerRow | undefined
 }
@@ -69,7 +67,7 @@ export interface AcknowledgedWrite {
  * resolved, the shadow takes the values sent at the stamps of their edits (with references as
  * the Ids Salesforce has, and captured facts the document knows), then the read-back row (if
  * any) is merged: our own values change nothing, workflow updates arrive as server changes.
- * Returns the acknowledgement, for the record's documents in other visibility groups.
+ * Returns the acknowledgement.
  */
 export function acknowledgeInDocument(
   doc: RecordDocument,
@@ -96,11 +94,5 @@ export function acknowledgeInDocument(
   const info = (c.row && serverInfoOf(c.row)) ?? fallbackInfo(doc, c.id, write.author, c.at)
   doc.acknowledgeWrite({ fields, info })
   if (c.row) doc.applyServerRecord(c.row, info)
-  const authors: Record<string, string> = {}
-  for (const { stamp } of Object.values(fields)) {
-    const device = hlcDevice(stamp)
-    const user = doc.engineDoc.get(MapRoot.authors, device)
-    if (typeof user === 'string') authors[device] = user
-  }
-  return { ack: { fields, info }, authors, row: c.row }
+  return { ack: { fields, info }, row: c.row }
 }

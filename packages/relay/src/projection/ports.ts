@@ -1,7 +1,7 @@
 import type { RecordDocument } from '@briefcase/record'
 
 /**
- * A stored record document: its name (`<SObject>/<key>`) and its field-visibility group. The same
+ * A stored record document: its name (`<SObject>/<key>`) and its readability partition (ADR 0005). The same
  * shape as the relay store's `DocKey`, declared here because the projector owns what it consumes.
  */
 export interface DocRef {

@@ -85,8 +85,6 @@ export interface ProjectorConfig {
     stage: ProjectionStage,
     detail: Readonly<Record<string, unknown>>,
   ) => void | Promise<void>
-  /** Called after each run that wrote something, e.g. to pull the objects written. */
-  onRun?: (report: ProjectionReport) => void
 }
 
 /** The projector: merged state → ordered, minimal, idempotent Salesforce writes. */
@@ -197,12 +195,6 @@ export function createProjector(config: ProjectorConfig): Projector {
       running = undefined
       armDue()
     })
-    void running.then(
-      (report) => {
-        if (report.written > 0) config.onRun?.(report)
-      },
-      () => undefined,
-    )
     return running
   }
 

@@ -16,7 +16,6 @@ import type {
   ProjectionStore,
 } from './ports.js'
 import type { Projector, ProjectionOptions } from './projector.js'
-import type { ProjectionReport } from './run-pass.js'
 import { createProjector } from './projector.js'
 import { ApiBudget } from './api-budget.js'
 import type { CallLog } from './logged-connection.js'
@@ -54,12 +53,8 @@ export interface RelayProjectionOptions {
   now?: () => number
   projection?: ProjectionOptions
   pull?: PullerOptions
-  /**
-   * After a run that wrote records other visibility groups also hold, merge the write into their
-   * documents at once, with the stamps of the edits written (default true); records written
-   * without a read-back are pulled instead.
-   */
-  pullAfterWrite?: boolean
+  /** True when a document's group is a current partition of its object (default: always). */
+  isCurrent?: (sobject: string, group: string) => Promise<boolean>
   /** Test hook (the crash test): awaited at each stage of a projection call. */
   onStage?: (
     stage: ProjectionStage,
@@ -85,15 +80,23 @@ function isBulkOrigin(origin: unknown): boolean {
   )
 }
 
-/** The projector's view of the hub's documents. */
-export function hubDocs(hub: ProjectionHub): ProjectionDocs {
+/**
+ * The projector's view of the hub's documents: the pending ones of the current layout
+ * (`isCurrent`; a retired document's edits are forwarded, never written, ADR 0005).
+ */
+export function hubDocs(
+  hub: ProjectionHub,
+  isCurrent: (sobject: string, group: string) => Promise<boolean> = () => Promise.resolve(true),
+): ProjectionDocs {
   return {
-    pending: async () =>
-      (await hub.listPending()).map((p) => ({
-        name: p.name,
-        group: p.group,
-        firstChangeAt: p.firstChangeAt,
-      })),
+    pending: async () => {
+      const out: { name: string; group: string; firstChangeAt: string | null }[] = []
+      for (const p of await hub.listPending()) {
+        if (!(await isCurrent(p.sobject, p.group))) continue
+        out.push({ name: p.name, group: p.group, firstChangeAt: p.firstChangeAt })
+      }
+      return out
+    },
     withDocument: async (ref, fn) => (await hub.mutate(ref, (doc) => fn(doc)))?.value,
   }
 }
@@ -196,59 +199,13 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...common,
     ...(options.pull ? { options: options.pull } : {}),
   })
-  const logger = options.logger
-  const shareWithOtherGroups = async (report: ProjectionReport): Promise<void> => {
-    const pull = new Set<string>()
-    for (const r of report.records) {
-      if (!r.salesforceId) continue
-      const others = (await options.hub.store.findBySalesforceId(r.sobject, r.salesforceId)).filter(
-        (d) => d.group !== r.ref.group,
-      )
-      if (others.length === 0) continue
-      const { written, deleted } = r
-      if (!written && !deleted) {
-        pull.add(r.sobject)
-        continue
-      }
-      // The relay wrote it: the other groups merge it with the stamps of the edits written (a
-      // LastModifiedDate has whole seconds and would misorder edits made within one second).
-      for (const other of others) {
-        await options.hub.mutate({ name: other.name, group: other.group }, (doc) => {
-          if (deleted) {
-            doc.applyServerDelete(deleted.by, deleted.at)
-            return
-          }
-          if (!written) return
-          const values = Object.fromEntries(
-            Object.entries(written.ack.fields).map(([f, { value }]) => [f, value]),
-          )
-          const stamps = Object.fromEntries(
-            Object.entries(written.ack.fields).map(([f, { stamp }]) => [f, stamp]),
-          )
-          doc.applyServerRecord(values, written.ack.info, { stamps, authors: written.authors })
-          if (written.row) doc.applyServerRecord(written.row, written.ack.info)
-        })
-      }
-      if (!written?.row && !deleted) pull.add(r.sobject)
-    }
-    if (pull.size > 0) await puller.pullObjects([...pull])
-  }
   const projector = createProjector({
-    docs: hubDocs(options.hub),
+    docs: hubDocs(options.hub, options.isCurrent),
     store: options.projectionStore,
     salesforce,
     ...common,
     ...(options.projection ? { options: options.projection } : {}),
     ...(options.onStage ? { onStage: options.onStage } : {}),
-    ...(options.pullAfterWrite === false
-      ? {}
-      : {
-          onRun: (report: ProjectionReport) => {
-            shareWithOtherGroups(report).catch((error: unknown) =>
-              logger?.warn({ error: String(error) }, 'Sharing a write with other groups failed'),
-            )
-          },
-        }),
   })
   stretch = (factor) => projector.schedule.stretch(factor)
   let unsubscribe: (() => void) | undefined

@@ -37,7 +37,7 @@ export interface ProjectionReport {
   merged: number
   /** Records still waiting for a retry when the run ended. */
   waiting: number
-  /** The records written (for pulling them into the documents of other visibility groups). */
+  /** The records written. */
   records: WrittenRecord[]
 }
 

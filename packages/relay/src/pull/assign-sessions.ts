@@ -1,7 +1,7 @@
 import type { TrackedDoc } from './ports.js'
 
 /**
- * Which user's session reads which documents: per field-visibility group (so the values read
+ * Which user's session reads which documents: per readability partition (so the values read
  * are what that group may see), the user holding the most of its documents first, then the
  * next for what is left, so that as few sessions as possible read everything. Users in
  * `exclude` (no session now) are passed over; documents only they hold are left out.

@@ -95,7 +95,7 @@ interface Job {
 
 /**
  * Creates the puller. Per object with documents it reads, with the session of a user holding the
- * documents (one per field-visibility group), the records changed since its watermark
+ * documents (one per readability partition), the records changed since its watermark
  * (`SystemModstamp` minus an overlap, `Id IN` the documents' records) and getDeleted, five
  * queries and the getDeleted calls to a Composite request (one API call). Rows merge into the
  * documents as server changes stamped with LastModifiedDate; our own writes echoed back change

@@ -15,15 +15,12 @@ import { soqlQuote } from '../salesforce/soql.js'
  */
 async function canonicalName(
   services: RelayServices,
-  userId: string,
   sobject: string,
   key: string,
 ): Promise<string> {
   const name = `${sobject}/${key}`
   if (!isSalesforceId(key)) return name
-  const view = await services.views.viewFor(userId, sobject).catch(() => undefined)
-  if (!view) return name
-  const docs = await services.store.findBySalesforceId(sobject, key, view.group.id)
+  const docs = await services.store.findBySalesforceId(sobject, key)
   return docs.find((d) => d.name !== name)?.name ?? name
 }
 
@@ -36,7 +33,7 @@ export function recordRoutes(services: RelayServices): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
   app.post('/:sobject/:key/view', requireSession(services), async (c) => {
     const userId = c.get('session').userId
-    const name = await canonicalName(services, userId, c.req.param('sobject'), c.req.param('key'))
+    const name = await canonicalName(services, c.req.param('sobject'), c.req.param('key'))
     const [resolved] = await services.resolver.resolve(userId, [name], {
       createDrafts: () => false,
     })

@@ -1,4 +1,4 @@
-import { MAX_BULK_BYTES, RelayErrorCode } from '@briefcase/protocol'
+import { MAX_BULK_BYTES, RelayErrorCode, syncName } from '@briefcase/protocol'
 import { upgradeWebSocket } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
@@ -40,7 +40,7 @@ export function syncRoutes(services: RelayServices): Hono<RelayEnv> {
   )
 
   app.get(
-    '/live/:sobject/:key',
+    '/live/:sobject/:key/:partition?',
     async (c, next) => {
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
         throw new RelayError(RelayErrorCode.badRequest, 'Live sync needs a WebSocket upgrade.')
@@ -49,7 +49,8 @@ export function syncRoutes(services: RelayServices): Hono<RelayEnv> {
     },
     requireSession(services, { allowQuery: true }),
     async (c, next) => {
-      const name = `${c.req.param('sobject')}/${c.req.param('key')}`
+      const partition = c.req.param('partition')
+      const name = syncName(`${c.req.param('sobject')}/${c.req.param('key')}`, partition ?? null)
       const [resolved] = await services.resolver.resolve(c.get('session').userId, [name], {
         createDrafts: () => true,
       })

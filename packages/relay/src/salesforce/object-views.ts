@@ -7,7 +7,7 @@ import type { FieldGroupRecord } from '../store/relay-store.js'
 import type { SalesforceSessions } from './connections.js'
 import { fromSalesforceError, salesforceErrorCode } from './salesforce-errors.js'
 
-/** An object as one user sees it: their readable fields, their rights, their visibility group. */
+/** An object as one user sees it: their readable fields, their rights, their view's group. */
 export interface ObjectView {
   sobject: string
   label: string
@@ -19,7 +19,7 @@ export interface ObjectView {
   deletable: boolean
   /** The readable fields as a record schema, with the user's createable/updateable flags. */
   schema: ObjectSchema
-  /** The user's field-visibility group (shared by every user who reads the same fields). */
+  /** The user's view: their readable fields (shared by every user who reads the same fields). */
   group: FieldGroupRecord
   /** True when the user may write the field: createable when `creating`, else updateable. */
   editable(field: string, creating: boolean): boolean

@@ -191,6 +191,28 @@ export function runRelayStoreContract(
       expect(await store.getGroup('nope')).toBeUndefined()
     })
 
+    it('keeps the views of an object in the order first seen, each once', async () => {
+      const field = (name: string) => ({ name, type: 'string' as const })
+      const narrow = { name: 'Account', fields: { Name: field('Name') } }
+      const wide = {
+        name: 'Account',
+        fields: { Name: field('Name'), Secret__c: field('Secret__c') },
+      }
+      await store.putGroup({ id: 'wide', sobject: 'Account', schema: wide, nameField: 'Name' })
+      await store.putGroup({ id: 'narrow', sobject: 'Account', schema: narrow, nameField: 'Name' })
+      await store.putGroup({ id: 'c', sobject: 'Contact', schema: narrow, nameField: null })
+      await store.addView('Account', 'wide')
+      await store.addView('Account', 'narrow')
+      await store.addView('Account', 'wide')
+      await store.addView('Contact', 'c')
+      expect((await store.listViews('Account')).map((v) => [v.id, v.schema])).toEqual([
+        ['wide', wide],
+        ['narrow', narrow],
+      ])
+      expect((await store.listViews('Contact')).map((v) => v.id)).toEqual(['c'])
+      expect(await store.listViews('Case')).toEqual([])
+    })
+
     it('creates, reads and revokes sessions', async () => {
       await store.createSession({
         id: 's1',

@@ -1,8 +1,8 @@
 import type { ObjectSchema, WriteOperation } from '@briefcase/record'
 
 /**
- * Where a record document is stored: its name (`<SObject>/<key>`) and its field-visibility group
- * (see docs/decisions/0002-field-visibility-groups.md). Devices only ever see the name.
+ * Where a record document is stored: its record's name (`<SObject>/<key>`) and its readability
+ * partition (docs/decisions/0005-field-readability-partitions.md).
  */
 export interface DocKey {
   name: string
@@ -114,7 +114,10 @@ export interface UserRecord {
   updatedAt: number
 }
 
-/** A field-visibility group: the schema of the fields its users may read. */
+/**
+ * A set of fields of an object, with their schema (without anyone's rights): a user's view (the
+ * fields they may read) or a readability partition (the fields a record document holds).
+ */
 export interface FieldGroupRecord {
   id: string
   sobject: string
@@ -188,9 +191,13 @@ export interface RelayStore {
   /** Documents with something Salesforce lacks, oldest change first. */
   listPending(options?: { limit?: number; sobject?: string }): Promise<PendingEntry[]>
 
-  // ── field-visibility groups ─────────────────────────────────────────────────────────────────
+  // ── field groups: users' views and readability partitions (ADR 0005) ──────────────────────
   putGroup(group: FieldGroupRecord): Promise<void>
   getGroup(id: string): Promise<FieldGroupRecord | undefined>
+  /** Records that a user's view of `sobject` is the group `groupId` (views are never removed). */
+  addView(sobject: string, groupId: string): Promise<void>
+  /** Every view of `sobject` recorded, in the order first seen. */
+  listViews(sobject: string): Promise<FieldGroupRecord[]>
 
   // ── sessions and sign-in ───────────────────────────────────────────────────────────────────
   createSession(session: SessionRecord): Promise<void>

@@ -43,6 +43,27 @@ export class SqliteAccountRows {
       : undefined
   }
 
+  addView(sobject: string, groupId: string): void {
+    this.#stmt(
+      `INSERT INTO relay_object_view (sobject, id, seq)
+         SELECT ?, ?, COALESCE(MAX(seq), 0) + 1 FROM relay_object_view WHERE sobject = ?
+         ON CONFLICT (sobject, id) DO NOTHING`,
+    ).run(sobject, groupId, sobject)
+  }
+
+  listViews(sobject: string): FieldGroupRecord[] {
+    const rows = this.#stmt(
+      `SELECT g.id, g.sobject, g.schema, g.name_field FROM relay_object_view v
+         JOIN relay_field_group g ON g.id = v.id WHERE v.sobject = ? ORDER BY v.seq`,
+    ).all(sobject) as { id: string; sobject: string; schema: string; name_field: string | null }[]
+    return rows.map((row) => ({
+      id: row.id,
+      sobject: row.sobject,
+      schema: JSON.parse(row.schema) as ObjectSchema,
+      nameField: row.name_field,
+    }))
+  }
+
   createSession(s: SessionRecord): void {
     this.#stmt(
       'INSERT INTO relay_session (id, user_id, device, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',

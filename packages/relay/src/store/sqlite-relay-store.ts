@@ -163,6 +163,14 @@ export class SqliteRelayStore implements RelayStore {
     return this.#run(() => this.#accounts.getGroup(id))
   }
 
+  addView(sobject: string, groupId: string): Promise<void> {
+    return this.#run(() => this.#accounts.addView(sobject, groupId))
+  }
+
+  listViews(sobject: string): Promise<FieldGroupRecord[]> {
+    return this.#run(() => this.#accounts.listViews(sobject))
+  }
+
   createSession(s: SessionRecord): Promise<void> {
     return this.#run(() => this.#accounts.createSession(s))
   }

@@ -94,6 +94,17 @@ const MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO relay_device (id, user_id, created_at)
     SELECT device, user_id, created_at FROM relay_session ORDER BY created_at;
   `,
+  // ADR 0005: the views seen per object. Every group stored before was a user's view.
+  `
+  CREATE TABLE relay_object_view (
+    sobject TEXT NOT NULL,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (sobject, id)
+  ) WITHOUT ROWID;
+  INSERT INTO relay_object_view (sobject, id, seq)
+    SELECT sobject, id, ROW_NUMBER() OVER (ORDER BY rowid) FROM relay_field_group;
+  `,
 ]
 
 /** Applies the migrations the database lacks (tracked in `relay_schema_version`). */

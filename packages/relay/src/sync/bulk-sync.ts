@@ -13,6 +13,8 @@ import { deviceWriter } from '../docs/device-writer.js'
 import { recordIdOf } from '../docs/record-id.js'
 import type { DocHub } from '../docs/doc-hub.js'
 import type { DocResolver, ResolvedDoc } from '../docs/doc-resolver.js'
+import type { HotDoc } from '../docs/hot-doc.js'
+import type { RetiredDocs } from '../docs/retired-docs.js'
 import { RelayError, toRelayError } from '../errors.js'
 import type { RelayMetrics } from '../metrics/relay-metrics.js'
 import type { RecordRight, RecordRights } from '../salesforce/record-rights.js'
@@ -21,6 +23,7 @@ import type { RecordRight, RecordRights } from '../salesforce/record-rights.js'
 export interface BulkSyncDeps {
   hub: DocHub
   resolver: DocResolver
+  retired: RetiredDocs
   metrics: RelayMetrics
   /** Record-level rights, checked before any update of an existing record is accepted. */
   rights: RecordRights
@@ -48,7 +51,11 @@ function payloadOf(sealed: Uint8Array, name: string, kind: PayloadKind): Uint8Ar
   return envelope.payload
 }
 
-/** Applies one document's update and answers what the device lacks (synchronous). */
+/**
+ * Applies one document's update and answers what the device lacks (synchronous). A device whose
+ * replica descends from a retired document (`lineage`) has its update applied there (it is
+ * forwarded after) and is told the document moved.
+ */
 function syncOne(
   hub: DocHub,
   session: RelaySession,
@@ -56,9 +63,11 @@ function syncOne(
   doc: ResolvedDoc,
   origin: unknown,
   right: RecordRight | undefined,
+  lineage: HotDoc | undefined,
 ): BulkResponseDoc {
   const record = doc.hot.doc
   if (req.stateVector.length > 0) payloadOf(req.stateVector, record.name, PayloadKind.stateVector)
+  const target = lineage ?? doc.hot
   if (req.update.length > 0) {
     const payload = payloadOf(req.update, record.name, PayloadKind.update)
     const creating = isDraftKey(record.key) && record.salesforceId() === null
@@ -68,13 +77,25 @@ function syncOne(
       creating,
       right,
     )
-    applyDeviceUpdate(hub, doc.hot, payload, writer, origin)
+    applyDeviceUpdate(hub, target, payload, writer, origin)
   } else {
     hub.noteUser(doc.hot, session.userId)
+  }
+  if (lineage) {
+    const e = movedError()
+    return { name: req.name, ok: false, code: e.code, message: e.message }
   }
   const update =
     req.stateVector.length > 0 ? record.encodeUpdate(req.stateVector) : record.encodeState()
   return { name: req.name, ok: true, update, stateVector: record.encodeStateVector() }
+}
+
+/** The answer to a device holding a retired document: drop it, fetch the current ones. */
+export function movedError(): RelayError {
+  return new RelayError(
+    RelayErrorCode.documentMoved,
+    'This document was replaced (its fields moved to other documents): drop it and fetch it again; its edits were kept.',
+  )
 }
 
 /**
@@ -118,6 +139,20 @@ export async function bulkSync(
   } catch (error) {
     rights = toRelayError(error)
   }
+  const lineages = await Promise.all(
+    docs.map((req, i) => {
+      const r = resolved[i]
+      if (!r?.ok || req.stateVector.length === 0) return Promise.resolve(undefined)
+      const vector = (() => {
+        try {
+          return payloadOf(req.stateVector, r.hot.doc.name, PayloadKind.stateVector)
+        } catch {
+          return undefined // answered by syncOne
+        }
+      })()
+      return vector ? deps.retired.lineageOf(r.hot, vector) : Promise.resolve(undefined)
+    }),
+  )
   const t1 = performance.now()
   const origin = { kind: 'bulk', session: session.id }
   const answers: BulkResponseDoc[] = []
@@ -135,7 +170,7 @@ export async function bulkSync(
         if (id !== undefined && rights instanceof RelayError) throw rights
         r.init?.()
         const right = id === undefined || rights instanceof RelayError ? undefined : rights.get(id)
-        answers.push(syncOne(hub, session, req, r, origin, right))
+        answers.push(syncOne(hub, session, req, r, origin, right, lineages[i]))
       } catch (error) {
         const e = toRelayError(error)
         answers.push({ name: req.name, ok: false, code: e.code, message: e.message })
@@ -143,8 +178,10 @@ export async function bulkSync(
     })
     timing.applied = performance.now()
     await hub.flush()
+    for (const l of lineages) if (l) await deps.retired.forward(l)
   } finally {
     for (const r of resolved) if (r.ok) hub.release(r.hot)
+    for (const l of lineages) if (l) hub.release(l)
   }
   for (const a of answers) {
     metrics.bulkDocs.inc({ outcome: a.ok ? 'ok' : 'error' })

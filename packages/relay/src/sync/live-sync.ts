@@ -11,6 +11,7 @@ import { deviceWriter } from '../docs/device-writer.js'
 import { recordIdOf } from '../docs/record-id.js'
 import type { DocCommitEvent, DocHub } from '../docs/doc-hub.js'
 import type { ResolvedDoc } from '../docs/doc-resolver.js'
+import type { RetiredDocs } from '../docs/retired-docs.js'
 import type { HotDoc } from '../docs/hot-doc.js'
 import { isRelayError, toRelayError } from '../errors.js'
 import type { RelayMetrics } from '../metrics/relay-metrics.js'
@@ -38,11 +39,15 @@ export const LiveCloseCode = {
   internal: 1011,
   tryAgainLater: 1013,
   sessionEnded: 4401,
+  /** The device holds a retired document (ADR 0005): drop it, sync the record in bulk. */
+  documentMoved: 4409,
 } as const
 
 /** Options of {@link LiveSync}. */
 export interface LiveSyncOptions {
   hub: DocHub
+  /** Recognises devices holding a retired document. */
+  retired?: RetiredDocs
   logger: Logger
   metrics: RelayMetrics
   /** Record-level rights, checked before a device's update of an existing record is applied. */
@@ -93,6 +98,7 @@ function raw(ws: WSContext<unknown>): WebSocket {
  */
 export class LiveSync {
   readonly #hub: DocHub
+  readonly #retired: RetiredDocs | undefined
   readonly #logger: Logger
   readonly #metrics: RelayMetrics
   readonly #rights: RecordRights
@@ -105,6 +111,7 @@ export class LiveSync {
 
   constructor(options: LiveSyncOptions) {
     this.#hub = options.hub
+    this.#retired = options.retired
     this.#logger = options.logger
     this.#metrics = options.metrics
     this.#rights = options.rights
@@ -235,6 +242,12 @@ export class LiveSync {
     switch (msg.type) {
       case 'syncStep1': {
         checkStateVector(msg.stateVector)
+        const lineage = await this.#retired?.lineageOf(room.hot, msg.stateVector)
+        if (lineage) {
+          this.#hub.release(lineage)
+          this.#close(conn, LiveCloseCode.documentMoved, RelayErrorCode.documentMoved)
+          return
+        }
         await this.#hub.flush('written')
         if (!conn.closed)
           this.#send(conn, syncStep2(this.#hub.ydocOf(room.hot), msg.stateVector), 'sync')

@@ -1,0 +1,87 @@
+import type { PendingChange } from './changes.js'
+import type { EngineView, EngineWriter } from './engine.js'
+import { MapRoot } from './engine.js'
+import type { HlcString } from './hlc.js'
+import { MetaKey, ServerKey, entryKey, isLoadedText, textDigest } from './record-state.js'
+import type { FieldValue, ObjectSchema } from './schema.js'
+import { isTextField } from './schema.js'
+import { applyTextOps } from './server-updates.js'
+import { mergeTextOps } from './text-diff.js'
+
+/** What a retired document forwarded, to settle in it (see {@link settleForwarded}). */
+export interface Forwarded {
+  /** Per field: the value forwarded and the stamp of the edit it came from. */
+  fields: Record<string, { value: FieldValue; stamp: HlcString }>
+  /** True when the record's deletes were forwarded. */
+  deleted: boolean
+}
+
+/**
+ * Copies what a retired document has that Salesforce lacks (its pending change) into a current
+ * document holding some of its fields (ADR 0005). A scalar edit becomes an entry with its own
+ * stamp and author, so the HLC decides against what the target holds; a long-text edit is the
+ * character diff from the retired shadow to its text, applied in place, with a touch entry;
+ * deletes are copied as they are; a draft's metadata too. Idempotent for entries and deletes.
+ */
+export function forwardPending(
+  w: EngineWriter,
+  schema: ObjectSchema,
+  source: EngineView,
+  pending: PendingChange,
+): Forwarded {
+  const out: Forwarded = { fields: {}, deleted: false }
+  for (const key of [MetaKey.draftKey, MetaKey.created]) {
+    const v = source.get(MapRoot.meta, key)
+    if (v !== undefined && w.get(MapRoot.meta, key) === undefined) w.set(MapRoot.meta, key, v)
+  }
+  for (const p of pending.fields) {
+    const f = schema.fields[p.field]
+    if (!f) continue
+    const { device, user } = p.author
+    if (user !== '' && w.get(MapRoot.authors, device) === undefined) {
+      w.set(MapRoot.authors, device, user)
+    }
+    if (isTextField(f)) {
+      const base = typeof p.old === 'string' ? p.old : ''
+      const incoming = typeof p.new === 'string' ? p.new : ''
+      const shadow = w.get(MapRoot.shadow, p.field)
+      const current = w.text(p.field)
+      if (isLoadedText(shadow) && w.get(MapRoot.bases, p.field) === undefined) {
+        if (textDigest(current) === shadow.loaded) w.set(MapRoot.bases, p.field, current)
+      }
+      applyTextOps(w, p.field, mergeTextOps(base, current, incoming))
+      w.set(MapRoot.entries, entryKey(p.field, p.at), true)
+    } else if (w.get(MapRoot.entries, entryKey(p.field, p.at)) === undefined) {
+      w.set(MapRoot.entries, entryKey(p.field, p.at), p.new)
+    }
+    out.fields[p.field] = { value: p.new, stamp: p.at }
+  }
+  if (pending.deleted) {
+    for (const [stamp, value] of source.entries(MapRoot.deletes)) {
+      if (w.get(MapRoot.deletes, stamp) === undefined) w.set(MapRoot.deletes, stamp, value)
+    }
+    out.deleted = true
+  }
+  return out
+}
+
+/**
+ * Marks forwarded edits as handled in the retired document: its shadow takes the values at
+ * their stamps and the edits are dropped, so the same edits are never forwarded twice (a text
+ * diff applied twice would insert twice), and later edits on a stale replica are.
+ */
+export function settleForwarded(w: EngineWriter, schema: ObjectSchema, forwarded: Forwarded): void {
+  const entries = [...w.entries(MapRoot.entries)].map(([key]) => key)
+  for (const [field, { value, stamp }] of Object.entries(forwarded.fields)) {
+    const f = schema.fields[field]
+    w.set(MapRoot.shadow, field, f && isTextField(f) ? (value ?? '') : value)
+    if (w.get(MapRoot.bases, field) !== undefined) w.delete(MapRoot.bases, field)
+    const current = w.get(MapRoot.stamps, field)
+    if (typeof current !== 'string' || stamp > current) w.set(MapRoot.stamps, field, stamp)
+    for (const key of entries) {
+      const at = key.lastIndexOf('@')
+      if (key.slice(0, at) === field && key.slice(at + 1) <= stamp) w.delete(MapRoot.entries, key)
+    }
+  }
+  if (forwarded.deleted) w.set(MapRoot.server, ServerKey.deleted, true)
+}
