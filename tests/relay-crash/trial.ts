@@ -70,7 +70,12 @@ export function connect(url: string, org: Org, user: OrgUser): Connection {
 
 const describes = new Map<string, Promise<{ name: string; fields: DescribeField[] }>>()
 
-async function groupOf(conn: Connection, sobject: string, hub: DocHub): Promise<FieldGroupRecord> {
+/** The field group of an object as rep1 describes it, stored in the hub. */
+export async function groupOf(
+  conn: Connection,
+  sobject: string,
+  hub: DocHub,
+): Promise<FieldGroupRecord> {
   let described = describes.get(sobject)
   if (!described) {
     described = conn.describe(sobject) as unknown as Promise<{

@@ -41,5 +41,6 @@ export {
 export type { PullDocs, PullStore, TrackedDoc, Watermark } from '../pull/ports.js'
 export type { Puller, PullerConfig, PullerOptions, PullReport } from '../pull/puller.js'
 export { createPuller } from '../pull/puller.js'
+export { inFlightIds } from './in-flight.js'
 export type { SqlitePullStoreOptions } from '../pull/sqlite-pull-store.js'
 export { SqlitePullStore } from '../pull/sqlite-pull-store.js'

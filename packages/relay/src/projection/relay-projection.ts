@@ -4,6 +4,7 @@ import type { DocCommitEvent } from '../docs/doc-hub.js'
 import type { PullDocs, PullStore, TrackedDoc } from '../pull/ports.js'
 import type { Puller, PullerOptions } from '../pull/puller.js'
 import { createPuller } from '../pull/puller.js'
+import { inFlightIds } from './in-flight.js'
 import type { DocKey, PendingEntry, RelayStore } from '../store/relay-store.js'
 import type { ProjectionStage } from './context.js'
 import type {
@@ -196,6 +197,7 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     docs: hubPullDocs(options.hub),
     store: options.pullStore,
     salesforce,
+    inFlight: () => inFlightIds(options.projectionStore),
     ...common,
     ...(options.pull ? { options: options.pull } : {}),
   })

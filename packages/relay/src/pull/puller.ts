@@ -44,6 +44,12 @@ export interface PullerConfig {
   /** Clock in ms (default `Date.now`). */
   now?: () => number
   options?: PullerOptions
+  /**
+   * Salesforce Ids of records a write call of the relay's may still be landing on (in flight, not
+   * reconciled yet). The puller leaves them alone, and does not move its watermark past them,
+   * until recovery has reconciled them: our own late write is never mistaken for a server change.
+   */
+  inFlight?: () => Promise<ReadonlySet<string>>
 }
 
 /** What a pull did. */
@@ -160,7 +166,9 @@ export function createPuller(config: PullerConfig): Puller {
 
   const pull = async (sobjects?: readonly string[]): Promise<PullReport> => {
     const report: PullReport = { calls: 0, rows: 0, merged: 0, deleted: 0 }
-    const tracked = await config.docs.tracked(sobjects)
+    const busy = (await config.inFlight?.()) ?? new Set<string>()
+    const all = await config.docs.tracked(sobjects)
+    const tracked = all.filter((d) => !busy.has(d.salesforceId))
     if (tracked.length === 0) return report
     const objects = [...new Set(tracked.map((d) => d.sobject))].sort()
     const marks = new Map<string, Watermark>()
@@ -280,6 +288,8 @@ export function createPuller(config: PullerConfig): Puller {
         }
       }
     }
+    // An object with a record left alone keeps its watermark: the record is read again next time.
+    for (const d of all) if (busy.has(d.salesforceId)) failed.add(d.sobject)
     for (const s of objects) {
       if (!failed.has(s)) await config.store.setWatermark(s, next.get(s) as Watermark)
     }
