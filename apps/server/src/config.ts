@@ -27,6 +27,8 @@ export interface ServerConfig {
   assets: StaticAsset[]
   /** Origins besides the server's that sign-in may return to. */
   returnOrigins: string[]
+  /** The bearer token `/metrics` requires (undefined: open). */
+  metricsToken: string | undefined
   /** Custom fields the relay fills with facts of the offline edit it writes. */
   capture: CaptureOptions
 }
@@ -72,8 +74,12 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
   --capture <list>     BRIEFCASE_CAPTURE         Object.Field__c=deviceEditedAt|deviceId|userId,… filled
                                                  on every write (embedded org default:
                                                  Briefcase_Edited_At__c on Account and Site_Visit__c)
+  --metrics-token <t>  BRIEFCASE_METRICS_TOKEN   bearer token /metrics then requires (default: open)
   --log-level <l>      LOG_LEVEL                 pino level (default info)
-  --help`
+  -h, --help           this text
+  --version            the server's version
+
+Through npm: npm start -- --port 5000 --return-origin http://localhost:5173`
 
 /**
  * What the relay serves as is: the demo site (`apps/demo/dist/site`, built by `npm run build`;
@@ -96,7 +102,7 @@ export function readConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   repoRoot: string,
-): ServerConfig | 'help' {
+): ServerConfig | 'help' | 'version' {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -109,10 +115,13 @@ export function readConfig(
       'return-origin': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
       capture: { type: 'string' },
-      help: { type: 'boolean', default: false },
+      'metrics-token': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
     },
   })
   if (values.help) return 'help'
+  if (values.version) return 'version'
   const port = Number(values.port ?? env.PORT ?? '4000')
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a port number (0–65535).\n${USAGE}`)
@@ -147,6 +156,7 @@ export function readConfig(
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     assets: demoAssets(repoRoot, staticRoot === undefined ? undefined : resolve(staticRoot)),
     returnOrigins,
+    metricsToken: values['metrics-token'] ?? (env.BRIEFCASE_METRICS_TOKEN || undefined),
     capture: parseCapture(
       values.capture ?? env.BRIEFCASE_CAPTURE ?? (org.kind === 'embedded' ? EMBEDDED_CAPTURE : ''),
     ),

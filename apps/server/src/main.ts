@@ -3,7 +3,7 @@
  * The runnable behind `npm start`: relay + SQLite + the embedded org (with its seed) + the demo
  * page on one port. Flags and environment variables: see `--help`.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { USAGE, readConfig } from './config.js'
@@ -14,6 +14,13 @@ async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2), process.env, repoRoot)
   if (config === 'help') {
     console.log(USAGE)
+    return
+  }
+  if (config === 'version') {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'apps/server/package.json'), 'utf8')) as {
+      version: string
+    }
+    console.log(pkg.version)
     return
   }
   if (config.org.kind === 'embedded') {
@@ -35,7 +42,7 @@ async function main(): Promise<void> {
     ...(config.assets.some((a) => 'dir' in a && existsSync(join(a.dir, 'index.html')))
       ? [`  demo page: ${running.url}/`]
       : []),
-    `  metrics: ${running.url}/metrics`,
+    `  metrics: ${running.url}/metrics${config.metricsToken ? ' (bearer token)' : ''}`,
   ]
   if (running.org) {
     lines.push('  sign in as:')

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +35,15 @@ describe('readConfig', () => {
       host: '127.0.0.1',
     })
     expect(readConfig(['--help'], {}, repoRoot)).toBe('help')
+    expect(readConfig(['-h'], {}, repoRoot)).toBe('help')
+    expect(readConfig(['--version'], {}, repoRoot)).toBe('version')
+    expect((config as ServerConfig).metricsToken).toBeUndefined()
+    expect(readConfig([], { BRIEFCASE_METRICS_TOKEN: 'env-token' }, repoRoot)).toMatchObject({
+      metricsToken: 'env-token',
+    })
+    expect(
+      readConfig(['--metrics-token', 'flag-token'], { BRIEFCASE_METRICS_TOKEN: 'x' }, repoRoot),
+    ).toMatchObject({ metricsToken: 'flag-token' })
   })
 
   it('needs a client id and secret for a real org, and a valid port', () => {
@@ -124,6 +133,22 @@ describe('startServer', () => {
     )
     await second.close()
   })
+
+  it('prints its version and its usage (with how to pass flags through npm start)', () => {
+    const main = (flag: string): string =>
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=@briefcase/source', 'apps/server/src/main.ts', flag],
+        { cwd: repoRoot, encoding: 'utf8' },
+      )
+    const { version } = JSON.parse(
+      readFileSync(join(repoRoot, 'apps/server/package.json'), 'utf8'),
+    ) as { version: string }
+    expect(main('--version').trim()).toBe(version)
+    const usage = main('-h')
+    expect(usage).toContain('Usage: node apps/server/dist/main.js [options]')
+    expect(usage).toContain('npm start -- --port 5000')
+  }, 30_000)
 
   it('starts as a child process on port 0 and prints its URL and the seeded sign-ins', async () => {
     const child = spawn(

@@ -102,6 +102,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger,
     websocketServer: wss,
     returnOrigins: config.returnOrigins,
+    ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }),
     capture: config.capture,
     assets: config.assets,
   })

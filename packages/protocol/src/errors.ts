@@ -12,6 +12,7 @@ export const RelayErrorCode = {
   /** A sign-in callback reached a browser that did not start that sign-in. */
   signInNotBound: 'BRIEFCASE_SIGN_IN_NOT_BOUND',
   notFound: 'BRIEFCASE_NOT_FOUND',
+  methodNotAllowed: 'BRIEFCASE_METHOD_NOT_ALLOWED',
   badRequest: 'BRIEFCASE_BAD_REQUEST',
   invalidName: 'BRIEFCASE_INVALID_NAME',
   malformedUpdate: 'BRIEFCASE_MALFORMED_UPDATE',

@@ -2,7 +2,7 @@ import { RelayErrorCode } from '@briefcase/protocol'
 import { isRecordError } from '@briefcase/record'
 
 /** HTTP status of each error code. */
-const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 503> = {
+const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 500 | 502 | 503> = {
   BRIEFCASE_UNAUTHENTICATED: 401,
   BRIEFCASE_SESSION_EXPIRED: 401,
   BRIEFCASE_FORBIDDEN: 403,
@@ -10,6 +10,7 @@ const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 500 | 5
   BRIEFCASE_ACCESS_LOST: 403,
   BRIEFCASE_SIGN_IN_NOT_BOUND: 403,
   BRIEFCASE_NOT_FOUND: 404,
+  BRIEFCASE_METHOD_NOT_ALLOWED: 405,
   BRIEFCASE_BAD_REQUEST: 400,
   BRIEFCASE_INVALID_NAME: 400,
   BRIEFCASE_MALFORMED_UPDATE: 400,
@@ -37,7 +38,7 @@ const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 500 | 5
 export class RelayError extends Error {
   override readonly name = 'RelayError' as const
   readonly code: RelayErrorCode
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502 | 503
+  readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 500 | 502 | 503
   readonly details: unknown
 
   constructor(

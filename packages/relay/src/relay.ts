@@ -87,6 +87,8 @@ export interface RelayOptions {
    * bundle, a demo page), with `Cache-Control` and ETags. Default: none.
    */
   assets?: readonly StaticAsset[]
+  /** A bearer token `/metrics` then requires (`Authorization: Bearer …`). Default: open. */
+  metricsToken?: string
 }
 
 /**
@@ -252,6 +254,7 @@ export function createRelay(options: RelayOptions): Relay {
     live,
     cache,
     returnOrigins: new Set((options.returnOrigins ?? []).map((o) => new URL(o).origin)),
+    metricsToken: options.metricsToken,
   }
   const wss = options.websocketServer ?? createLiveSocketServer()
   const relaySalesforce: RelaySalesforce = {

@@ -1,6 +1,7 @@
 import { RelayErrorCode, Route } from '@briefcase/protocol'
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
+import { methodNotAllowed } from 'hono/method-not-allowed'
 import { RelayError } from '../errors.js'
 import { authRoutes } from '../routes/auth.js'
 import { lookupRoutes } from '../routes/lookup.js'
@@ -11,7 +12,7 @@ import { schemaRoutes } from '../routes/schemas.js'
 import { syncRoutes } from '../routes/sync.js'
 import type { RelayEnv } from './env.js'
 import { errorResponse, onRelayError } from './errors-handler.js'
-import { requestLogging } from './middleware.js'
+import { metricsAccess, requestLogging } from './middleware.js'
 import { answerUpgradeRefusal } from './upgrade-refusal.js'
 import type { RelayServices } from './services.js'
 import type { StaticAsset } from './static-assets.js'
@@ -27,7 +28,7 @@ export function createApp(
   assets: readonly StaticAsset[] = [],
 ): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
-  app.use('*', requestLogging(services))
+  for (const handler of requestLogging(services)) app.use('*', handler)
   // Pages on the origins sign-in may return to may call the relay from the browser.
   app.use(
     '*',
@@ -38,6 +39,23 @@ export function createApp(
       maxAge: 600,
     }),
   )
+  // A known path with another method: 405 with `Allow`, in the one error shape.
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: async (c, methods) => {
+        c.header('Allow', methods.join(', '))
+        return errorResponse(
+          c,
+          new RelayError(
+            RelayErrorCode.methodNotAllowed,
+            `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}.`,
+          ),
+        )
+      },
+    }),
+  )
   app.route('/auth', authRoutes(services))
   app.route('/sync', syncRoutes(services))
   app.route(Route.schemas, schemaRoutes(services))
@@ -45,7 +63,7 @@ export function createApp(
   app.route(Route.records, recordRoutes(services))
   app.route(Route.quickActions, quickActionRoutes(services))
   app.route(Route.lookup, lookupRoutes(services))
-  app.get(Route.metrics, async (c) => {
+  app.get(Route.metrics, metricsAccess(services.metricsToken), async (c) => {
     const registry = services.metrics.registry
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType })
   })

@@ -32,6 +32,8 @@ export function errorResponse(
   c: Context<RelayEnv>,
   error: RelayError,
 ): Response | Promise<Response> {
+  // RFC 9110: a 401 names the scheme to authenticate with.
+  if (error.status === 401) c.header('WWW-Authenticate', 'Bearer realm="briefcase"')
   if (isNavigation(c)) return errorPage(c, error)
   const body = {
     error: {

@@ -35,4 +35,6 @@ export interface RelayServices {
   cache: CachePlanner
   /** Origins `return` may point to after sign-in (the relay's own origin is always allowed). */
   returnOrigins: ReadonlySet<string>
+  /** The bearer token `/metrics` asks for (none: open). */
+  metricsToken: string | undefined
 }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 /**
  * The relay's Prometheus metrics (prom-client), all in one registry that `/metrics` serves. The
@@ -23,6 +23,9 @@ export class RelayMetrics {
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry
+    // prom-client's process metrics (CPU, memory, event loop lag, GC, handles), once per registry.
+    if (!registry.getSingleMetric('process_cpu_user_seconds_total'))
+      collectDefaultMetrics({ register: registry })
     const registers = [registry]
     this.httpRequests = new Counter({
       name: 'briefcase_http_requests_total',
