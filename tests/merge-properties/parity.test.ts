@@ -12,7 +12,7 @@ describe('engine parity', () => {
     file: 'tests/merge-properties/parity.test.ts',
     share: 'parity',
     maxSteps: 12,
-    msPerRun: 300,
+    msPerRun: 450,
     property: (schedule) => {
       // Causal delivery: both engines then show the same state at every step, so every choice a
       // step makes (which record, which character, which stamp) is the same on both.

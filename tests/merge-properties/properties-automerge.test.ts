@@ -10,7 +10,7 @@ describe('merge properties on the Automerge engine', () => {
     file: 'tests/merge-properties/properties-automerge.test.ts',
     share: 'automerge',
     maxSteps: 16,
-    msPerRun: 250,
+    msPerRun: 400,
     property: (schedule) => {
       const world = runSchedule(schedule, { engine: automergeEngine, causal: false })
       checkWorld(world, { idempotence: true, reload: true, shuffleSeed: schedule.shuffleSeed })

@@ -10,7 +10,7 @@ describe('merge properties on the Yjs engine, long schedules', () => {
     file: 'tests/merge-properties/properties-yjs-long.test.ts',
     share: 'yjsLong',
     maxSteps: 20,
-    msPerRun: 40,
+    msPerRun: 60,
     property: (schedule) => {
       const world = runSchedule(schedule, { engine: yjsEngine, causal: false })
       checkWorld(world, { idempotence: true, reload: true, shuffleSeed: schedule.shuffleSeed })

@@ -10,7 +10,7 @@ describe('merge properties on the Yjs engine, short schedules', () => {
     file: 'tests/merge-properties/properties-yjs.test.ts',
     share: 'yjs',
     maxSteps: 10,
-    msPerRun: 20,
+    msPerRun: 30,
     property: (schedule) => {
       const world = runSchedule(schedule, { engine: yjsEngine, causal: false })
       // Properties 5 and 7 in full run on the long schedules (they cost as much as a short run).
