@@ -19,7 +19,8 @@ describe('createRelay runs the projector and the puller', () => {
     org = createOrg({ accounts: 6 })
     t = await startTestRelay({
       org,
-      projection: { options: { debounceMs: 10 } },
+      // The poll path (the change stream has its own tests in change-events.test.ts).
+      projection: { options: { debounceMs: 10 }, changeEvents: false },
       relay: {
         now: () => Date.now() + skew,
         capture: { Account: { Briefcase_Edited_At__c: 'deviceEditedAt' } },

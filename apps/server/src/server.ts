@@ -13,7 +13,7 @@ import type { ServerConfig } from './config.js'
 
 /** The embedded org's connected app (seeded by the org). */
 const CONNECTED_APP = { clientId: 'briefcase-relay', clientSecret: 'briefcase-relay-secret' }
-const ORG_PREFIXES = ['/services/', '/id/', '/__org']
+const ORG_PREFIXES = ['/services/', '/id/', '/__org', '/cometd/']
 
 /** A running server. */
 export interface RunningServer {

@@ -279,6 +279,7 @@ export function createRelay(options: RelayOptions): Relay {
           now,
           apiVersion: salesforce.apiVersion,
           isCurrent: (sobject, group) => layouts.isCurrent(sobject, group),
+          salesforceOptions: options.salesforce,
         })
   if (projection) metrics.watchSalesforceApi(() => projection.budget.usage())
   let housekeeping: ReturnType<typeof setInterval> | undefined

@@ -11,6 +11,11 @@ import { SqliteProjectionStore } from './projection/sqlite-projection-store.js'
 import type { PullStore } from './pull/ports.js'
 import type { PullerOptions } from './pull/puller.js'
 import { SqlitePullStore } from './pull/sqlite-pull-store.js'
+import type { ChangeStreamOptions } from './pull/change-stream.js'
+import { SqliteReplayStore } from './pull/sqlite-replay-store.js'
+import { clientCredentialsSession } from './pull/stream-session.js'
+import type { ReplayStore, StreamEvent, StreamStage } from './pull/stream-ports.js'
+import type { SalesforceOptions } from './salesforce/connections.js'
 import type { RelayStore } from './store/relay-store.js'
 import { SqliteRelayStore } from './store/sqlite-relay-store.js'
 
@@ -24,6 +29,15 @@ export interface RelayProjectionConfig {
   options?: ProjectionOptions
   /** Puller tunables. */
   pull?: PullerOptions
+  /**
+   * Salesforce's change events (Change Data Capture over CometD), read with the connected app's
+   * client-credentials session: on by default; `false` polls every `pull.intervalMs` instead.
+   */
+  changeEvents?: ChangeStreamOptions | false
+  /** The change stream's replay ids (default: SQLite, in the relay store's database). */
+  replayStore?: ReplayStore
+  /** Test hook awaited at each stage of a change event's handling. */
+  onStreamStage?: (stage: StreamStage, event: StreamEvent) => void | Promise<void>
   /** Test hook awaited at each stage of a projection call (the crash test). */
   onStage?: (
     stage: ProjectionStage,
@@ -44,6 +58,8 @@ export interface WireProjectionInput {
   apiVersion: string
   /** True when a document's group is a current partition of its object. */
   isCurrent: (sobject: string, group: string) => Promise<boolean>
+  /** The connected app (the change stream's session). */
+  salesforceOptions: SalesforceOptions
 }
 
 /** The fields capture writes, per object: devices never write them. */
@@ -69,6 +85,9 @@ export function wireProjection(input: WireProjectionInput): RelayProjection {
     )
   }
   const capture = input.capture ?? config.options?.capture
+  const replay = config.replayStore ?? (database ? new SqliteReplayStore({ database }) : undefined)
+  const events = config.changeEvents === false || !replay ? undefined : (config.changeEvents ?? {})
+  const { loginUrl, clientId, clientSecret } = input.salesforceOptions
   return createRelayProjection({
     hub: input.hub,
     salesforce: input.salesforce,
@@ -84,6 +103,22 @@ export function wireProjection(input: WireProjectionInput): RelayProjection {
       ...(capture ? { capture } : {}),
     },
     pull: { apiVersion: input.apiVersion, ...config.pull },
+    ...(events && replay
+      ? {
+          stream: {
+            session: () =>
+              clientCredentialsSession({
+                loginUrl,
+                clientId,
+                clientSecret,
+                apiVersion: input.apiVersion,
+              }),
+            replay,
+            options: { pollIntervalMs: config.pull?.intervalMs ?? 60_000, ...events },
+            ...(config.onStreamStage ? { onStage: config.onStreamStage } : {}),
+          },
+        }
+      : {}),
     ...(config.onStage ? { onStage: config.onStage } : {}),
   })
 }

@@ -1,10 +1,13 @@
 import type { RecordDocument } from '@briefcase/record'
+import { MapRoot } from '@briefcase/record'
 import type { Connection } from 'jsforce'
 import type { DocCommitEvent } from '../docs/doc-hub.js'
 import type { PullDocs, PullStore, TrackedDoc } from '../pull/ports.js'
 import type { Puller, PullerOptions } from '../pull/puller.js'
 import { createPuller } from '../pull/puller.js'
 import { inFlightIds } from './in-flight.js'
+import type { ChangeStream, ChangeStreamConfig } from '../pull/change-stream.js'
+import { createChangeStream } from '../pull/change-stream.js'
 import type { DocKey, PendingEntry, RelayStore } from '../store/relay-store.js'
 import type { ProjectionStage } from './context.js'
 import type {
@@ -56,6 +59,12 @@ export interface RelayProjectionOptions {
   pull?: PullerOptions
   /** True when a document's group is a current partition of its object (default: always). */
   isCurrent?: (sobject: string, group: string) => Promise<boolean>
+  /**
+   * Salesforce's change events (Change Data Capture): with them the puller reads an object when
+   * an event names a record the relay holds, polls only objects that publish nothing, and keeps a
+   * slower safety poll; without them (default) it polls every `pull.intervalMs`.
+   */
+  stream?: Pick<ChangeStreamConfig, 'session' | 'replay' | 'options' | 'onStage'>
   /** Test hook (the crash test): awaited at each stage of a projection call. */
   onStage?: (
     stage: ProjectionStage,
@@ -69,6 +78,8 @@ export interface RelayProjection {
   readonly puller: Puller
   /** The org's API usage as last read, and the stretch of the coalescing windows. */
   readonly budget: ApiBudget
+  /** The change stream, when change events are on. */
+  readonly stream: ChangeStream | undefined
   /** Starts background projection (on every committed device change) and pulls. */
   start(): void
   stop(): Promise<void>
@@ -80,6 +91,8 @@ function isBulkOrigin(origin: unknown): boolean {
     typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'bulk'
   )
 }
+
+const silentLogger: ProjectionLogger = { debug() {}, info() {}, warn() {}, error() {} }
 
 /**
  * The projector's view of the hub's documents: the pending ones of the current layout
@@ -210,13 +223,41 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...(options.onStage ? { onStage: options.onStage } : {}),
   })
   stretch = (factor) => projector.schedule.stretch(factor)
+  const docs = hubPullDocs(options.hub)
+  const stream = options.stream
+    ? createChangeStream({
+        ...options.stream,
+        puller,
+        pullStore: options.pullStore,
+        logger: options.logger ?? silentLogger,
+        objects: async () => [...new Set((await docs.tracked()).map((d) => d.sobject))].sort(),
+        deleted: async (sobject, ids, at, by) => {
+          for (const id of ids) {
+            for (const ref of await options.hub.store.findBySalesforceId(sobject, id)) {
+              await options.hub.mutate({ name: ref.name, group: ref.group }, (doc) => {
+                if (doc.engineDoc.get(MapRoot.server, 'deleted') !== true)
+                  doc.applyServerDelete(by, at)
+              })
+            }
+          }
+        },
+        holds: async (sobject, ids) => {
+          for (const id of ids) {
+            if ((await options.hub.store.findBySalesforceId(sobject, id)).length > 0) return true
+          }
+          return false
+        },
+      })
+    : undefined
   let unsubscribe: (() => void) | undefined
   return {
     projector,
     puller,
     budget,
+    stream,
     start() {
       unsubscribe ??= options.hub.onCommit((event) => {
+        stream?.watch(event.key.name.split('/')[0] ?? '')
         const fromDevice = event.updates.filter((u) => u.origin !== 'local')
         if (!event.pending || fromDevice.length === 0) return
         // Live edits are coalesced; bulk sync brings offline work, already old: written at once.
@@ -224,11 +265,13 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
         projector.notify(event.key, bulk ? 'bulk' : 'live')
       })
       projector.start()
-      puller.start()
+      if (stream) stream.start()
+      else puller.start()
     },
     async stop() {
       unsubscribe?.()
       unsubscribe = undefined
+      await stream?.stop()
       await projector.stop()
       await puller.stop()
     },

@@ -48,7 +48,7 @@ export interface TestRelay {
   close(): Promise<void>
 }
 
-const ORG_PREFIXES = ['/services/', '/id/', '/__org']
+const ORG_PREFIXES = ['/services/', '/id/', '/__org', '/cometd/']
 
 /**
  * Starts a relay on a free port for tests and benchmarks, with an embedded org on the same port

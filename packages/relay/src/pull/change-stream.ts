@@ -1,0 +1,255 @@
+import type { Connection } from 'jsforce'
+import type { ProjectionLogger } from '../projection/ports.js'
+import type { PullStore } from './ports.js'
+import type { Puller } from './puller.js'
+import type { StreamClient } from './stream-client.js'
+import { changeChannel, openStreamClient } from './stream-client.js'
+import type { ReplayStore, StreamEvent, StreamStage } from './stream-ports.js'
+
+/** Tunables of the change stream. */
+export interface ChangeStreamOptions {
+  /** Poll of objects that publish no change events (or while the stream is down), ms (default 60 000). */
+  pollIntervalMs?: number
+  /** Safety-net poll of every object, streamed or not, ms (default 600 000). */
+  safetyIntervalMs?: number
+  /** How often the objects with documents are looked up again, ms (default 30 000). */
+  refreshIntervalMs?: number
+  /** First delay before reopening a failed stream, ms (default 1 000; doubles up to 30 000). */
+  restartDelayMs?: number
+}
+
+/** Dependencies of {@link createChangeStream}. */
+export interface ChangeStreamConfig {
+  /** The session that subscribes (needs View All Data, or View All on each object). */
+  session(): Promise<Connection>
+  /** Objects the relay holds documents for. */
+  objects(): Promise<string[]>
+  /** Whether the relay holds a document of any of these records. */
+  holds(sobject: string, ids: readonly string[]): Promise<boolean>
+  /**
+   * Marks the documents of records deleted in Salesforce (getDeleted, the puller's way, reads
+   * whole minutes at most every two: a DELETE event says it at once).
+   */
+  deleted(sobject: string, ids: readonly string[], at: string, by: string): Promise<void>
+  puller: Pick<Puller, 'pullObjects' | 'pullOnce'>
+  /** The puller's watermarks: a gap resets one so the next pull reads the whole object. */
+  pullStore: PullStore
+  replay: ReplayStore
+  logger: ProjectionLogger
+  options?: ChangeStreamOptions
+  /** Test hook awaited at each stage of an event's handling. */
+  onStage?: (stage: StreamStage, event: StreamEvent) => void | Promise<void>
+}
+
+/** Which objects are streamed and which are polled now. */
+export interface ChangeStreamStatus {
+  streamed: string[]
+  polled: string[]
+}
+
+/** The change stream: Salesforce's change events → pulls of the changed objects. */
+export interface ChangeStream {
+  start(): void
+  /** Follows an object's changes from now on, if it does not yet (a document of it appeared). */
+  watch(sobject: string): void
+  stop(): Promise<void>
+  status(): ChangeStreamStatus
+}
+
+/**
+ * Creates the change stream. It subscribes to `/data/<Object>ChangeEvent` for every object the
+ * relay holds documents for, resuming each channel after its acknowledged replay id (durable in
+ * the relay store). An event naming a record with a document makes the puller read that object
+ * (as the puller does: each visibility group with its own session, stamped with the record's
+ * LastModifiedDate, our own writes echoed back changing nothing); only then is its replay id
+ * acknowledged, so a crash in between replays it, and a replayed event changes nothing twice.
+ * A refused replay id (older than the retention window) is a gap: the object is read whole and
+ * the channel starts again from new events. Objects that publish nothing (Salesforce refuses
+ * their channel) and every object while the stream is down are polled every `pollIntervalMs`;
+ * every object is still polled every `safetyIntervalMs`.
+ */
+export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
+  const o = config.options ?? {}
+  const logger = config.logger
+  const streamed = new Set<string>()
+  const fullPull = new Set<string>()
+  const acked = new Map<string, number>()
+  const queue: StreamEvent[] = []
+  const timers: ReturnType<typeof setInterval>[] = []
+  let known: string[] = []
+  let client: StreamClient | undefined
+  let running = false
+  let draining: Promise<void> | undefined
+  let restartDelay = o.restartDelayMs ?? 1000
+  let restartTimer: ReturnType<typeof setTimeout> | undefined
+
+  const stage = async (s: StreamStage, event: StreamEvent): Promise<void> => {
+    await config.onStage?.(s, event)
+  }
+  const warn = (error: unknown, message: string): void =>
+    logger.warn({ error: String(error) }, message)
+
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0 && running) {
+      const batch = queue.splice(0)
+      for (const sobject of [...new Set(batch.map((e) => e.sobject))]) {
+        const events = batch.filter((e) => e.sobject === sobject)
+        try {
+          for (const e of events.filter((x) => x.changeType === 'DELETE')) {
+            const at = new Date(e.commitTimestamp).toISOString()
+            await config.deleted(sobject, e.recordIds, at, e.commitUser)
+          }
+          const changed = events
+            .filter((e) => e.changeType !== 'DELETE')
+            .flatMap((e) => e.recordIds)
+          if (await config.holds(sobject, changed)) await config.puller.pullObjects([sobject])
+        } catch (error) {
+          // Not acknowledged: tried again shortly (a later pull of the object covers it too).
+          warn(error, 'Applying change events failed: retrying')
+          setTimeout(() => {
+            queue.unshift(...events)
+            kick()
+          }, o.restartDelayMs ?? 1000)
+          continue
+        }
+        for (const e of events) await stage('applied', e)
+        const last = events.reduce((max, e) => Math.max(max, e.replayId), 0)
+        await config.replay.setReplayId(changeChannel(sobject), last)
+        acked.set(changeChannel(sobject), last)
+        for (const e of events) await stage('acknowledged', e)
+      }
+    }
+  }
+  const kick = (): void => {
+    draining ??= drain()
+      .catch((error: unknown) => warn(error, 'Applying change events failed'))
+      .finally(() => {
+        draining = undefined
+        if (queue.length > 0 && running) kick()
+      })
+  }
+
+  const resync = async (sobject: string): Promise<void> => {
+    const mark = await config.pullStore.watermark(sobject)
+    await config.pullStore.setWatermark(sobject, { updated: null, deleted: mark.deleted })
+    await config.puller.pullObjects([sobject])
+  }
+
+  const open = async (): Promise<void> => {
+    const conn = await config.session()
+    known = await config.objects()
+    for (const s of known) {
+      const stored = await config.replay.replayId(changeChannel(s))
+      if (stored !== null) acked.set(changeChannel(s), stored)
+    }
+    client = openStreamClient(conn, (channel) => acked.get(channel) ?? -1, {
+      onEvent: (event) => {
+        if (!running) return
+        queue.push(event)
+        void stage('received', event).then(kick, kick)
+      },
+      onSubscribed: (sobject) => {
+        streamed.add(sobject)
+        restartDelay = o.restartDelayMs ?? 1000
+        const whole = fullPull.delete(sobject)
+        const fromScratch = !acked.has(changeChannel(sobject))
+        // Changes made before the subscription (first one, or after a gap) are read once.
+        if (whole) resync(sobject).catch((e: unknown) => warn(e, 'A full pull failed'))
+        else if (fromScratch)
+          config.puller.pullObjects([sobject]).catch((e: unknown) => warn(e, 'A pull failed'))
+      },
+      onRefused: (sobject, refusal, error) => {
+        streamed.delete(sobject)
+        if (refusal === 'gap') {
+          logger.warn({ sobject, error }, 'Change events were lost (gap): reading the object whole')
+          acked.delete(changeChannel(sobject))
+          fullPull.add(sobject)
+          config.replay
+            .clearReplayId(changeChannel(sobject))
+            // After Faye has dropped the refused subscription (it answers a subscribe it still
+            // holds without asking Salesforce).
+            .then(() => setTimeout(() => client?.subscribe(sobject), 10))
+            .catch((e: unknown) => warn(e, 'Resubscribing failed'))
+          return
+        }
+        logger.info({ sobject, error }, 'No change events for this object: polling it')
+        config.puller.pullObjects([sobject]).catch((e: unknown) => warn(e, 'A pull failed'))
+      },
+      onDown: (reason) => {
+        logger.warn({ reason }, 'The change stream is down: polling until it is back')
+        streamed.clear()
+        client = undefined
+        pollUnstreamed()
+        restart()
+      },
+    })
+    for (const s of known) client.subscribe(s)
+  }
+
+  const restart = (): void => {
+    if (!running || restartTimer) return
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined
+      open().catch((error: unknown) => {
+        warn(error, 'Opening the change stream failed')
+        restart()
+      })
+    }, restartDelay)
+    restartDelay = Math.min(restartDelay * 2, 30_000)
+  }
+
+  const pollUnstreamed = (): void => {
+    const polled = known.filter((s) => !streamed.has(s))
+    if (polled.length > 0)
+      config.puller.pullObjects(polled).catch((e: unknown) => warn(e, 'A poll failed'))
+  }
+
+  const refresh = async (): Promise<void> => {
+    const now = await config.objects()
+    const added = now.filter((s) => !known.includes(s))
+    known = now
+    for (const s of added) client?.subscribe(s)
+  }
+
+  return {
+    start() {
+      if (running) return
+      running = true
+      timers.push(setInterval(pollUnstreamed, o.pollIntervalMs ?? 60_000))
+      timers.push(
+        setInterval(() => {
+          config.puller.pullOnce().catch((e: unknown) => warn(e, 'The safety poll failed'))
+        }, o.safetyIntervalMs ?? 600_000),
+      )
+      timers.push(
+        setInterval(() => {
+          refresh().catch((e: unknown) => warn(e, 'Listing objects failed'))
+        }, o.refreshIntervalMs ?? 30_000),
+      )
+      open().catch((error: unknown) => {
+        warn(error, 'Opening the change stream failed: polling')
+        pollUnstreamed()
+        restart()
+      })
+    },
+    watch(sobject) {
+      if (!running || !sobject || known.includes(sobject)) return
+      known = [...known, sobject]
+      if (client) client.subscribe(sobject)
+    },
+    async stop() {
+      running = false
+      for (const t of timers.splice(0)) clearInterval(t)
+      if (restartTimer) clearTimeout(restartTimer)
+      restartTimer = undefined
+      client?.close()
+      client = undefined
+      streamed.clear()
+      await draining
+    },
+    status: () => ({
+      streamed: known.filter((s) => streamed.has(s)).sort(),
+      polled: known.filter((s) => !streamed.has(s)).sort(),
+    }),
+  }
+}

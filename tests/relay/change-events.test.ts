@@ -1,0 +1,189 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Org } from '@briefcase/org'
+import { createOrg } from '@briefcase/org'
+import type { TestRelay } from '@briefcase/relay/testing'
+import { startTestRelay } from '@briefcase/relay/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Device, until } from './device.js'
+
+/** No poll runs during these tests: whatever arrives, the change stream brought. */
+const NO_POLL = { pull: { intervalMs: 3_600_000 } }
+
+let org: Org
+let dir: string
+beforeAll(() => {
+  org = createOrg({ accounts: 4 })
+  dir = mkdtempSync(join(tmpdir(), 'briefcase-cdc-'))
+})
+afterAll(async () => {
+  await org.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function relayOn(file: string, received: number[] = []): Promise<TestRelay> {
+  const t = await startTestRelay({
+    org,
+    file,
+    logLevel: process.env.CDC_LOG ?? 'silent',
+    projection: {
+      ...NO_POLL,
+      changeEvents: { refreshIntervalMs: 50, safetyIntervalMs: 3_600_000, restartDelayMs: 50 },
+      onStreamStage: (stage, event) => {
+        if (stage === 'received') received.push(event.replayId)
+      },
+    },
+  })
+  return t
+}
+
+/** Waits until the relay follows Account's change events. */
+async function streaming(t: TestRelay): Promise<void> {
+  await until(() => t.relay.projection?.stream?.status().streamed.includes('Account') === true)
+}
+
+/** A change made in Salesforce by the manager (in process: the org outlives the relays). */
+async function patch(id: string, fields: Record<string, unknown>): Promise<Response> {
+  return org.app.request(`/services/data/v62.0/sobjects/Account/${id}`, {
+    method: 'PATCH',
+    headers: {
+      authorization: `Bearer ${org.issueToken('manager@briefcase.test')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(fields),
+  })
+}
+
+describe('the relay follows Salesforce change events', () => {
+  it('shows a Salesforce change on a device holding the record live within 2 s, without polling', async () => {
+    const id = String(org.snapshot().Account?.[0]?.Id)
+    const name = `Account/${id}`
+    const t = await startTestRelay({ org, projection: NO_POLL })
+    const phone = await Device.signIn(t.url, 'rep1', 'cdc-live')
+    await phone.bulk([name])
+    await phone.live(name)
+    await streaming(t)
+    const started = Date.now()
+    expect((await patch(id, { Industry: 'Streaming' })).status).toBe(204)
+    await until(async () => (await phone.open(name)).get('Industry') === 'Streaming', 2000)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect((await phone.open(name)).pending()).toBeNull()
+    await t.close()
+  })
+
+  it('marks a record deleted in Salesforce as deleted on the device at once', async () => {
+    const id = String(org.snapshot().Account?.[3]?.Id)
+    const name = `Account/${id}`
+    const t = await relayOn(join(dir, 'delete.sqlite'))
+    const phone = await Device.signIn(t.url, 'rep1', 'cdc-delete')
+    await phone.bulk([name])
+    await streaming(t)
+    const res = await org.app.request(`/services/data/v62.0/sobjects/Account/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${org.issueToken('manager@briefcase.test')}` },
+    })
+    expect(res.status).toBe(204)
+    await until(async () => {
+      await phone.bulk()
+      return (await phone.open(name)).isDeleted()
+    }, 2000)
+    expect((await phone.open(name)).pending()).toBeNull()
+    await t.close()
+  })
+
+  it('polls an object that publishes no change events (not selected in the org)', async () => {
+    const lead = org.snapshot().Lead?.find((r) => r.IsDeleted !== true)
+    const name = `Lead/${String(lead?.Id)}`
+    const t = await startTestRelay({
+      org,
+      projection: { pull: { intervalMs: 200 }, changeEvents: { safetyIntervalMs: 3_600_000 } },
+    })
+    const phone = await Device.signIn(t.url, 'manager', 'cdc-lead')
+    await phone.bulk([name])
+    await until(() => t.relay.projection?.stream?.status().polled.includes('Lead') === true)
+    expect(t.relay.projection?.stream?.status().streamed).not.toContain('Lead')
+    const res = await org.app.request(`/services/data/v62.0/sobjects/Lead/${String(lead?.Id)}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${org.issueToken('manager@briefcase.test')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ Company: 'Polled Co' }),
+    })
+    expect(res.status).toBe(204)
+    await until(async () => {
+      await phone.bulk()
+      return (await phone.open(name)).get('Company') === 'Polled Co'
+    })
+    await t.close()
+  })
+
+  it('resumes after a cut stream and after a restart from the last acknowledged event', async () => {
+    const id = String(org.snapshot().Account?.[1]?.Id)
+    const name = `Account/${id}`
+    const file = join(dir, 'resume.sqlite')
+    const first: number[] = []
+    let t = await relayOn(file, first)
+    const phone = await Device.signIn(t.url, 'rep2', 'cdc-resume')
+    await phone.bulk([name])
+    await streaming(t)
+    await patch(id, { Phone: '(415) 555-0101' })
+    await until(async () => {
+      await phone.bulk()
+      return (await phone.open(name)).get('Phone') === '(415) 555-0101'
+    })
+    // Cut: every streaming client is dropped; Faye handshakes again and the relay resumes.
+    org.dropStreamingClients()
+    await patch(id, { Website: 'https://cut.example' })
+    await until(async () => {
+      await phone.bulk()
+      return (await phone.open(name)).get('Website') === 'https://cut.example'
+    }, 10_000)
+    const acknowledged = Math.max(...first)
+    await t.close()
+    // While no relay runs, Salesforce keeps changing; the next relay replays what followed.
+    await patch(id, { BillingCity: 'While Down' })
+    const second: number[] = []
+    t = await relayOn(file, second)
+    await streaming(t)
+    const again = await Device.signIn(t.url, 'rep2', 'cdc-resume-2')
+    await again.bulk([name])
+    await until(async () => {
+      await again.bulk()
+      return (await again.open(name)).get('BillingCity') === 'While Down'
+    }, 10_000)
+    expect(second.length).toBeGreaterThan(0)
+    expect(Math.min(...second)).toBeGreaterThan(acknowledged)
+    await t.close()
+  })
+
+  it('heals a gap (a replay id older than the retention window) with a full pull of the object', async () => {
+    const id = String(org.snapshot().Account?.[2]?.Id)
+    const name = `Account/${id}`
+    const file = join(dir, 'gap.sqlite')
+    let t = await relayOn(file)
+    const phone = await Device.signIn(t.url, 'rep1', 'cdc-gap')
+    await phone.bulk([name])
+    await streaming(t)
+    await patch(id, { Rating: 'Warm' })
+    await until(async () => {
+      await phone.bulk()
+      return (await phone.open(name)).get('Rating') === 'Warm'
+    })
+    await t.close()
+    await patch(id, { Rating: 'Hot' })
+    // Three days later, the events are gone: the relay's replay id is refused.
+    org.advanceClock(73 * 3_600_000)
+    t = await relayOn(file)
+    const again = await Device.signIn(t.url, 'rep1', 'cdc-gap-2')
+    await again.bulk([name])
+    await until(async () => {
+      await again.bulk()
+      return (await again.open(name)).get('Rating') === 'Hot'
+    }, 10_000)
+    expect(t.relay.projection?.stream?.status().streamed).toContain('Account')
+    await t.close()
+    org.resetClock()
+  })
+})
