@@ -16,6 +16,7 @@ import { SqliteReplayStore } from './pull/sqlite-replay-store.js'
 import { clientCredentialsSession } from './pull/stream-session.js'
 import type { ReplayStore, StreamEvent, StreamStage } from './pull/stream-ports.js'
 import type { SalesforceOptions } from './salesforce/connections.js'
+import { RELAY_CALL_CLIENT } from './salesforce/connections.js'
 import type { RelayStore } from './store/relay-store.js'
 import { SqliteRelayStore } from './store/sqlite-relay-store.js'
 
@@ -114,6 +115,7 @@ export function wireProjection(input: WireProjectionInput): RelayProjection {
                 apiVersion: input.apiVersion,
               }),
             replay,
+            ownClient: RELAY_CALL_CLIENT,
             options: { pollIntervalMs: config.pull?.intervalMs ?? 60_000, ...events },
             ...(config.onStreamStage ? { onStage: config.onStreamStage } : {}),
           },

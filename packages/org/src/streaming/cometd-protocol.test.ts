@@ -75,6 +75,20 @@ describe('CometD endpoint', () => {
       { channel: '/meta/connect', id: '3', clientId, successful: true },
     ])
     expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    // Batched with another message, a connect is answered at once (its partner's reply would wait).
+    const batched = Date.now()
+    const replies = await bayeux(
+      [
+        { ...connect, id: '3b' },
+        { channel: '/meta/subscribe', clientId, subscription: '/data/ChangeEvents', id: '3c' },
+      ],
+      token,
+    )
+    expect(replies.map((r) => [r.id, r.successful])).toEqual([
+      ['3b', true],
+      ['3c', true],
+    ])
+    expect(Date.now() - batched).toBeLessThan(250)
     t.org.dropStreamingClients()
     expect(await bayeux([{ ...connect, id: '4' }], token)).toEqual([
       {

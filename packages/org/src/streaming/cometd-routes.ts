@@ -60,6 +60,7 @@ export function cometdRoutes(state: OrgState): Hono<OrgEnv> {
     client: BayeuxClient,
     caller: Caller,
     env: OrgBindings | undefined,
+    mayHold: boolean,
   ): Promise<BayeuxMessage[]> => {
     if (message.connectionType !== 'long-polling') {
       return [failed(message, `400::Invalid connection type ${String(message.connectionType)}`)]
@@ -71,7 +72,7 @@ export function cometdRoutes(state: OrgState): Hono<OrgEnv> {
       return [{ ...reply, advice }]
     }
     let pending = pendingEvents(capture, client, EVENTS_PER_CONNECT)
-    if (pending.messages.length === 0) {
+    if (pending.messages.length === 0 && mayHold) {
       await hold(client, state.streaming.connectTimeoutMs, env)
       if (clients.get(client.id) !== client) {
         return [
@@ -94,6 +95,7 @@ export function cometdRoutes(state: OrgState): Hono<OrgEnv> {
     message: BayeuxMessage,
     auth: Auth,
     env: OrgBindings | undefined,
+    mayHold: boolean,
   ): Promise<BayeuxMessage[]> => {
     const channel = message.channel
     if (channel === '/meta/handshake') {
@@ -133,7 +135,7 @@ export function cometdRoutes(state: OrgState): Hono<OrgEnv> {
     }
     switch (channel) {
       case '/meta/connect':
-        return connect(message, client, auth.caller, env)
+        return connect(message, client, auth.caller, env, mayHold)
       case '/meta/subscribe': {
         const reply = subscribe(state.schema, capture, client, auth.caller, message)
         client.wake?.()
@@ -172,7 +174,10 @@ export function cometdRoutes(state: OrgState): Hono<OrgEnv> {
     )
     const auth = authenticate(state, c.req.header('authorization'))
     const replies: BayeuxMessage[] = []
-    for (const m of messages) replies.push(...(await handle(m, auth, c.env)))
+    // As CometD servers do, a connect batched with other messages is not held: their replies
+    // would wait for it.
+    const mayHold = messages.length === 1
+    for (const m of messages) replies.push(...(await handle(m, auth, c.env, mayHold)))
     return c.body(JSON.stringify(replies), 200, { 'content-type': JSON_TYPE })
   })
   return app

@@ -64,7 +64,7 @@ export interface RelayProjectionOptions {
    * an event names a record the relay holds, polls only objects that publish nothing, and keeps a
    * slower safety poll; without them (default) it polls every `pull.intervalMs`.
    */
-  stream?: Pick<ChangeStreamConfig, 'session' | 'replay' | 'options' | 'onStage'>
+  stream?: Pick<ChangeStreamConfig, 'session' | 'replay' | 'ownClient' | 'options' | 'onStage'>
   /** Test hook (the crash test): awaited at each stage of a projection call. */
   onStage?: (
     stage: ProjectionStage,

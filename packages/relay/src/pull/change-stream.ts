@@ -35,6 +35,11 @@ export interface ChangeStreamConfig {
   /** The puller's watermarks: a gap resets one so the next pull reads the whole object. */
   pullStore: PullStore
   replay: ReplayStore
+  /**
+   * The `Sforce-Call-Options` client of the relay's own calls: events whose `changeOrigin` names
+   * it are our own writes (the projector already merged them, with their read-back), skipped.
+   */
+  ownClient?: string
   logger: ProjectionLogger
   options?: ChangeStreamOptions
   /** Test hook awaited at each stage of an event's handling. */
@@ -73,6 +78,7 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
   const logger = config.logger
   const streamed = new Set<string>()
   const fullPull = new Set<string>()
+  const catchUp = new Set<string>()
   const acked = new Map<string, number>()
   const queue: StreamEvent[] = []
   const timers: ReturnType<typeof setInterval>[] = []
@@ -91,15 +97,17 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0 && running) {
+      const own = config.ownClient ? `;client=${config.ownClient}` : undefined
       const batch = queue.splice(0)
       for (const sobject of [...new Set(batch.map((e) => e.sobject))]) {
         const events = batch.filter((e) => e.sobject === sobject)
         try {
-          for (const e of events.filter((x) => x.changeType === 'DELETE')) {
+          const theirs = events.filter((e) => !own || !e.changeOrigin.endsWith(own))
+          for (const e of theirs.filter((x) => x.changeType === 'DELETE')) {
             const at = new Date(e.commitTimestamp).toISOString()
             await config.deleted(sobject, e.recordIds, at, e.commitUser)
           }
-          const changed = events
+          const changed = theirs
             .filter((e) => e.changeType !== 'DELETE')
             .flatMap((e) => e.recordIds)
           if (await config.holds(sobject, changed)) await config.puller.pullObjects([sobject])
@@ -152,8 +160,10 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
         streamed.add(sobject)
         restartDelay = o.restartDelayMs ?? 1000
         const whole = fullPull.delete(sobject)
-        const fromScratch = !acked.has(changeChannel(sobject))
-        // Changes made before the subscription (first one, or after a gap) are read once.
+        const fromScratch = catchUp.delete(sobject) && !acked.has(changeChannel(sobject))
+        // Changes made before the subscription are read once: after a gap, the whole object; for
+        // an object held before the stream opened and never acknowledged, what changed since the
+        // last pull (an object watched because a document of it just appeared needs nothing).
         if (whole) resync(sobject).catch((e: unknown) => warn(e, 'A full pull failed'))
         else if (fromScratch)
           config.puller.pullObjects([sobject]).catch((e: unknown) => warn(e, 'A pull failed'))
@@ -183,7 +193,10 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
         restart()
       },
     })
-    for (const s of known) client.subscribe(s)
+    for (const s of known) {
+      catchUp.add(s)
+      client.subscribe(s)
+    }
   }
 
   const restart = (): void => {

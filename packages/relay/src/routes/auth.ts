@@ -9,6 +9,7 @@ import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
 import { RelayError } from '../errors.js'
 import { fromSalesforceError } from '../salesforce/salesforce-errors.js'
+import { RELAY_CALL_CLIENT } from '../salesforce/connections.js'
 import { bindDevice } from '../auth/device-binding.js'
 import { bindSignIn, takeSignInBinding } from '../auth/sign-in-binding.js'
 import { refuseSignIn } from './sign-in-refusal.js'
@@ -137,6 +138,7 @@ export function authRoutes(services: RelayServices): Hono<RelayEnv> {
         accessToken: token.access_token,
         refreshToken,
         version: services.salesforce.apiVersion,
+        callOptions: { client: RELAY_CALL_CLIENT },
       })
       identity = await conn.request<Identity>({ method: 'GET', url: token.id })
     } catch (e) {

@@ -6,6 +6,12 @@ import { RelayError } from '../errors.js'
 import type { RelayStore } from '../store/relay-store.js'
 import { fromSalesforceError } from './salesforce-errors.js'
 
+/**
+ * The `client` the relay names in `Sforce-Call-Options` on every call it makes for a user:
+ * Salesforce echoes it in change events' `changeOrigin`, so the relay knows its own writes.
+ */
+export const RELAY_CALL_CLIENT = 'briefcase-relay'
+
 /** How the relay reaches the org: the connected app and the API version. */
 export interface SalesforceOptions {
   /** The org's login URL (`https://login.salesforce.com`, or the embedded org's URL). */
@@ -103,6 +109,7 @@ export class SalesforceSessions {
       accessToken: token.access_token,
       refreshToken,
       version: this.apiVersion,
+      callOptions: { client: RELAY_CALL_CLIENT },
     })
     this.#watch(userId, conn)
     return conn
