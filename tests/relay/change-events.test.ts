@@ -43,6 +43,20 @@ async function streaming(t: TestRelay): Promise<void> {
   await until(() => t.relay.projection?.stream?.status().streamed.includes('Account') === true)
 }
 
+/** Waits until a device, syncing in bulk, holds `value` in `field` of a document. */
+async function sees(
+  device: Device,
+  name: string,
+  field: string,
+  value: unknown,
+  ms = 5000,
+): Promise<void> {
+  await until(async () => {
+    await device.bulk()
+    return (await device.open(name)).get(field) === value
+  }, ms)
+}
+
 /** A change made in Salesforce by the manager (in process: the org outlives the relays). */
 async function patch(id: string, fields: Record<string, unknown>): Promise<Response> {
   return org.app.request(`/services/data/v62.0/sobjects/Account/${id}`, {
@@ -112,10 +126,7 @@ describe('the relay follows Salesforce change events', () => {
       body: JSON.stringify({ Company: 'Polled Co' }),
     })
     expect(res.status).toBe(204)
-    await until(async () => {
-      await phone.bulk()
-      return (await phone.open(name)).get('Company') === 'Polled Co'
-    })
+    await sees(phone, name, 'Company', 'Polled Co')
     await t.close()
   })
 
@@ -129,17 +140,11 @@ describe('the relay follows Salesforce change events', () => {
     await phone.bulk([name])
     await streaming(t)
     await patch(id, { Phone: '(415) 555-0101' })
-    await until(async () => {
-      await phone.bulk()
-      return (await phone.open(name)).get('Phone') === '(415) 555-0101'
-    })
+    await sees(phone, name, 'Phone', '(415) 555-0101')
     // Cut: every streaming client is dropped; Faye handshakes again and the relay resumes.
     org.dropStreamingClients()
     await patch(id, { Website: 'https://cut.example' })
-    await until(async () => {
-      await phone.bulk()
-      return (await phone.open(name)).get('Website') === 'https://cut.example'
-    }, 10_000)
+    await sees(phone, name, 'Website', 'https://cut.example', 10_000)
     const acknowledged = Math.max(...first)
     await t.close()
     // While no relay runs, Salesforce keeps changing; the next relay replays what followed.
@@ -149,10 +154,7 @@ describe('the relay follows Salesforce change events', () => {
     await streaming(t)
     const again = await Device.signIn(t.url, 'rep2', 'cdc-resume-2')
     await again.bulk([name])
-    await until(async () => {
-      await again.bulk()
-      return (await again.open(name)).get('BillingCity') === 'While Down'
-    }, 10_000)
+    await sees(again, name, 'BillingCity', 'While Down', 10_000)
     expect(second.length).toBeGreaterThan(0)
     expect(Math.min(...second)).toBeGreaterThan(acknowledged)
     await t.close()
@@ -167,10 +169,7 @@ describe('the relay follows Salesforce change events', () => {
     await phone.bulk([name])
     await streaming(t)
     await patch(id, { Rating: 'Warm' })
-    await until(async () => {
-      await phone.bulk()
-      return (await phone.open(name)).get('Rating') === 'Warm'
-    })
+    await sees(phone, name, 'Rating', 'Warm')
     await t.close()
     await patch(id, { Rating: 'Hot' })
     // Three days later, the events are gone: the relay's replay id is refused.
@@ -178,10 +177,7 @@ describe('the relay follows Salesforce change events', () => {
     t = await relayOn(file)
     const again = await Device.signIn(t.url, 'rep1', 'cdc-gap-2')
     await again.bulk([name])
-    await until(async () => {
-      await again.bulk()
-      return (await again.open(name)).get('Rating') === 'Hot'
-    }, 10_000)
+    await sees(again, name, 'Rating', 'Hot', 10_000)
     expect(t.relay.projection?.stream?.status().streamed).toContain('Account')
     await t.close()
     org.resetClock()
