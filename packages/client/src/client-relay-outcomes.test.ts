@@ -202,3 +202,34 @@ describe('connectivity', () => {
     for (const handle of handles) await handle.close()
   })
 })
+
+describe('presence', () => {
+  it('going to the background marks the open records’ presence hidden (the relay then writes their edits at once), and back', async () => {
+    const visible: { visibilityState: DocumentVisibilityState } = { visibilityState: 'visible' }
+    const page = Object.assign(new EventTarget(), visible)
+    const a = await h.device('hiding', 'rep1@briefcase.test', {
+      environment: { BroadcastChannel: null, locks: null, events: null, document: page },
+    })
+    const b = await h.device('watching', 'rep1@briefcase.test')
+    await eventually(() => a.client.online && b.client.online, 'both online')
+    await a.client.refresh()
+    const doc = (await a.client.listCache({ sobject: 'Account' }))[4]?.doc
+    if (!doc) throw new Error('no account cached')
+    const ha = await a.client.open(doc)
+    const hb = await b.client.open(doc)
+    await eventually(() => ha.live && hb.live, 'both live')
+    const hiddenOnB = (): unknown[] =>
+      [...hb.awareness.getStates().values()]
+        .filter((s) => JSON.stringify(s).includes('hiding'))
+        .map((s) => (s as { hidden?: unknown }).hidden)
+    await eventually(() => hiddenOnB().length === 1, 'A present on B', 2000)
+    page.visibilityState = 'hidden'
+    page.dispatchEvent(new Event('visibilitychange'))
+    await eventually(() => hiddenOnB()[0] === true, 'A hidden on B', 2000)
+    page.visibilityState = 'visible'
+    page.dispatchEvent(new Event('visibilitychange'))
+    await eventually(() => hiddenOnB()[0] === false, 'A back on B', 2000)
+    await ha.close()
+    await hb.close()
+  })
+})

@@ -374,6 +374,7 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
 
   #visibilityChanged(): void {
     const space = this.#space
+    space?.live?.setHidden(this.#o.document?.visibilityState === 'hidden')
     if (!space || !this.#o.autoSync || this.#o.document?.visibilityState !== 'hidden') return
     if (!this.#connectivity.online) return
     const last = space.lastRefresh

@@ -30,6 +30,13 @@ interface Live {
   refused: boolean
 }
 
+/** Sets (or clears) `hidden` in a record's presence, when it has one. */
+function markHidden(loaded: LoadedDoc, hidden: boolean): void {
+  const state = loaded.awareness.getLocalState() as { hidden?: boolean } | null
+  if (state === null || (state.hidden === true) === hidden) return
+  loaded.awareness.setLocalStateField('hidden', hidden)
+}
+
 /**
  * Live sync (y-protocols over y-websocket, with awareness) for the records open on screen, at
  * most `limit` at once: the most recently opened win. Reconnects are ours, not y-websocket's:
@@ -41,6 +48,7 @@ export class LiveSync {
   #wanted: LoadedDoc[] = []
   readonly #lives = new Map<string, Live>()
   #enabled = false
+  #hidden = false
 
   constructor(options: LiveSyncOptions) {
     this.#o = options
@@ -70,6 +78,16 @@ export class LiveSync {
   unwant(doc: string): void {
     this.#wanted = this.#wanted.filter((l) => l.doc !== doc)
     this.#reconcile()
+  }
+
+  /**
+   * The page went to the background (or came back): every open record's presence says
+   * `hidden`, so the relay writes what was edited at once instead of waiting for the coalescing
+   * window (it treats a hidden page as an editor who left).
+   */
+  setHidden(hidden: boolean): void {
+    this.#hidden = hidden
+    for (const live of this.#lives.values()) markHidden(live.loaded, hidden)
   }
 
   /** Online: connect the wanted records; offline: close every connection. */
@@ -104,6 +122,7 @@ export class LiveSync {
       WebSocketPolyfill: this.#o.WebSocket as unknown as typeof WebSocket,
       disableBc: true,
     })
+    markHidden(loaded, this.#hidden)
     const live: Live = { loaded, provider, live: false, attempts: 0, timer: null, refused: false }
     this.#lives.set(loaded.doc, live)
     provider.on('sync', (synced: boolean) => {
