@@ -21,8 +21,8 @@ const STORAGE_KEY = 'briefcase:work-offline'
  * @csspart track - The switch's track.
  * @csspart label - The switch's text.
  *
- * @cssprop [--briefcase-offline-switch-on-color=#5c5c5c] - Track colour while working offline.
- * @cssprop [--briefcase-offline-switch-off-color=#2e844a] - Track colour while online.
+ * @cssprop [--briefcase-offline-switch-on-color=#0176d3] - Track colour while working offline (checked: the brand colour, as the SLDS toggle).
+ * @cssprop [--briefcase-offline-switch-off-color=#747474] - Track colour while not working offline (unchecked: grey).
  */
 @customElement('briefcase-offline-switch')
 export class BriefcaseOfflineSwitch extends LitElement {
@@ -45,7 +45,7 @@ export class BriefcaseOfflineSwitch extends LitElement {
         width: 2.25rem;
         height: 1.25rem;
         border-radius: 1rem;
-        background: var(--briefcase-offline-switch-off-color, var(--_success));
+        background: var(--briefcase-offline-switch-off-color, #747474);
         transition: background 0.15s;
       }
       [part='track']::after {
@@ -60,7 +60,7 @@ export class BriefcaseOfflineSwitch extends LitElement {
         transition: transform 0.15s;
       }
       [aria-checked='true'] [part='track'] {
-        background: var(--briefcase-offline-switch-on-color, var(--_offline));
+        background: var(--briefcase-offline-switch-on-color, var(--_brand));
       }
       [aria-checked='true'] [part='track']::after {
         transform: translateX(1rem);

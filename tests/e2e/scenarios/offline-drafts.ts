@@ -27,6 +27,10 @@ export async function offlineDrafts(stack: Stack): Promise<void> {
     await device.lookup(form, 'AccountId', 'Offline Outfitters')
   })
   await device.waitForRecord('Dana Draftwood')
+  // Named by First + Last everywhere, not "New Contact": the cache and the pending list too.
+  await device.cacheEntries.filter({ hasText: 'Dana Draftwood' }).waitFor()
+  await device.pendingChanges.filter({ hasText: 'Dana Draftwood' }).waitFor()
+  expect(await device.cacheEntries.filter({ hasText: 'New Contact' }).count()).toBe(0)
   const creates = device.pendingChanges.filter({ hasText: 'Create' })
   await expect.poll(() => creates.count()).toBe(2)
   await device.pendingChanges.filter({ hasText: 'Waits for 1 new record' }).waitFor()

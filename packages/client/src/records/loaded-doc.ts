@@ -3,6 +3,7 @@ import type { DocName, RecordDocument } from '@briefcase/record'
 import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { ChangeOrigin } from '../events.js'
+import { recordName } from './record-name.js'
 
 /** Origin of updates read from IndexedDB (never stored again). */
 export const LOAD_ORIGIN = 'briefcase:load'
@@ -50,10 +51,9 @@ export class LoadedDoc {
     this.awareness = new Awareness(ydoc)
   }
 
-  /** The display name from the object's name field, or `fallback`. */
+  /** The display name (see {@link recordName}), or `fallback`. */
   displayName(fallback: string): string {
-    const value = this.document.values()[this.schema.nameField]
-    return typeof value === 'string' && value !== '' ? value : fallback
+    return recordName(this.document.values(), this.schema.nameField, fallback)
   }
 
   /**

@@ -20,6 +20,7 @@ import type { IndexRecord } from '../storage/index-record.js'
 import { newIndexRecord } from '../storage/index-record.js'
 import type { UserSpace } from '../user-space.js'
 import { OpenRecordHandle } from './open-record-handle.js'
+import { recordName } from './record-name.js'
 
 /** The record joins (or stays in) the cache as opened in this session; its expiry restarts. */
 function touched(record: IndexRecord, now: number, expiryMs: number): IndexRecord {
@@ -108,13 +109,12 @@ export async function createRecord(
   const doc = document.name
   const now = space.o.now()
   await space.store.append(doc, Y.encodeStateAsUpdate(engineDoc.ydoc))
-  const nameValue = document.values()[schema.nameField]
   const record: IndexRecord = {
     ...newIndexRecord({
       doc,
       sobject,
       key: document.key,
-      name: typeof nameValue === 'string' && nameValue !== '' ? nameValue : document.key,
+      name: recordName(document.values(), schema.nameField, document.key),
       sources: ['session'],
       now,
       expiryMs: space.o.timings.expiryMs,
