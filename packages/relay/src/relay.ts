@@ -67,6 +67,8 @@ export interface RelayOptions {
   compactAfter?: number
   /** Live-sync ping period in ms (default 30 000). */
   livePingIntervalMs?: number
+  /** How often open live connections' access is re-checked, in ms (default 120 000). */
+  liveAccessRecheckMs?: number
   /** How long a user's describe and record access are trusted, in ms (defaults 10 min, 60 s). */
   cacheTtlMs?: { describe?: number; access?: number }
   /**
@@ -218,6 +220,10 @@ export function createRelay(options: RelayOptions): Relay {
     logger: logger.child({ module: 'live' }),
     metrics,
     rights,
+    access,
+    ...(options.liveAccessRecheckMs === undefined
+      ? {}
+      : { accessRecheckMs: options.liveAccessRecheckMs }),
     now,
     // The projection is created below; by the time a device leaves, it exists.
     onEditorsLeft: (key) => projection?.projector.left(key),
@@ -263,6 +269,10 @@ export function createRelay(options: RelayOptions): Relay {
     forgetAccess: (id, userId) => {
       access.forget(id, userId)
       rights.forget(id, userId)
+      // Salesforce answered 403/404 for this user: their open connections to it are re-checked.
+      live.recheckAccess(new Set([id]), userId).catch((error: unknown) => {
+        logger.warn({ err: error }, 'access re-check failed')
+      })
     },
   }
   const projection =
@@ -280,6 +290,8 @@ export function createRelay(options: RelayOptions): Relay {
           apiVersion: salesforce.apiVersion,
           isCurrent: (sobject, group) => layouts.isCurrent(sobject, group),
           salesforceOptions: options.salesforce,
+          // Before a pull merges anything, users who lost a record are disconnected from it.
+          beforePull: (ids: readonly string[]): Promise<void> => live.recheckAccess(new Set(ids)),
         })
   if (projection) metrics.watchSalesforceApi(() => projection.budget.usage())
   let housekeeping: ReturnType<typeof setInterval> | undefined

@@ -61,6 +61,8 @@ export interface WireProjectionInput {
   isCurrent: (sobject: string, group: string) => Promise<boolean>
   /** The connected app (the change stream's session). */
   salesforceOptions: SalesforceOptions
+  /** Awaited before each pull pass with the Ids it reads. */
+  beforePull?: (ids: readonly string[]) => Promise<void>
 }
 
 /** The fields capture writes, per object: devices never write them. */
@@ -98,6 +100,7 @@ export function wireProjection(input: WireProjectionInput): RelayProjection {
     metrics: input.metrics,
     now: input.now,
     isCurrent: input.isCurrent,
+    ...(input.beforePull ? { beforePull: input.beforePull } : {}),
     projection: {
       apiVersion: input.apiVersion,
       ...config.options,

@@ -70,6 +70,8 @@ export interface RelayProjectionOptions {
     stage: ProjectionStage,
     detail: Readonly<Record<string, unknown>>,
   ) => void | Promise<void>
+  /** Awaited before each pull pass with the Ids it reads (live connections' access re-check). */
+  beforePull?: (ids: readonly string[]) => Promise<void>
 }
 
 /** The projector and the puller of a relay, wired to its hub and sessions. */
@@ -211,6 +213,7 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     store: options.pullStore,
     salesforce,
     inFlight: () => inFlightIds(options.projectionStore),
+    ...(options.beforePull ? { beforePass: options.beforePull } : {}),
     ...common,
     ...(options.pull ? { options: options.pull } : {}),
   })

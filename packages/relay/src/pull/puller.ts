@@ -50,6 +50,12 @@ export interface PullerConfig {
    * until recovery has reconciled them: our own late write is never mistaken for a server change.
    */
   inFlight?: () => Promise<ReadonlySet<string>>
+  /**
+   * Awaited at the start of every pass with the Salesforce Ids it is about to read, before
+   * anything is merged (the relay re-checks its live connections' access to them there, so a user
+   * who lost a record receives nothing more of it).
+   */
+  beforePass?: (ids: readonly string[]) => Promise<void>
 }
 
 /** What a pull did. */
@@ -170,6 +176,7 @@ export function createPuller(config: PullerConfig): Puller {
     const all = await config.docs.tracked(sobjects)
     const tracked = all.filter((d) => !busy.has(d.salesforceId))
     if (tracked.length === 0) return report
+    await config.beforePass?.(tracked.map((d) => d.salesforceId))
     const objects = [...new Set(tracked.map((d) => d.sobject))].sort()
     const marks = new Map<string, Watermark>()
     for (const s of objects) marks.set(s, await config.store.watermark(s))

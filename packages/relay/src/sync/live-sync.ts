@@ -15,7 +15,10 @@ import type { RetiredDocs } from '../docs/retired-docs.js'
 import type { HotDoc } from '../docs/hot-doc.js'
 import { isRelayError, toRelayError } from '../errors.js'
 import type { RelayMetrics } from '../metrics/relay-metrics.js'
+import type { RecordAccess } from '../salesforce/record-access.js'
 import type { RecordRight, RecordRights } from '../salesforce/record-rights.js'
+import type { HeldRecord } from './access-recheck.js'
+import { lostRecords } from './access-recheck.js'
 import type { DocKey } from '../store/relay-store.js'
 import { editorsPresent } from './editor-presence.js'
 import {
@@ -41,6 +44,8 @@ export const LiveCloseCode = {
   sessionEnded: 4401,
   /** The device holds a retired document (ADR 0005): drop it, sync the record in bulk. */
   documentMoved: 4409,
+  /** The user no longer has access to the record (the client says "You no longer have access"). */
+  accessLost: 4403,
 } as const
 
 /** Options of {@link LiveSync}. */
@@ -52,6 +57,10 @@ export interface LiveSyncOptions {
   metrics: RelayMetrics
   /** Record-level rights, checked before a device's update of an existing record is applied. */
   rights: RecordRights
+  /** Read access, re-checked while connections are open. */
+  access: RecordAccess
+  /** How often every open connection's access is re-checked (default 120 000 ms). */
+  accessRecheckMs?: number
   now: () => number
   /** Ping period; a connection that missed the previous pong is dropped (default 30 s). */
   pingIntervalMs?: number
@@ -102,6 +111,8 @@ export class LiveSync {
   readonly #logger: Logger
   readonly #metrics: RelayMetrics
   readonly #rights: RecordRights
+  readonly #access: RecordAccess
+  readonly #recheckTimer: ReturnType<typeof setInterval>
   readonly #now: () => number
   readonly #maxBuffered: number
   readonly #onEditorsLeft: ((key: DocKey) => void) | undefined
@@ -115,6 +126,13 @@ export class LiveSync {
     this.#logger = options.logger
     this.#metrics = options.metrics
     this.#rights = options.rights
+    this.#access = options.access
+    this.#recheckTimer = setInterval(() => {
+      this.recheckAccess().catch((error: unknown) =>
+        this.#logger.warn({ err: error }, 'access re-check failed'),
+      )
+    }, options.accessRecheckMs ?? 120_000)
+    this.#recheckTimer.unref()
     this.#now = options.now
     this.#maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024
     this.#onEditorsLeft = options.onEditorsLeft
@@ -192,9 +210,38 @@ export class LiveSync {
     }
   }
 
+  /**
+   * Re-checks, afresh with Salesforce, that the users of open connections may still read their
+   * records (those of `ids`, or all; of `userId`, or everyone's). A user who lost a record is
+   * disconnected from it (close code 4403, `BRIEFCASE_ACCESS_LOST`) and receives nothing more.
+   */
+  async recheckAccess(ids?: ReadonlySet<string>, userId?: string): Promise<void> {
+    const held: (HeldRecord & { conn: Connection })[] = []
+    for (const room of this.#rooms.values()) {
+      const id = recordIdOf(room.hot)
+      if (id === null || (ids && !ids.has(id))) continue
+      for (const conn of room.conns) {
+        if (userId !== undefined && conn.session.userId !== userId) continue
+        held.push({ userId: conn.session.userId, sobject: room.hot.doc.sobject, id, conn })
+      }
+    }
+    if (held.length === 0) return
+    const lost = await lostRecords(this.#access, this.#rights, held)
+    for (const h of lost as (HeldRecord & { conn: Connection })[]) {
+      this.#metrics.errors.inc({ code: RelayErrorCode.accessLost })
+      this.#logger.info({ user: h.userId, doc: h.conn.room.hot.key.name }, 'access lost')
+      this.#close(
+        h.conn,
+        LiveCloseCode.accessLost,
+        `${RelayErrorCode.accessLost}: You no longer have access to this record.`,
+      )
+    }
+  }
+
   /** Closes every connection and stops the ping timer. */
   close(): void {
     clearInterval(this.#timer)
+    clearInterval(this.#recheckTimer)
     for (const u of this.#unsubscribe) u()
     for (const room of [...this.#rooms.values()]) {
       for (const conn of [...room.conns])
