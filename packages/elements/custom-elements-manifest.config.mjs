@@ -22,11 +22,31 @@ const documentedEvents = {
   },
 }
 
+/**
+ * Points the manifest at what is published: `src/briefcase-x.ts` becomes `dist/briefcase-x.js`
+ * (`tsc -b` output; `src/` is not in the package).
+ */
+const shippedPaths = {
+  name: 'briefcase-shipped-paths',
+  packageLinkPhase({ customElementsManifest }) {
+    const visit = (node) => {
+      if (Array.isArray(node)) return node.forEach(visit)
+      if (!node || typeof node !== 'object') return
+      for (const [key, value] of Object.entries(node)) {
+        if ((key === 'path' || key === 'module') && typeof value === 'string')
+          node[key] = value.replace(/^\/?src\/(.*)\.ts$/, 'dist/$1.js')
+        else visit(value)
+      }
+    }
+    visit(customElementsManifest.modules)
+  },
+}
+
 export default {
   globs: ['src/briefcase-*.ts'],
   exclude: ['src/**/*.test.ts'],
   litelement: true,
   // The manifest's place is in package.json already; the analyzer must not rewrite it.
   packagejson: false,
-  plugins: [documentedEvents],
+  plugins: [documentedEvents, shippedPaths],
 }

@@ -50,3 +50,15 @@ test('every element documents its parts, custom properties and a summary', async
     expect(element.cssParts?.length, element.tagName).toBeGreaterThan(0)
   }
 })
+
+test('the manifest points into the published files (dist/), each built from a source file', async () => {
+  const text = await readFile(join(packageDir, 'custom-elements.json'), 'utf8')
+  const paths = [...text.matchAll(/"(?:path|module)": "([^"]+)"/g)].map((m) => m[1] ?? '')
+  expect(paths.length).toBeGreaterThan(10)
+  for (const path of new Set(paths)) {
+    expect(path).toMatch(/^dist\/[\w/-]+\.js$/)
+    await expect(
+      readFile(join(packageDir, path.replace(/^dist\/(.*)\.js$/, 'src/$1.ts'))),
+    ).resolves.toBeTruthy()
+  }
+})
