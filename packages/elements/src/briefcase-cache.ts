@@ -215,7 +215,10 @@ export class BriefcaseCache extends LitElement {
 
   #renderGroup(sobject: string, entries: CacheEntry[]): TemplateResult {
     return html`<section part="group" aria-labelledby="group-${sobject}">
-      <h3 id="group-${sobject}">${sobject} <span class="weak">(${entries.length})</span></h3>
+      <h3 id="group-${sobject}">
+        ${this.#cache.pluralLabels.get(sobject) ?? sobject}
+        <span class="weak">(${entries.length})</span>
+      </h3>
       <ul>
         ${entries.map((entry) => this.#renderEntry(entry))}
       </ul>

@@ -52,6 +52,8 @@ export async function offlineColdStart(stack: Stack): Promise<void> {
   await device.waitForRecord(account.name)
   await page.locator('briefcase-status [part=connection]', { hasText: /^\s*Offline\s*$/ }).waitFor()
   await device.cacheEntries.filter({ hasText: account.name }).waitFor()
+  // Groups are headed by the object's plural label (from the cached schema), offline too.
+  await page.locator('briefcase-cache [part=group] h3', { hasText: /^\s*Accounts\s*\(/ }).waitFor()
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
   await device.screenshot('shell-cold-start-offline')
 

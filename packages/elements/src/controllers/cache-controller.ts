@@ -33,16 +33,35 @@ export class CacheController extends ClientController {
   lastResult: RefreshResult | null = null
   /** False until the first listing arrived. */
   loaded = false
+  /** Plural labels of the cached objects (`Site Visits` for `Site_Visit__c`), where known. */
+  pluralLabels: ReadonlyMap<string, string> = new Map()
   #load = new LatestLoad(
     async () => {
       const client = this.client
-      if (!client) return { entries: [], dashboards: [] }
+      if (!client) return { entries: [], dashboards: [], labels: new Map<string, string>() }
       const [entries, dashboards] = await Promise.all([client.listCache(), client.dashboards()])
-      return { entries, dashboards }
+      const objects = [...new Set(entries.map((e) => e.sobject))]
+      // The schemas are kept with the cache; one that is not (offline) leaves the API name.
+      const labels = new Map(
+        await Promise.all(
+          objects.map(
+            async (o) =>
+              [
+                o,
+                await client.schema(o).then(
+                  (s) => s.labelPlural,
+                  () => o,
+                ),
+              ] as const,
+          ),
+        ),
+      )
+      return { entries, dashboards, labels }
     },
-    ({ entries, dashboards }) => {
+    ({ entries, dashboards, labels }) => {
       this.entries = entries
       this.dashboards = dashboards
+      this.pluralLabels = labels
       this.loaded = true
       this.host.requestUpdate()
     },
