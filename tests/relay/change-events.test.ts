@@ -160,6 +160,47 @@ describe('the relay follows Salesforce change events', () => {
     await t.close()
   })
 
+  it('replays an event applied but never acknowledged (relay dead in between), changing nothing twice', async () => {
+    const id = String(org.snapshot().Account?.[0]?.Id)
+    const name = `Account/${id}`
+    const file = join(dir, 'unacknowledged.sqlite')
+    let freeze = false
+    let frozenAt = 0
+    let release: () => void = () => undefined
+    const a = await startTestRelay({
+      org,
+      file,
+      projection: {
+        ...NO_POLL,
+        changeEvents: { safetyIntervalMs: 3_600_000 },
+        // The relay "dies" after applying an event and before acknowledging it: it never goes on.
+        onStreamStage: (stage, event) => {
+          if (stage !== 'applied' || !freeze) return
+          frozenAt = event.replayId
+          return new Promise<void>((resolve) => (release = resolve))
+        },
+      },
+    })
+    const phone = await Device.signIn(a.url, 'rep1', 'cdc-frozen')
+    await phone.bulk([name])
+    await streaming(a)
+    await patch(id, { Description: 'Base text' })
+    await sees(phone, name, 'Description', 'Base text')
+    freeze = true
+    await patch(id, { Description: 'Base text plus one' })
+    await until(() => frozenAt > 0)
+    const replayed: number[] = []
+    const b = await relayOn(file, replayed)
+    const again = await Device.signIn(b.url, 'rep1', 'cdc-frozen-2')
+    await again.bulk([name])
+    await until(() => replayed.includes(frozenAt))
+    await sees(again, name, 'Description', 'Base text plus one')
+    expect((await again.open(name)).pending()).toBeNull()
+    await b.close()
+    release()
+    await a.close()
+  })
+
   it('heals a gap (a replay id older than the retention window) with a full pull of the object', async () => {
     const id = String(org.snapshot().Account?.[2]?.Id)
     const name = `Account/${id}`
