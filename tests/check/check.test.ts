@@ -55,7 +55,13 @@ function workspace(files: Record<string, string>): string {
   return dir
 }
 
-/** Runs `node scripts/check.mjs` in `dir`: its exit status, output and last line. */
+const SUMMARY = /^[0-9]+ passed, [0-9]+ failed$/
+
+/**
+ * Runs `node scripts/check.mjs` in `dir`: its exit status, output and summary, read as `.ci/run`
+ * reads it (the last line that is exactly `N passed, N failed`; a helper process of vite's may
+ * still print a log line after it).
+ */
 function check(
   dir: string,
   chromium: string,
@@ -67,7 +73,7 @@ function check(
       { cwd: dir, env: { ...process.env, CHROMIUM_PATH: chromium }, timeout: 150_000 },
       (error, stdout, stderr) => {
         const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-        const last = stdout.trim().split('\n').at(-1) ?? ''
+        const last = stdout.split('\n').findLast((line) => SUMMARY.test(line)) ?? ''
         resolve({ status, out: `${stdout}${stderr}`, last })
       },
     )
