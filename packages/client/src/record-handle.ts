@@ -41,6 +41,12 @@ export interface RecordHandle extends TypedEventTarget<RecordHandleEventMap> {
   readonly awareness: Awareness
   /** True while a live WebSocket syncs this record. */
   readonly live: boolean
+  /**
+   * Why the relay stopped syncing this record, or `null`: `BRIEFCASE_ACCESS_LOST` ("You no
+   * longer have access to this record.") once the user lost access to it in Salesforce. Changes
+   * fire `live-change`.
+   */
+  readonly syncError: { code: string; message: string } | null
   readonly closed: boolean
 
   /** Display name (the value of the object's name field). */

@@ -152,6 +152,12 @@ export class UserSpace {
             this.o.onStatus()
           },
           onLost: o.onConnectionLost,
+          onRefused: (doc, error) => {
+            const loaded = this.docs.get(doc)
+            if (!loaded || loaded.syncError?.code === error?.code) return
+            loaded.syncError = error
+            loaded.notifyLive()
+          },
           onIgnoredError: o.onIgnoredError,
         })
       : null

@@ -36,6 +36,7 @@ import { tokens } from './styles/tokens.js'
  * @csspart pending-mark - The "Not yet in Salesforce" mark of a field.
  * @csspart unsaved-mark - The "Not saved" mark of a field the device had no room to store.
  * @csspart failure - Salesforce's refusal of this record's change.
+ * @csspart sync-error - Why the relay stopped syncing this record ("You no longer have access").
  * @csspart storage-full - The message naming the edit the device had no room to store.
  *
  * @cssprop [--briefcase-record-background=#ffffff] - Background of the card.
@@ -204,6 +205,13 @@ export class BriefcaseRecord extends LitElement {
         ${deleted ? html`<span class="badge error">Deleted</span>` : nothing}
       </div>
       ${record.error ? html`<p class="notice error" role="alert">${record.error}</p>` : nothing}
+      ${
+        handle.syncError
+          ? html`<p part="sync-error" class="notice error" role="alert">
+              ${handle.syncError.message}
+            </p>`
+          : nothing
+      }
       ${this.#renderFailure(pending)} ${this.#renderStorageFull()}
       <div part="form">
         ${visibleFields(handle.schema.schema, only).map((field) =>

@@ -17,7 +17,35 @@ export interface LiveSyncOptions {
   onLiveChange: (doc: string, live: boolean) => void
   /** A live connection dropped without being asked to: the relay may be gone. */
   onLost: () => void
+  /**
+   * The relay refused a record for good (close code 4400–4499, reason `CODE: message`), e.g.
+   * 4403 `BRIEFCASE_ACCESS_LOST` once the user lost access to it; `null` once it syncs again.
+   */
+  onRefused: (doc: string, error: LiveRefusal | null) => void
   onIgnoredError: (error: unknown, context: string) => void
+}
+
+/** Why the relay refused a record's live sync. */
+export interface LiveRefusal {
+  /** Stable code, e.g. `BRIEFCASE_ACCESS_LOST`. */
+  code: string
+  /** What the user should read. */
+  message: string
+}
+
+/** Messages shown for the close codes the relay uses (its reason text is the fallback). */
+const REFUSAL_MESSAGES: Readonly<Record<number, LiveRefusal>> = {
+  4403: { code: 'BRIEFCASE_ACCESS_LOST', message: 'You no longer have access to this record.' },
+}
+
+/** The refusal a close code and reason (`CODE: message`) stand for. */
+export function liveRefusal(code: number, reason: string): LiveRefusal {
+  const known = REFUSAL_MESSAGES[code]
+  if (known) return known
+  const match = /^(BRIEFCASE_[A-Z_]+): (.+)$/s.exec(reason)
+  return match
+    ? { code: match[1] ?? '', message: match[2] ?? '' }
+    : { code: 'BRIEFCASE_LIVE_REFUSED', message: `The relay refused live sync (${code}).` }
 }
 
 interface Live {
@@ -128,6 +156,7 @@ export class LiveSync {
     provider.on('sync', (synced: boolean) => {
       if (synced) {
         live.attempts = 0
+        this.#o.onRefused(loaded.doc, null)
         // After a reconnect the relay knows this client's awareness at a later clock (it counted
         // the removal) and would ignore the same state again: re-announce it under a new clock.
         const awareness = loaded.awareness
@@ -151,6 +180,7 @@ export class LiveSync {
     )
     provider.on('closed', (event: { code: number; reason: string }) => {
       live.refused = true
+      this.#o.onRefused(loaded.doc, liveRefusal(event.code, event.reason))
       this.#o.onIgnoredError(
         new Error(`The relay refused live sync of ${loaded.doc}: ${event.code} ${event.reason}`),
         'live refused',

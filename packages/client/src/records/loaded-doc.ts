@@ -39,6 +39,11 @@ export class LoadedDoc {
   refs = 0
   /** The relay's last reported state vector (raw), to tell `saved` from `received`. */
   relaySV: Uint8Array | null = null
+  /**
+   * Why the relay refused this record's sync (e.g. `BRIEFCASE_ACCESS_LOST`: "You no longer have
+   * access to this record."), or `null`. Changes are announced with the live listeners.
+   */
+  syncError: { code: string; message: string } | null = null
   readonly #listeners = new Set<LoadedDocListener>()
   readonly #liveListeners = new Set<() => void>()
   readonly #writes = new Map<'append' | 'index', Promise<void>>()

@@ -48,6 +48,10 @@ export class OpenRecordHandle extends EventTarget implements RecordHandle {
     return !this.#closed && (this.#space.live?.isLive(this.doc) ?? false)
   }
 
+  get syncError(): { code: string; message: string } | null {
+    return this.#loaded.syncError
+  }
+
   get closed(): boolean {
     return this.#closed
   }
