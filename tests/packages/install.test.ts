@@ -57,6 +57,25 @@ describe('the packed tarballs', () => {
     }
   })
 
+  it('ship every file their exports maps point to (types first)', async () => {
+    for (const { folder, files } of packed) {
+      const manifest = JSON.parse(
+        await readFile(join(project, 'node_modules/@briefcase', folder, 'package.json'), 'utf8'),
+      ) as { exports: Record<string, string | Record<string, string>> }
+      for (const [entry, target] of Object.entries(manifest.exports)) {
+        // `@briefcase/source` is the workspace's own condition (sources, for vitest and esbuild).
+        const conditions = typeof target === 'string' ? { default: target } : target
+        const shipped = Object.entries(conditions).filter(([name]) => name !== '@briefcase/source')
+        if (shipped.some(([name]) => name === 'types')) {
+          expect(shipped[0]![0], `${folder} ${entry}`).toBe('types')
+        }
+        for (const [, path] of shipped) {
+          expect(files, `${folder} ${entry}`).toContain(path.replace(/^\.\//, ''))
+        }
+      }
+    }
+  })
+
   it('give elements a custom-elements.json whose paths are in the tarball', async () => {
     const elements = packed.find(({ folder }) => folder === 'elements')!
     const manifest = JSON.parse(
