@@ -9,6 +9,8 @@ export const RelayErrorCode = {
   identityMismatch: 'BRIEFCASE_IDENTITY_MISMATCH',
   /** The user no longer has access to a record a live connection holds. */
   accessLost: 'BRIEFCASE_ACCESS_LOST',
+  /** A draft's lookup names a Salesforce record the user may not read. */
+  parentForbidden: 'BRIEFCASE_PARENT_FORBIDDEN',
   /** A sign-in callback reached a browser that did not start that sign-in. */
   signInNotBound: 'BRIEFCASE_SIGN_IN_NOT_BOUND',
   notFound: 'BRIEFCASE_NOT_FOUND',

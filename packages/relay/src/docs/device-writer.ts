@@ -1,3 +1,5 @@
+import { RelayErrorCode } from '@briefcase/protocol'
+import { RelayError } from '../errors.js'
 import type { SessionIdentity } from './identity-guard.js'
 import type { ObjectView } from '../salesforce/object-views.js'
 import type { RecordRight } from '../salesforce/record-rights.js'
@@ -6,7 +8,10 @@ import type { DeviceWriter } from './device-writes.js'
 /**
  * What a session may write to one record: the fields its object view lets it edit (createable
  * for a draft it creates, else updateable) and delete, narrowed by its record-level rights
- * (`right`, Salesforce's `UserRecordAccess`; absent for a draft, which is its creator's).
+ * (`right`, Salesforce's `UserRecordAccess`; absent for a draft, which is its creator's). While
+ * it creates the record, every lookup naming a Salesforce record must name one of `parents` the
+ * user may read (asked first: `parentIdsOf`), or the update is refused whole
+ * (`BRIEFCASE_PARENT_FORBIDDEN`).
  *
  * @example
  * ```ts
@@ -18,6 +23,7 @@ export function deviceWriter(
   view: ObjectView,
   creating: boolean,
   right: RecordRight | undefined,
+  parents: ReadonlyMap<string, RecordRight> = new Map(),
 ): DeviceWriter {
   const mayEdit = right === undefined || right.edit
   return {
@@ -25,5 +31,16 @@ export function deviceWriter(
     device: identity.device,
     editable: (field) => mayEdit && view.editable(field, creating),
     canDelete: view.deletable && (right === undefined || right.delete),
+    ...(creating
+      ? {
+          parent: (field, id) => {
+            if (parents.get(id)?.read === true) return
+            throw new RelayError(
+              RelayErrorCode.parentForbidden,
+              `Refused update: ${field.name} names ${id}, a record you may not read; the record cannot be created under it.`,
+            )
+          },
+        }
+      : {}),
   }
 }

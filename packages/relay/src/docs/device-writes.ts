@@ -1,10 +1,12 @@
 import { RelayErrorCode } from '@briefcase/protocol'
+import type { FieldSchema } from '@briefcase/record'
 import { MapRoot, YjsEngineDoc, isDraftKey } from '@briefcase/record'
 import * as Y from 'yjs'
 import { RelayError, toRelayError } from '../errors.js'
 import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
 import { checkDocumentAuthor } from './identity-guard.js'
+import type { GuardContext } from './update-guard.js'
 import { guardYjsUpdate } from './update-guard.js'
 
 /** Who writes through a device connection, and which fields they may edit. */
@@ -15,6 +17,55 @@ export interface DeviceWriter {
   editable: (field: string) => boolean
   /** True when the user may delete the record. */
   canDelete: boolean
+  /**
+   * While the device creates the record: throws when a lookup names a Salesforce record the
+   * user may not create under (see `deviceWriter`).
+   */
+  parent?: (field: FieldSchema, id: string) => void
+}
+
+/** The guard's context for a device's update of `hot`. */
+function guardContext(hub: DocHub, hot: HotDoc, writer: DeviceWriter): GuardContext {
+  const engineDoc = hot.doc.engineDoc
+  const key = hot.doc.key
+  return {
+    docName: hot.doc.name,
+    draftKey: isDraftKey(key) ? key : null,
+    user: writer.user,
+    device: writer.device,
+    schema: hot.group.schema,
+    editable: writer.editable,
+    canDelete: writer.canDelete,
+    creatingDraft: isDraftKey(key) && engineDoc.get(MapRoot.meta, 'name') === undefined,
+    ...(writer.parent ? { parent: writer.parent } : {}),
+    ownerOf: (client) => hub.ownerOf(hot, client),
+  }
+}
+
+/**
+ * The Salesforce Ids that a device's update, creating a record, names in its lookups: their
+ * rights are asked of Salesforce before {@link applyDeviceUpdate} (an update the guard refuses
+ * names none here; applying it refuses it).
+ */
+export function parentIdsOf(
+  hub: DocHub,
+  hot: HotDoc,
+  payload: Uint8Array,
+  writer: DeviceWriter,
+): string[] {
+  const engineDoc = hot.doc.engineDoc
+  if (!writer.parent || !(engineDoc instanceof YjsEngineDoc)) return []
+  const ids = new Set<string>()
+  try {
+    engineDoc.check(payload)
+    guardYjsUpdate(engineDoc.ydoc, payload, {
+      ...guardContext(hub, hot, writer),
+      parent: (_field, id) => void ids.add(id),
+    })
+  } catch {
+    return []
+  }
+  return [...ids]
 }
 
 /**
@@ -41,19 +92,7 @@ export function applyDeviceUpdate(
   }
   const ydoc = engineDoc.ydoc
   checkDocumentAuthor(ydoc, writer)
-  const key = hot.doc.key
-  const creatingDraft = isDraftKey(key) && engineDoc.get(MapRoot.meta, 'name') === undefined
-  const clients = guardYjsUpdate(ydoc, payload, {
-    docName: hot.doc.name,
-    draftKey: isDraftKey(key) ? key : null,
-    user: writer.user,
-    device: writer.device,
-    schema: hot.group.schema,
-    editable: writer.editable,
-    canDelete: writer.canDelete,
-    creatingDraft,
-    ownerOf: (client) => hub.ownerOf(hot, client),
-  })
+  const clients = guardYjsUpdate(ydoc, payload, guardContext(hub, hot, writer))
   Y.applyUpdate(ydoc, payload, origin)
   hot.owners ??= new Map()
   for (const client of clients) if (!hot.owners.has(client)) hot.owners.set(client, writer.device)

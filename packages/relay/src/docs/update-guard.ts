@@ -1,6 +1,14 @@
 import { RelayErrorCode } from '@briefcase/protocol'
 import type { FieldSchema, ObjectSchema } from '@briefcase/record'
-import { MapRoot, checkValue, hlcDevice, isHlcString, isTextField } from '@briefcase/record'
+import {
+  FieldType,
+  MapRoot,
+  checkValue,
+  hlcDevice,
+  isDraftKey,
+  isHlcString,
+  isTextField,
+} from '@briefcase/record'
 import * as Y from 'yjs'
 import { RelayError } from '../errors.js'
 import { checkAuthorEntry, checkClaim, checkStamp } from './identity-guard.js'
@@ -24,6 +32,11 @@ export interface GuardContext {
   canDelete: boolean
   /** True when the document is a draft the relay has no content for yet: the sender creates it. */
   creatingDraft: boolean
+  /**
+   * Called for every lookup value naming a Salesforce record (not a draft) while the sender
+   * creates the record: throws when the user may not create under that parent.
+   */
+  parent?: (field: FieldSchema, id: string) => void
   /** The owner (device id or {@link RELAY_OWNER}) of a Yjs client's existing content. */
   ownerOf: (client: number) => string | undefined
 }
@@ -169,6 +182,9 @@ function checkItem(ctx: GuardContext, place: Place, item: Y.Item): void {
     case MapRoot.entries: {
       const f = entryField(ctx, place.key)
       if (v) checkEntryValue(f, v.value)
+      if (v && f.type === FieldType.reference && typeof v.value === 'string') {
+        if (!isDraftKey(v.value)) ctx.parent?.(f, v.value)
+      }
       return
     }
     case MapRoot.authors:

@@ -8,7 +8,7 @@ import {
 import { PayloadKind, isDraftKey, openEnvelope } from '@briefcase/record'
 import type { Logger } from 'pino'
 import type { RelaySession } from '../auth/sessions.js'
-import { applyDeviceUpdate } from '../docs/device-writes.js'
+import { applyDeviceUpdate, parentIdsOf } from '../docs/device-writes.js'
 import { deviceWriter } from '../docs/device-writer.js'
 import { recordIdOf } from '../docs/record-id.js'
 import type { DocHub } from '../docs/doc-hub.js'
@@ -63,6 +63,7 @@ function syncOne(
   doc: ResolvedDoc,
   origin: unknown,
   right: RecordRight | undefined,
+  parents: ReadonlyMap<string, RecordRight>,
   lineage: HotDoc | undefined,
 ): BulkResponseDoc {
   const record = doc.hot.doc
@@ -76,6 +77,7 @@ function syncOne(
       doc.view,
       creating,
       right,
+      parents,
     )
     applyDeviceUpdate(hub, target, payload, writer, origin)
   } else {
@@ -133,9 +135,24 @@ export async function bulkSync(
     const id = r?.ok && (docs[i]?.update.length ?? 0) > 0 ? recordIdOf(r.hot) : null
     if (id !== null) writing.set(i, id)
   })
+  // …and of every Salesforce record a draft being created names in its lookups.
+  const parentIds = resolved.map((r, i) => {
+    const req = docs[i]
+    if (!r?.ok || !req || req.update.length === 0) return []
+    const record = r.hot.doc
+    if (!isDraftKey(record.key) || record.salesforceId() !== null) return []
+    const identity = { user: session.userId, device: session.device }
+    try {
+      const payload = payloadOf(req.update, record.name, PayloadKind.update)
+      return parentIdsOf(hub, r.hot, payload, deviceWriter(identity, r.view, true, undefined))
+    } catch {
+      return [] // answered by syncOne
+    }
+  })
   let rights: Map<string, RecordRight> | RelayError = new Map()
   try {
-    if (writing.size > 0) rights = await deps.rights.of(session.userId, [...writing.values()])
+    const ids = [...writing.values(), ...parentIds.flat()]
+    if (ids.length > 0) rights = await deps.rights.of(session.userId, ids)
   } catch (error) {
     rights = toRelayError(error)
   }
@@ -167,10 +184,12 @@ export async function bulkSync(
       }
       try {
         const id = writing.get(i)
-        if (id !== undefined && rights instanceof RelayError) throw rights
+        const asked = id !== undefined || (parentIds[i]?.length ?? 0) > 0
+        if (asked && rights instanceof RelayError) throw rights
         r.init?.()
-        const right = id === undefined || rights instanceof RelayError ? undefined : rights.get(id)
-        answers.push(syncOne(hub, session, req, r, origin, right, lineages[i]))
+        const known = rights instanceof RelayError ? new Map<string, RecordRight>() : rights
+        const right = id === undefined ? undefined : known.get(id)
+        answers.push(syncOne(hub, session, req, r, origin, right, known, lineages[i]))
       } catch (error) {
         const e = toRelayError(error)
         answers.push({ name: req.name, ok: false, code: e.code, message: e.message })

@@ -6,7 +6,7 @@ import type WebSocket from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RelaySession } from '../auth/sessions.js'
 import type { DeviceWriter } from '../docs/device-writes.js'
-import { applyDeviceUpdate } from '../docs/device-writes.js'
+import { applyDeviceUpdate, parentIdsOf } from '../docs/device-writes.js'
 import { deviceWriter } from '../docs/device-writer.js'
 import { recordIdOf } from '../docs/record-id.js'
 import type { DocCommitEvent, DocHub } from '../docs/doc-hub.js'
@@ -304,8 +304,12 @@ export class LiveSync {
         const id = recordIdOf(room.hot)
         const right =
           id === null ? undefined : (await this.#rights.of(conn.session.userId, [id])).get(id)
+        // A draft being created: the rights on the Salesforce records its lookups name.
+        const parentIds = parentIdsOf(this.#hub, room.hot, msg.update, this.#writer(conn, right))
+        const parents =
+          parentIds.length > 0 ? await this.#rights.of(conn.session.userId, parentIds) : new Map()
         if (conn.closed) return
-        applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn, right), conn)
+        applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn, right, parents), conn)
         conn.edited = true
         room.editing = true
         return
@@ -338,11 +342,15 @@ export class LiveSync {
     }
   }
 
-  #writer(conn: Connection, right: RecordRight | undefined): DeviceWriter {
+  #writer(
+    conn: Connection,
+    right: RecordRight | undefined,
+    parents?: ReadonlyMap<string, RecordRight>,
+  ): DeviceWriter {
     const doc = conn.room.hot.doc
     const creating = isDraftKey(doc.key) && doc.salesforceId() === null
     const identity = { user: conn.session.userId, device: conn.session.device }
-    return deviceWriter(identity, conn.view, creating, right)
+    return deviceWriter(identity, conn.view, creating, right, parents)
   }
 
   #fail(conn: Connection, error: unknown): void {
