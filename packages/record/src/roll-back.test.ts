@@ -13,6 +13,7 @@ const schema: ObjectSchema = {
   fields: {
     Name: { name: 'Name', type: 'string' },
     Phone: { name: 'Phone', type: 'phone' },
+    Description: { name: 'Description', type: 'textarea' },
   },
 }
 const ID = toSalesforceId('001000000000001') as SalesforceId
@@ -30,7 +31,7 @@ describe.each<MergeEngine>([yjsEngine, automergeEngine])('rollBack on $name', (e
       actor: { user: USER, device: clock.device },
     })
     doc.applyServerRecord(
-      { Name: 'Acme', Phone: '111' },
+      { Name: 'Acme', Phone: '111', Description: 'Key account.' },
       {
         salesforceId: ID,
         lastModifiedDate: new Date(T0).toISOString(),
@@ -63,5 +64,28 @@ describe.each<MergeEngine>([yjsEngine, automergeEngine])('rollBack on $name', (e
     doc.rollBack({ fields: { Name: sent }, delete: false })
     expect(doc.get('Name')).toBe('Acme')
     expect(doc.pending()?.fields.map((f) => [f.field, f.new])).toEqual([['Phone', '333']])
+  })
+
+  it('returns a refused long-text edit to Salesforce’s text, with nothing pending', () => {
+    const now = { t: T0 + 1000 }
+    const doc = loaded('phone', now)
+    doc.insertText('Description', 0, 'Refused. ')
+    now.t += 1000
+    const sent = doc.deleteText('Description', 0, 4)
+    expect(doc.get('Description')).toBe('sed. Key account.')
+    doc.rollBack({ fields: { Description: sent }, delete: false })
+    expect(doc.get('Description')).toBe('Key account.')
+    expect(doc.pending()).toBeNull()
+  })
+
+  it('keeps a long text edited again after the refused write', () => {
+    const now = { t: T0 + 1000 }
+    const doc = loaded('phone', now)
+    const sent = doc.insertText('Description', 0, 'Refused. ')
+    now.t += 1000
+    doc.insertText('Description', 0, 'Later. ')
+    doc.rollBack({ fields: { Description: sent }, delete: false })
+    expect(doc.get('Description')).toBe('Later. Refused. Key account.')
+    expect(doc.pending()?.fields.map((f) => f.field)).toEqual(['Description'])
   })
 })
