@@ -69,8 +69,11 @@ export interface RelayOptions {
   livePingIntervalMs?: number
   /** How often open live connections' access is re-checked, in ms (default 120 000). */
   liveAccessRecheckMs?: number
-  /** How long a user's describe and record access are trusted, in ms (defaults 10 min, 60 s). */
-  cacheTtlMs?: { describe?: number; access?: number }
+  /**
+   * How long a user's describe and record access are trusted, in ms (defaults 10 min, 60 s), and
+   * record rights of a record held open live (re-checked meanwhile; default 5 min).
+   */
+  cacheTtlMs?: { describe?: number; access?: number; heldAccess?: number }
   /**
    * The projector (merged state → Salesforce writes) and the puller (Salesforce changes →
    * documents): on by default, their stores in the SQLite store's database; `false`: the relay
@@ -178,6 +181,9 @@ export function createRelay(options: RelayOptions): Relay {
     sessions: salesforce,
     now,
     ...(options.cacheTtlMs?.access === undefined ? {} : { ttlMs: options.cacheTtlMs.access }),
+    ...(options.cacheTtlMs?.heldAccess === undefined
+      ? {}
+      : { heldTtlMs: options.cacheTtlMs.heldAccess }),
   })
   const hub = new DocHub({
     store,

@@ -15,6 +15,20 @@ export interface RecordRightsOptions {
   now: () => number
   /** How long an answer is trusted (default 60 s). */
   ttlMs?: number
+  /**
+   * How long an answer is trusted for a record the user holds open on a live socket, whose
+   * access re-checks (periodic, before puller passes, after a 403/404) refresh it (default 5 min).
+   */
+  heldTtlMs?: number
+}
+
+/** Options of {@link RecordRights.of}. */
+export interface RightsQuestion {
+  /**
+   * The records are held open on live sockets, re-checked by the access re-checks: answers are
+   * trusted for the longer held time.
+   */
+  held?: boolean
 }
 
 const NONE: RecordRight = { read: false, edit: false, delete: false }
@@ -28,7 +42,8 @@ interface AccessRow {
 
 /**
  * Record-level rights (read, edit, delete) of users, asked of Salesforce's `UserRecordAccess`
- * with the user's own session (at most 200 records a query) and trusted briefly. Object
+ * with the user's own session (at most 200 records a query) and trusted briefly (longer for a
+ * record held open on a live socket, whose access re-checks refresh the answer). Object
  * permissions and field-level security are the describe's; this is sharing: whose record it is.
  * A later 403/404 from Salesforce, or an ownership change the puller sees, drops the answer
  * ({@link RecordRights.forget}).
@@ -43,12 +58,14 @@ export class RecordRights {
   readonly #sessions: SalesforceSessions
   readonly #now: () => number
   readonly #ttl: number
+  readonly #heldTtl: number
   readonly #known = new Map<string, { at: number; right: RecordRight }>()
 
   constructor(options: RecordRightsOptions) {
     this.#sessions = options.sessions
     this.#now = options.now
     this.#ttl = options.ttlMs ?? 60_000
+    this.#heldTtl = Math.max(this.#ttl, options.heldTtlMs ?? 300_000)
   }
 
   /** Drops what is known of a record's rights, for one user or for everyone. */
@@ -64,13 +81,18 @@ export class RecordRights {
    * The user's rights to each of `ids`: fresh answers from the cache, the rest asked of
    * Salesforce. Throws a `RelayError` when Salesforce cannot answer.
    */
-  async of(userId: string, ids: readonly string[]): Promise<Map<string, RecordRight>> {
+  async of(
+    userId: string,
+    ids: readonly string[],
+    question: RightsQuestion = {},
+  ): Promise<Map<string, RecordRight>> {
     const out = new Map<string, RecordRight>()
     const ask: string[] = []
     const at = this.#now()
+    const ttl = question.held === true ? this.#heldTtl : this.#ttl
     for (const id of new Set(ids)) {
       const known = this.#known.get(`${userId}|${id}`)
-      if (known && at - known.at < this.#ttl) out.set(id, known.right)
+      if (known && at - known.at < ttl) out.set(id, known.right)
       else ask.push(id)
     }
     if (ask.length === 0) return out

@@ -12,7 +12,8 @@ export interface HeldRecord {
 /**
  * Which of the held records their users may no longer read, asked afresh of Salesforce with each
  * user's own session (what was trusted is forgotten first; one query per user and object). A
- * user Salesforce cannot answer for now keeps their records (checked again next time).
+ * user Salesforce cannot answer for now keeps their records (checked again next time). The
+ * record-level rights of the records kept are asked afresh too, in one query per user and object.
  *
  * @example
  * ```ts
@@ -40,7 +41,12 @@ export async function lostRecords(
       const readable = await access
         .readable(first.userId, first.sobject, [...new Set(list.map((h) => h.id))])
         .catch(() => undefined)
-      if (readable) for (const h of list) if (!readable.has(h.id)) lost.push(h)
+      if (!readable) return
+      for (const h of list) if (!readable.has(h.id)) lost.push(h)
+      // The record-level rights of what stays open, asked afresh in one query (their updates
+      // then need not ask one record at a time); unanswered, the next update asks.
+      const kept = [...readable].filter((id) => list.some((h) => h.id === id))
+      if (kept.length > 0) await rights.of(first.userId, kept).catch(() => undefined)
     }),
   )
   return lost

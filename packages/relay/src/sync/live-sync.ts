@@ -303,7 +303,9 @@ export class LiveSync {
       case 'update': {
         const id = recordIdOf(room.hot)
         const right =
-          id === null ? undefined : (await this.#rights.of(conn.session.userId, [id])).get(id)
+          id === null
+            ? undefined
+            : (await this.#rights.of(conn.session.userId, [id], { held: true })).get(id)
         // A draft being created: the rights on the Salesforce records its lookups name.
         const parentIds = parentIdsOf(this.#hub, room.hot, msg.update, this.#writer(conn, right))
         const parents =
