@@ -57,8 +57,10 @@ test('the manifest points into the published files (dist/), each built from a so
   expect(paths.length).toBeGreaterThan(10)
   for (const path of new Set(paths)) {
     expect(path).toMatch(/^dist\/[\w/-]+\.js$/)
-    await expect(
-      readFile(join(packageDir, path.replace(/^dist\/(.*)\.js$/, 'src/$1.ts'))),
-    ).resolves.toBeTruthy()
+    const source = await readFile(
+      join(packageDir, path.replace(/^dist\/(.*)\.js$/, 'src/$1.ts')),
+      'utf8',
+    )
+    expect(source, path).toMatch(/\bexport\b/)
   }
 })
