@@ -175,9 +175,16 @@ export interface BriefcaseClient extends TypedEventTarget<BriefcaseClientEventMa
   /**
    * Puts back Salesforce's values (the shadow) of the record's pending fields, or of `fields`,
    * as new edits, so every device converges. Discarding a create deletes the draft. A pending
-   * delete cannot be discarded (`BRIEFCASE_INVALID_OPERATION`: deletes win).
+   * delete cannot be discarded (`BRIEFCASE_INVALID_OPERATION`: deletes win); see `undoDelete()`.
    */
   discard(doc: string, fields?: readonly string[]): Promise<void>
+  /**
+   * Takes back this device's delete of a record while it is still on the device only (its
+   * pending change is `saved`, not yet `received` by the relay): the record returns with the
+   * edits it held. Once the relay holds the delete it rejects with
+   * `BRIEFCASE_INVALID_OPERATION` (other devices may have it, and deletes win).
+   */
+  undoDelete(doc: string): Promise<void>
   /** Drops this device's superseded and deleted notices of the record once the user saw them. */
   dismissNotices(doc: string): Promise<void>
 

@@ -26,6 +26,7 @@ import {
   pendingChanges,
   retryRecord,
 } from './pending/pending-actions.js'
+import { undoDelete } from './pending/undo-delete.js'
 import type { OpenOptions, RecordHandle } from './record-handle.js'
 import { createRecord, lookupRecords, nameOfRecord, openRecord } from './records/record-access.js'
 import { RelayApi } from './relay/relay-api.js'
@@ -252,6 +253,10 @@ export class ClientRuntime extends EventTarget implements BriefcaseClient {
 
   async discard(doc: string, fields?: readonly string[]): Promise<void> {
     return discardChanges(await this.#requireSpace(), doc, fields)
+  }
+
+  async undoDelete(doc: string): Promise<void> {
+    return undoDelete(await this.#requireSpace(), doc)
   }
 
   async dismissNotices(doc: string): Promise<void> {

@@ -13,10 +13,15 @@ import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
 import type { IndexRecord } from '../storage/index-record.js'
 import { covers, insertsAnything, sealStateVector, unseal } from './state-vectors.js'
 
-/** Documents per bulk request (progress is reported per batch). */
+/** Documents per bulk request. */
 const BATCH = 250
 /** Documents applied at once (each is its own IndexedDB database). */
 const CONCURRENCY = 16
+/**
+ * Documents stored (and their index entries written, in one transaction) before progress is
+ * reported: a first download moves the progress bar as records arrive, not per request.
+ */
+const APPLY_CHUNK = 2 * CONCURRENCY
 
 /** What {@link BulkSync} needs. */
 export interface BulkSyncOptions {
@@ -53,16 +58,24 @@ export class BulkSync {
       const batch = docs.slice(start, start + BATCH)
       const records = await this.#o.index.getMany(batch)
       const held = new Map<string, LoadedDoc>()
+      let reported = start
+      const report = (done: number): void => {
+        if (done <= reported) return
+        reported = done
+        onProgress(done, docs.length)
+      }
       try {
         const request = await this.#request(records, held)
         const response = decodeBulkResponse(
           await this.#o.api.bulkSync(encodeBulkRequest(request), signal),
         )
-        await this.#apply(response, records, held, result)
+        await this.#apply(response, records, held, result, (left) =>
+          report(start + batch.length - left),
+        )
       } finally {
         await Promise.all([...held.values()].map((l) => this.#o.docs.release(l)))
       }
-      onProgress(Math.min(docs.length, start + batch.length), docs.length)
+      report(start + batch.length)
     }
     return result
   }
@@ -102,6 +115,7 @@ export class BulkSync {
     records: readonly IndexRecord[],
     held: Map<string, LoadedDoc>,
     result: SyncResult,
+    onProgress: (left: number) => void,
   ): Promise<void> {
     const relaySVs = new Map<string, Uint8Array>()
     const failures = new Map<string, SyncFailure>()
@@ -155,18 +169,22 @@ export class BulkSync {
       const loaded = held.get(u.name) ?? this.#o.docs.get(u.name)
       return loaded !== undefined || !befores.get(u.name)?.deviceSV || insertsAnything(u.payload)
     })
-    if (needed.length === 0) {
-      result.failed.push(...failures.values())
-      return
-    }
-    const failedApply = await this.#o.docs.applyBulk(needed, CONCURRENCY)
-    result.changed += needed.length - failedApply.size
-    for (const [doc, error] of failedApply) {
-      const code =
-        isRecordError(error) || isBriefcaseClientError(error)
-          ? error.code
-          : 'BRIEFCASE_STORAGE_FAILED'
-      failures.set(doc, { doc: doc as DocName, code, message: String(error) })
+    // Records with nothing to store are done now; the others as they are stored.
+    let left = needed.length
+    onProgress(left)
+    for (let at = 0; at < needed.length; at += APPLY_CHUNK) {
+      const chunk = needed.slice(at, at + APPLY_CHUNK)
+      const failedApply = await this.#o.docs.applyBulk(chunk, CONCURRENCY)
+      result.changed += chunk.length - failedApply.size
+      for (const [doc, error] of failedApply) {
+        const code =
+          isRecordError(error) || isBriefcaseClientError(error)
+            ? error.code
+            : 'BRIEFCASE_STORAGE_FAILED'
+        failures.set(doc, { doc: doc as DocName, code, message: String(error) })
+      }
+      left -= chunk.length
+      onProgress(left)
     }
     result.failed.push(...failures.values())
   }

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { RefreshProgressEvent } from '../events.js'
+import type { RelayHarness } from '../testing/relay-harness.js'
+import { eventually, startRelayHarness } from '../testing/relay-harness.js'
+
+let h: RelayHarness
+beforeAll(async () => {
+  h = await startRelayHarness(60)
+})
+afterAll(async () => {
+  await h.closeDevices()
+  await h.close()
+})
+
+it('a first refresh reports progress as records are stored, not only when the request ends', async () => {
+  const { client } = await h.device('progress-phone', 'rep1@briefcase.test')
+  await eventually(() => client.online, 'online')
+  const progress: number[] = []
+  client.addEventListener('refresh-progress', (e: RefreshProgressEvent) => progress.push(e.done))
+  const result = await client.refresh()
+  const count = await client.countCache()
+  expect(count).toBeGreaterThan(40)
+  expect(result.changed).toBe(count)
+  expect(progress[0]).toBe(0)
+  expect(progress.at(-1)).toBe(count)
+  // Between 0 and all of them, the bar moves: at least one step per 32 records stored.
+  const between = progress.filter((done) => done > 0 && done < count)
+  expect(between.length).toBeGreaterThanOrEqual(Math.ceil(count / 32) - 1)
+  expect(between.length).toBeGreaterThan(0)
+  expect(new Set(progress).size).toBe(progress.length)
+  expect(progress).toEqual([...progress].sort((a, b) => a - b))
+})
