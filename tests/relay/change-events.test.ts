@@ -22,7 +22,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function relayOn(file: string, received: number[] = []): Promise<TestRelay> {
+async function relayOn(
+  file: string,
+  received: number[] = [],
+  onAcknowledged: (replayId: number) => void = () => undefined,
+): Promise<TestRelay> {
   const t = await startTestRelay({
     org,
     file,
@@ -32,6 +36,7 @@ async function relayOn(file: string, received: number[] = []): Promise<TestRelay
       changeEvents: { refreshIntervalMs: 50, safetyIntervalMs: 3_600_000, restartDelayMs: 50 },
       onStreamStage: (stage, event) => {
         if (stage === 'received') received.push(event.replayId)
+        if (stage === 'acknowledged') onAcknowledged(event.replayId)
       },
     },
   })
@@ -83,6 +88,48 @@ describe('the relay follows Salesforce change events', () => {
     await until(async () => (await phone.open(name)).get('Industry') === 'Streaming', 2000)
     expect(Date.now() - started).toBeLessThan(2000)
     expect((await phone.open(name)).pending()).toBeNull()
+    await t.close()
+  })
+
+  it("applies an event to each partition's document (only the fields its readers may read), with no Salesforce call", async () => {
+    const id = String(org.snapshot().Account?.[1]?.Id)
+    const name = `Account/${id}`
+    const received: number[] = []
+    const acknowledged: number[] = []
+    let callsAtAck = -1
+    const t = await relayOn(join(dir, 'partitions.sqlite'), received, (replayId) => {
+      acknowledged.push(replayId)
+      callsAtAck = org.calls().length
+    })
+    const rep = await Device.signIn(t.url, 'rep1', 'cdc-fls-rep')
+    const manager = await Device.signIn(t.url, 'manager', 'cdc-fls-manager')
+    // The relay knows both views (so both partitions) once each user has described Account.
+    await rep.describe('Account')
+    await manager.describe('Account', true)
+    const credit = await manager.nameOf(name, 'Credit_Limit__c')
+    expect(credit).not.toBe(name)
+    await rep.bulk([name])
+    await manager.bulk([name, credit])
+    await streaming(t)
+    org.clearCalls()
+    expect((await patch(id, { Industry: 'Partitioned', Credit_Limit__c: 777_000 })).status).toBe(
+      204,
+    )
+    await until(() => acknowledged.length > 0)
+    // Between the change and its acknowledgement the org served the PATCH and the stream only.
+    const during = org
+      .calls()
+      .slice(0, callsAtAck)
+      .filter((c) => !c.path.startsWith('/cometd/'))
+    expect(during.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `PATCH /services/data/v62.0/sobjects/Account/${id}`,
+    ])
+    await sees(manager, credit, 'Credit_Limit__c', 777_000)
+    await sees(manager, name, 'Industry', 'Partitioned')
+    await sees(rep, name, 'Industry', 'Partitioned')
+    const repDoc = JSON.stringify((await rep.open(name)).snapshot())
+    expect(repDoc).not.toContain('Credit_Limit__c')
+    expect(repDoc).not.toContain('777000')
     await t.close()
   })
 

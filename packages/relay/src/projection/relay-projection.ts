@@ -1,5 +1,4 @@
 import type { RecordDocument } from '@briefcase/record'
-import { MapRoot } from '@briefcase/record'
 import type { Connection } from 'jsforce'
 import type { DocCommitEvent } from '../docs/doc-hub.js'
 import type { PullDocs, PullStore, TrackedDoc } from '../pull/ports.js'
@@ -8,6 +7,7 @@ import { createPuller } from '../pull/puller.js'
 import { inFlightIds } from './in-flight.js'
 import type { ChangeStream, ChangeStreamConfig } from '../pull/change-stream.js'
 import { createChangeStream } from '../pull/change-stream.js'
+import { hubChangeTarget } from '../pull/hub-change-target.js'
 import type { DocKey, PendingEntry, RelayStore } from '../store/relay-store.js'
 import type { ProjectionStage } from './context.js'
 import type {
@@ -60,9 +60,10 @@ export interface RelayProjectionOptions {
   /** True when a document's group is a current partition of its object (default: always). */
   isCurrent?: (sobject: string, group: string) => Promise<boolean>
   /**
-   * Salesforce's change events (Change Data Capture): with them the puller reads an object when
-   * an event names a record the relay holds, polls only objects that publish nothing, and keeps a
-   * slower safety poll; without them (default) it polls every `pull.intervalMs`.
+   * Salesforce's change events (Change Data Capture): with them each event's values are applied
+   * to the documents of the records it names (the puller reads only what an event lacks), objects
+   * that publish nothing are polled, and a slower safety poll stays; without them (default) the
+   * puller polls every `pull.intervalMs`.
    */
   stream?: Pick<ChangeStreamConfig, 'session' | 'replay' | 'ownClient' | 'options' | 'onStage'>
   /** Test hook (the crash test): awaited at each stage of a projection call. */
@@ -234,22 +235,8 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
         pullStore: options.pullStore,
         logger: options.logger ?? silentLogger,
         objects: async () => [...new Set((await docs.tracked()).map((d) => d.sobject))].sort(),
-        deleted: async (sobject, ids, at, by) => {
-          for (const id of ids) {
-            for (const ref of await options.hub.store.findBySalesforceId(sobject, id)) {
-              await options.hub.mutate({ name: ref.name, group: ref.group }, (doc) => {
-                if (doc.engineDoc.get(MapRoot.server, 'deleted') !== true)
-                  doc.applyServerDelete(by, at)
-              })
-            }
-          }
-        },
-        holds: async (sobject, ids) => {
-          for (const id of ids) {
-            if ((await options.hub.store.findBySalesforceId(sobject, id)).length > 0) return true
-          }
-          return false
-        },
+        ...hubChangeTarget(options.hub),
+        outbox: () => options.projectionStore.unsettledIntents(),
       })
     : undefined
   let unsubscribe: (() => void) | undefined

@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce'
-import type { ProjectionLogger } from '../projection/ports.js'
+import type { OutboxEntry, ProjectionLogger } from '../projection/ports.js'
+import { eventAction, eventValues, isOutboxWrite } from './change-apply.js'
 import type { PullStore } from './ports.js'
 import type { Puller } from './puller.js'
 import type { StreamClient } from './stream-client.js'
@@ -24,20 +25,28 @@ export interface ChangeStreamConfig {
   session(): Promise<Connection>
   /** Objects the relay holds documents for. */
   objects(): Promise<string[]>
-  /** Whether the relay holds a document of any of these records. */
+  /** Whether the relay holds a document of any of these records (a read is worth its call). */
   holds(sobject: string, ids: readonly string[]): Promise<boolean>
   /**
    * Marks the documents of records deleted in Salesforce (getDeleted, the puller's way, reads
    * whole minutes at most every two: a DELETE event says it at once).
    */
   deleted(sobject: string, ids: readonly string[], at: string, by: string): Promise<void>
+  /**
+   * Applies a CREATE's or UPDATE's values (see `eventValues`) to every document of the records
+   * it names (see `applyEventValues`): no API call.
+   */
+  apply(event: StreamEvent, values: Readonly<Record<string, unknown>>): Promise<void>
+  /** The projector's calls in flight: an event that is one of them is the relay's own write. */
+  outbox?: () => Promise<readonly OutboxEntry[]>
   puller: Pick<Puller, 'pullObjects' | 'pullOnce'>
   /** The puller's watermarks: a gap resets one so the next pull reads the whole object. */
   pullStore: PullStore
   replay: ReplayStore
   /**
    * The `Sforce-Call-Options` client of the relay's own calls: events whose `changeOrigin` names
-   * it are our own writes (the projector already merged them, with their read-back), skipped.
+   * it are our own writes (the projector merges them, with their read-back), skipped; so are
+   * events matching a call in `outbox` by their commitUser and values.
    */
   ownClient?: string
   logger: ProjectionLogger
@@ -52,7 +61,7 @@ export interface ChangeStreamStatus {
   polled: string[]
 }
 
-/** The change stream: Salesforce's change events → pulls of the changed objects. */
+/** The change stream: Salesforce's change events → the documents of the records they name. */
 export interface ChangeStream {
   start(): void
   /** Follows an object's changes from now on, if it does not yet (a document of it appeared). */
@@ -64,9 +73,11 @@ export interface ChangeStream {
 /**
  * Creates the change stream. It subscribes to `/data/<Object>ChangeEvent` for every object the
  * relay holds documents for, resuming each channel after its acknowledged replay id (durable in
- * the relay store). An event naming a record with a document makes the puller read that object
- * (as the puller does: each visibility group with its own session, stamped with the record's
- * LastModifiedDate, our own writes echoed back changing nothing); only then is its replay id
+ * the relay store). An event's values are applied to the documents of the records it names as
+ * the puller applies a row (a server change stamped with the commitTimestamp by the commitUser,
+ * each partition's document taking only its own fields), with no API call; the relay's own writes
+ * (changeOrigin, or a call in the outbox) are skipped; only events that lack the values (gaps,
+ * undeletes, overflows) make the puller read the object. Only then is the replay id
  * acknowledged, so a crash in between replays it, and a replayed event changes nothing twice.
  * A refused replay id (older than the retention window) is a gap: the object is read whole and
  * the channel starts again from new events. Objects that publish nothing (Salesforce refuses
@@ -97,20 +108,11 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0 && running) {
-      const own = config.ownClient ? `;client=${config.ownClient}` : undefined
       const batch = queue.splice(0)
       for (const sobject of [...new Set(batch.map((e) => e.sobject))]) {
         const events = batch.filter((e) => e.sobject === sobject)
         try {
-          const theirs = events.filter((e) => !own || !e.changeOrigin.endsWith(own))
-          for (const e of theirs.filter((x) => x.changeType === 'DELETE')) {
-            const at = new Date(e.commitTimestamp).toISOString()
-            await config.deleted(sobject, e.recordIds, at, e.commitUser)
-          }
-          const changed = theirs
-            .filter((e) => e.changeType !== 'DELETE')
-            .flatMap((e) => e.recordIds)
-          if (await config.holds(sobject, changed)) await config.puller.pullObjects([sobject])
+          await take(sobject, events)
         } catch (error) {
           // Not acknowledged: tried again shortly (a later pull of the object covers it too).
           warn(error, 'Applying change events failed: retrying')
@@ -127,6 +129,35 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
         for (const e of events) await stage('acknowledged', e)
       }
     }
+  }
+  /**
+   * Takes one object's events in, in replay order: values applied to the documents at once,
+   * deletes marked, and only events that lack what is needed read from Salesforce (once for all).
+   */
+  const take = async (sobject: string, events: readonly StreamEvent[]): Promise<void> => {
+    const own = config.ownClient ? `;client=${config.ownClient}` : undefined
+    let read = false
+    let whole = false
+    let outbox: readonly OutboxEntry[] | undefined
+    for (const e of events) {
+      if (own && e.changeOrigin.endsWith(own)) continue
+      const action = eventAction(e)
+      if (action === 'resync') whole = true
+      else if (action === 'read') {
+        const wildcard = e.recordIds.length === 0 || e.recordIds.some((id) => id.includes('*'))
+        if (wildcard || (await config.holds(sobject, e.recordIds))) read = true
+      } else if (action === 'delete') {
+        const at = new Date(e.commitTimestamp).toISOString()
+        await config.deleted(sobject, e.recordIds, at, e.commitUser)
+      } else {
+        const values = eventValues(e)
+        outbox ??= (await config.outbox?.()) ?? []
+        if (isOutboxWrite(e, values, outbox)) continue
+        await config.apply(e, values)
+      }
+    }
+    if (whole) await resync(sobject)
+    else if (read) await config.puller.pullObjects([sobject])
   }
   const kick = (): void => {
     draining ??= drain()

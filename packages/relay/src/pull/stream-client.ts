@@ -28,7 +28,7 @@ interface Message {
   advice?: { reconnect?: string }
   ext?: Record<string, unknown>
   data?: {
-    payload?: { ChangeEventHeader?: Record<string, unknown> }
+    payload?: { ChangeEventHeader?: Record<string, unknown> } & Record<string, unknown>
     event?: { replayId?: number }
   }
 }
@@ -47,7 +47,7 @@ export interface StreamClient {
 }
 
 function eventOf(channel: string, sobject: string, data: Message['data']): StreamEvent | undefined {
-  const header = data?.payload?.ChangeEventHeader
+  const { ChangeEventHeader: header, ...fields } = data?.payload ?? {}
   const replayId = data?.event?.replayId
   if (!header || typeof replayId !== 'number') return undefined
   return {
@@ -59,6 +59,8 @@ function eventOf(channel: string, sobject: string, data: Message['data']): Strea
     changeOrigin: typeof header.changeOrigin === 'string' ? header.changeOrigin : '',
     commitTimestamp: Number(header.commitTimestamp),
     commitUser: typeof header.commitUser === 'string' ? header.commitUser : '',
+    changedFields: Array.isArray(header.changedFields) ? header.changedFields.map(String) : [],
+    fields,
   }
 }
 

@@ -23,6 +23,17 @@ export interface StreamEvent {
   readonly commitTimestamp: number
   /** The user who made the change. */
   readonly commitUser: string
+  /**
+   * UPDATE: the fields changed (`Name`, or `BillingAddress.City` for a compound's component;
+   * LastModifiedDate included); empty for other change types.
+   */
+  readonly changedFields: readonly string[]
+  /**
+   * The event's body without its header: UPDATE the changed fields' new values (null when
+   * cleared), CREATE and UNDELETE every populated field, DELETE and gap events nothing.
+   * Compound fields nest (`BillingAddress: { City }`, a person's `Name: { FirstName }`).
+   */
+  readonly fields: Readonly<Record<string, unknown>>
 }
 
 /** Stages of an event's handling, for tests (a crash between apply and acknowledgement). */
