@@ -3,8 +3,7 @@ import { createOrg } from '@briefcase/org'
 import type { TestRelay } from '@briefcase/relay/testing'
 import { startTestRelay } from '@briefcase/relay/testing'
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +18,7 @@ import {
   hubPullDocs,
   inFlightIds,
 } from '../../packages/relay/src/projection/index.js'
+import { bundleChild } from './child-bundle.js'
 import type { TrialExpectation } from './trial.js'
 import { createRandom } from '@briefcase/org'
 import { connect, openHub, prepareTrial } from './trial.js'
@@ -45,25 +45,7 @@ const STAGES: ProjectionStage[] = [
 ]
 
 async function buildChild(): Promise<void> {
-  const require = createRequire(createRequire(import.meta.url).resolve('tsx'))
-  const esbuild = require('esbuild') as {
-    build(options: Record<string, unknown>): Promise<unknown>
-  }
-  mkdirSync(dirname(bundle), { recursive: true })
-  await esbuild.build({
-    entryPoints: [join(here, 'relay-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@briefcase/source'],
-    external: ['better-sqlite3', '@automerge/automerge'],
-    outfile: bundle,
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'error',
-  })
+  await bundleChild(join(here, 'relay-child.ts'), bundle)
 }
 
 interface ChildRun {

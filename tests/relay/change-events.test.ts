@@ -5,6 +5,7 @@ import type { Org } from '@briefcase/org'
 import { createOrg } from '@briefcase/org'
 import type { TestRelay } from '@briefcase/relay/testing'
 import { startTestRelay } from '@briefcase/relay/testing'
+import { SqlitePullStore, SqliteRelayStore } from '@briefcase/relay'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Device, until } from './device.js'
 
@@ -260,6 +261,12 @@ describe('the relay follows Salesforce change events', () => {
     await sees(phone, name, 'Rating', 'Warm')
     await t.close()
     await patch(id, { Rating: 'Hot' })
+    // The puller's watermark is past the lost change: only a read of the whole object finds it.
+    const store = new SqliteRelayStore({ file })
+    const marks = new SqlitePullStore({ database: store.database })
+    const future = new Date(org.now() + 74 * 3_600_000).toISOString()
+    await marks.setWatermark('Account', { updated: future, deleted: future })
+    await store.close()
     // Three days later, the events are gone: the relay's replay id is refused.
     org.advanceClock(73 * 3_600_000)
     t = await relayOn(file)
