@@ -93,3 +93,13 @@ export type {
 export { docKeyString } from './store/relay-store.js'
 export type { SqliteRelayStoreOptions } from './store/sqlite-relay-store.js'
 export { SqliteRelayStore } from './store/sqlite-relay-store.js'
+export type {
+  PostgresDatabaseOptions,
+  PostgresQueryable,
+  PostgresTransactionOptions,
+} from './store/postgres-database.js'
+export { PostgresDatabase, openPostgresDatabase } from './store/postgres-database.js'
+export { POSTGRES_MIGRATIONS } from './store/postgres-schema.js'
+export type { PostgresRelayStoreOptions } from './store/postgres-relay-store.js'
+export { PostgresRelayStore } from './store/postgres-relay-store.js'
+export { StoreError, StoreErrorCode, isStoreError, redactUrl } from './store/store-errors.js'

@@ -1,9 +1,14 @@
 /**
  * @packageDocumentation
- * Test support for the relay: a browser-like sign-in with `fetch`, and a relay (with an embedded
- * org) listening on a free port. For tests, benchmarks and scripts only.
+ * Test support for the relay: a browser-like sign-in with `fetch`, a relay (with an embedded
+ * org) listening on a free port, and checks for the services some tests need (PostgreSQL,
+ * Redis) with throw-away PostgreSQL schemas. For tests, benchmarks and scripts only.
  */
 export type { SignInDeviceOptions, StartedSignIn } from './sign-in.js'
 export { signInDevice, startSignIn } from './sign-in.js'
 export type { EmbeddedOrg, TestRelay, TestRelayOptions } from './test-relay.js'
 export { startTestRelay } from './test-relay.js'
+export type { CheckServiceOptions, ServiceCheck } from './services.js'
+export { checkService } from './services.js'
+export type { TestSchemas } from './postgres.js'
+export { checkPostgres, testPostgresUrl, testSchemas } from './postgres.js'

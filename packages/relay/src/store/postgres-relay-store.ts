@@ -1,0 +1,238 @@
+import { PostgresAccountRows } from './postgres-account-rows.js'
+import type { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database.js'
+import { openPostgresDatabase } from './postgres-database.js'
+import {
+  compactDocRows,
+  docMetaRows,
+  findDocRowsBySalesforceId,
+  listDocRows,
+  listPendingRows,
+  loadDocRows,
+  writeDocRows,
+} from './postgres-doc-rows.js'
+import type {
+  CommitOptions,
+  DocKey,
+  DocMeta,
+  DocWrite,
+  FieldGroupRecord,
+  ListDocsOptions,
+  OAuthStateRecord,
+  PendingEntry,
+  RelayStore,
+  SessionRecord,
+  StoredDoc,
+  UserRecord,
+} from './relay-store.js'
+import { docKeyString } from './relay-store.js'
+
+/** Options of {@link PostgresRelayStore}. */
+export interface PostgresRelayStoreOptions {
+  /** The pool and schema, from `openPostgresDatabase` (shared with the other PostgreSQL stores). */
+  database: PostgresDatabase
+  /** Close the database with the store (default `false`: whoever opened it closes it). */
+  ownsDatabase?: boolean
+  /** The clock for `updatedAt` (default `Date.now`). */
+  now?: () => number
+}
+
+/**
+ * The {@link RelayStore} several relays share: PostgreSQL through one `pg` pool. A commit is one
+ * transaction; a `synced` commit resolves once PostgreSQL has flushed it (its default
+ * `synchronous_commit = on`), a `written` one runs with `synchronous_commit = off` (on the server,
+ * so it survives a relay crash; flushed by the WAL writer within a few hundred ms, by the next
+ * synced commit or by {@link PostgresRelayStore.sync}). When PostgreSQL cannot be reached, calls
+ * reject with a `StoreError` coded `BRIEFCASE_STORE_UNAVAILABLE` and write nothing; the pool
+ * reconnects by itself.
+ *
+ * @example
+ * ```ts
+ * const store = await PostgresRelayStore.open({ url: 'postgres://postgres@127.0.0.1/test' })
+ * await store.commit([{ key: { name: 'Account/001000000000001AAA', group: 'g1' },
+ *   meta: { sobject: 'Account', key: '001000000000001AAA', engine: 'yjs' }, updates: [update] }])
+ * ```
+ */
+export class PostgresRelayStore implements RelayStore {
+  readonly backend: string = 'postgres'
+  /** The pool and schema, shared with the projector's and puller's PostgreSQL stores. */
+  readonly database: PostgresDatabase
+  readonly #owned: boolean
+  readonly #now: () => number
+  readonly #accounts: PostgresAccountRows
+  #unsynced = false
+  /** `written` commits so far: a synced commit clears `#unsynced` only if none finished meanwhile. */
+  #writtenCount = 0
+
+  constructor(options: PostgresRelayStoreOptions) {
+    this.database = options.database
+    this.#owned = options.ownsDatabase ?? false
+    this.#now = options.now ?? Date.now
+    this.#accounts = new PostgresAccountRows(this.database)
+  }
+
+  /**
+   * Opens a database (checking the server and migrating, see `openPostgresDatabase`) and a store
+   * that closes it with itself.
+   */
+  static async open(
+    options: PostgresDatabaseOptions & { now?: () => number },
+  ): Promise<PostgresRelayStore> {
+    const database = await openPostgresDatabase(options)
+    return new PostgresRelayStore({
+      database,
+      ownsDatabase: true,
+      ...(options.now ? { now: options.now } : {}),
+    })
+  }
+
+  // ── documents ──────────────────────────────────────────────────────────────────────────────
+
+  async commit(writes: readonly DocWrite[], options: CommitOptions = {}): Promise<number[]> {
+    const synced = (options.durability ?? 'synced') === 'synced'
+    if (writes.length === 0) {
+      if (synced) await this.sync()
+      return []
+    }
+    // Documents are locked in one order (by key), so that two commits never wait on each other.
+    const order = writes
+      .map((w, i) => ({ i, k: docKeyString(w.key) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    const now = this.#now()
+    const writtenBefore = this.#writtenCount
+    const seqs = await this.database.transaction(
+      async (tx) => {
+        const out = new Array<number>(writes.length).fill(0)
+        for (const { i } of order) out[i] = await writeDocRows(tx, writes[i] as DocWrite, now)
+        return out
+      },
+      { synchronousCommit: synced },
+    )
+    if (!synced) {
+      this.#writtenCount++
+      this.#unsynced = true
+    } else if (this.#writtenCount === writtenBefore) {
+      // Its flush covered the WAL before its commit record, earlier `written` commits included.
+      this.#unsynced = false
+    }
+    return seqs
+  }
+
+  /**
+   * Makes earlier `written` commits synced: one synchronous write, whose flush covers the WAL
+   * before it.
+   */
+  async sync(): Promise<void> {
+    if (!this.#unsynced) return
+    await this.database.query('UPDATE relay_sync_mark SET at = $1 WHERE id = 1', [this.#now()])
+    this.#unsynced = false
+  }
+
+  loadDocs(keys: readonly DocKey[]): Promise<Map<string, StoredDoc>> {
+    if (keys.length === 0) return Promise.resolve(new Map<string, StoredDoc>())
+    return this.database.transaction((tx) => loadDocRows(tx, keys), { snapshot: true })
+  }
+
+  docMetas(keys: readonly DocKey[]): Promise<Map<string, DocMeta>> {
+    return docMetaRows(this.database, keys)
+  }
+
+  listDocs(options: ListDocsOptions = {}): Promise<DocMeta[]> {
+    return listDocRows(this.database, options)
+  }
+
+  findBySalesforceId(sobject: string, salesforceId: string, group?: string): Promise<DocMeta[]> {
+    return findDocRowsBySalesforceId(this.database, sobject, salesforceId, group)
+  }
+
+  compact(key: DocKey, state: Uint8Array, throughSeq: number): Promise<void> {
+    return this.database.transaction((tx) => compactDocRows(tx, key, state, throughSeq))
+  }
+
+  async updateCount(key: DocKey): Promise<number> {
+    const rows = await this.database.query<{ update_count: number }>(
+      'SELECT update_count FROM relay_doc WHERE name = $1 AND grp = $2',
+      [key.name, key.group],
+    )
+    return rows[0]?.update_count ?? 0
+  }
+
+  async docUsers(key: DocKey): Promise<string[]> {
+    const rows = await this.database.query<{ user_id: string }>(
+      'SELECT user_id FROM relay_doc_user WHERE name = $1 AND grp = $2 ORDER BY user_id',
+      [key.name, key.group],
+    )
+    return rows.map((r) => r.user_id)
+  }
+
+  listPending(options: { limit?: number; sobject?: string } = {}): Promise<PendingEntry[]> {
+    return listPendingRows(this.database, options)
+  }
+
+  // ── field groups, sessions, users, preferences ────────────────────────────────────────────
+
+  putGroup(group: FieldGroupRecord): Promise<void> {
+    return this.#accounts.putGroup(group)
+  }
+
+  getGroup(id: string): Promise<FieldGroupRecord | undefined> {
+    return this.#accounts.getGroup(id)
+  }
+
+  addView(sobject: string, groupId: string): Promise<void> {
+    return this.#accounts.addView(sobject, groupId)
+  }
+
+  listViews(sobject: string): Promise<FieldGroupRecord[]> {
+    return this.#accounts.listViews(sobject)
+  }
+
+  createSession(s: SessionRecord): Promise<void> {
+    return this.#accounts.createSession(s)
+  }
+
+  getSession(id: string): Promise<SessionRecord | undefined> {
+    return this.#accounts.getSession(id)
+  }
+
+  revokeSession(id: string, at: number): Promise<void> {
+    return this.#accounts.revokeSession(id, at)
+  }
+
+  claimDevice(device: string, userId: string, at: number): Promise<string> {
+    return this.#accounts.claimDevice(device, userId, at)
+  }
+
+  putOAuthState(r: OAuthStateRecord): Promise<void> {
+    return this.#accounts.putOAuthState(r)
+  }
+
+  takeOAuthState(state: string, now: number): Promise<OAuthStateRecord | undefined> {
+    return this.#accounts.takeOAuthState(state, now)
+  }
+
+  putUser(u: UserRecord): Promise<void> {
+    return this.#accounts.putUser(u)
+  }
+
+  getUser(id: string): Promise<UserRecord | undefined> {
+    return this.#accounts.getUser(id)
+  }
+
+  purgeExpired(now: number, before: number): Promise<void> {
+    return this.#accounts.purgeExpired(now, before)
+  }
+
+  getPreferences(userId: string): Promise<string[] | null> {
+    return this.#accounts.getPreferences(userId)
+  }
+
+  putPreferences(userId: string, items: readonly string[], at: number): Promise<void> {
+    return this.#accounts.putPreferences(userId, items, at)
+  }
+
+  /** Syncs `written` commits, then closes the database when this store owns it. */
+  async close(): Promise<void> {
+    await this.sync().catch(() => undefined)
+    if (this.#owned) await this.database.close()
+  }
+}
