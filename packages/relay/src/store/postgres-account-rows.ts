@@ -1,6 +1,7 @@
 import type { ObjectSchema } from '@briefcase/record'
 import type { PostgresQueryable } from './postgres-database.js'
-import { pgBytes } from './postgres-doc-rows.js'
+import type { OAuthStateRow, SessionRow, UserRow } from './store-rows.js'
+import { toOAuthState, toSession, toUser } from './store-rows.js'
 import type {
   FieldGroupRecord,
   OAuthStateRecord,
@@ -76,25 +77,8 @@ export class PostgresAccountRows {
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
-    const rows = await this.#db.query<{
-      id: string
-      user_id: string
-      device: string
-      created_at: number
-      expires_at: number
-      revoked_at: number | null
-    }>('SELECT * FROM relay_session WHERE id = $1', [id])
-    const row = rows[0]
-    return row
-      ? {
-          id: row.id,
-          userId: row.user_id,
-          device: row.device,
-          createdAt: row.created_at,
-          expiresAt: row.expires_at,
-          revokedAt: row.revoked_at,
-        }
-      : undefined
+    const rows = await this.#db.query<SessionRow>('SELECT * FROM relay_session WHERE id = $1', [id])
+    return rows[0] ? toSession(rows[0]) : undefined
   }
 
   async revokeSession(id: string, at: number): Promise<void> {
@@ -130,22 +114,12 @@ export class PostgresAccountRows {
 
   /** `DELETE … RETURNING`: of relays taking one state at once, exactly one gets it. */
   async takeOAuthState(state: string, now: number): Promise<OAuthStateRecord | undefined> {
-    const rows = await this.#db.query<{
-      state: string
-      verifier: string
-      device: string
-      return_to: string
-      expires_at: number
-    }>('DELETE FROM relay_oauth_state WHERE state = $1 RETURNING *', [state])
+    const rows = await this.#db.query<OAuthStateRow>(
+      'DELETE FROM relay_oauth_state WHERE state = $1 RETURNING *',
+      [state],
+    )
     const row = rows[0]
-    if (!row || row.expires_at <= now) return undefined
-    return {
-      state: row.state,
-      verifier: row.verifier,
-      device: row.device,
-      returnTo: row.return_to,
-      expiresAt: row.expires_at,
-    }
+    return !row || row.expires_at <= now ? undefined : toOAuthState(row)
   }
 
   async putUser(u: UserRecord): Promise<void> {
@@ -160,29 +134,8 @@ export class PostgresAccountRows {
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
-    const rows = await this.#db.query<{
-      id: string
-      org_id: string
-      username: string
-      name: string
-      email: string | null
-      instance_url: string
-      refresh_token: Buffer
-      updated_at: number
-    }>('SELECT * FROM relay_user WHERE id = $1', [id])
-    const row = rows[0]
-    return row
-      ? {
-          id: row.id,
-          orgId: row.org_id,
-          username: row.username,
-          name: row.name,
-          email: row.email,
-          instanceUrl: row.instance_url,
-          refreshToken: pgBytes(row.refresh_token),
-          updatedAt: row.updated_at,
-        }
-      : undefined
+    const rows = await this.#db.query<UserRow>('SELECT * FROM relay_user WHERE id = $1', [id])
+    return rows[0] ? toUser(rows[0]) : undefined
   }
 
   async purgeExpired(now: number, before: number): Promise<void> {

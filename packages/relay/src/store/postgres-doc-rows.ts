@@ -1,6 +1,7 @@
-import type { WriteOperation } from '@briefcase/record'
 import type { PostgresQueryable } from './postgres-database.js'
 import { docKeyString } from './relay-store.js'
+import type { DocRow, PendingRow } from './store-rows.js'
+import { META_COLUMNS, bytes, toMeta, toPending } from './store-rows.js'
 import type {
   DocKey,
   DocMeta,
@@ -10,67 +11,8 @@ import type {
   StoredDoc,
 } from './relay-store.js'
 
-interface DocRow {
-  name: string
-  grp: string
-  sobject: string
-  rkey: string
-  engine: string
-  owner: string | null
-  display_name: string | null
-  salesforce_id: string | null
-  created_at: number
-  updated_at: number
-}
-
-interface PendingRow {
-  name: string
-  grp: string
-  sobject: string
-  operation: string
-  first_change_at: string | null
-  depends_on: string[]
-  status: string | null
-  updated_at: number
-}
-
-const META_COLUMNS =
-  'name, grp, sobject, rkey, engine, owner, display_name, salesforce_id, created_at, updated_at'
 /** Rows of `relay_doc` whose key is among `$1` (names) and `$2` (groups), pairwise. */
 const KEYS_JOIN = 'JOIN unnest($1::text[], $2::text[]) AS k(name, grp) USING (name, grp)'
-
-/** A BYTEA as a plain Uint8Array view. */
-export function pgBytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
-}
-
-function toMeta(row: DocRow): DocMeta {
-  return {
-    name: row.name,
-    group: row.grp,
-    sobject: row.sobject,
-    key: row.rkey,
-    engine: row.engine,
-    owner: row.owner,
-    displayName: row.display_name,
-    salesforceId: row.salesforce_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
-}
-
-function toPending(row: PendingRow): PendingEntry {
-  return {
-    name: row.name,
-    group: row.grp,
-    sobject: row.sobject,
-    operation: row.operation as WriteOperation,
-    firstChangeAt: row.first_change_at,
-    dependsOn: row.depends_on,
-    status: row.status as PendingEntry['status'],
-    updatedAt: row.updated_at,
-  }
-}
 
 function keyArrays(keys: readonly DocKey[]): [string[], string[]] {
   return [keys.map((k) => k.name), keys.map((k) => k.group)]
@@ -174,7 +116,7 @@ export async function loadDocRows(
   for (const row of docs) {
     out.set(docKeyString({ name: row.name, group: row.grp }), {
       meta: toMeta(row),
-      state: row.state ? pgBytes(row.state) : null,
+      state: row.state ? bytes(row.state) : null,
       stateSeq: row.state_seq,
       updates: [],
     })
@@ -189,7 +131,7 @@ export async function loadDocRows(
   for (const u of updates) {
     out.get(docKeyString({ name: u.name, group: u.grp }))?.updates.push({
       seq: u.seq,
-      data: pgBytes(u.data),
+      data: bytes(u.data),
     })
   }
   return out
@@ -301,10 +243,12 @@ export async function listPendingRows(
   const order = 'ORDER BY first_change_at IS NULL, first_change_at, name, grp'
   const rows =
     options.sobject === undefined
-      ? await db.query<PendingRow>(`SELECT * FROM relay_pending ${order} LIMIT $1`, [limit])
-      : await db.query<PendingRow>(
+      ? await db.query<PendingRow<string[]>>(`SELECT * FROM relay_pending ${order} LIMIT $1`, [
+          limit,
+        ])
+      : await db.query<PendingRow<string[]>>(
           `SELECT * FROM relay_pending WHERE sobject = $1 ${order} LIMIT $2`,
           [options.sobject, limit],
         )
-  return rows.map(toPending)
+  return rows.map((r) => toPending(r, r.depends_on))
 }

@@ -6,7 +6,8 @@ import type {
   SessionRecord,
   UserRecord,
 } from './relay-store.js'
-import { bytes } from './sqlite-doc-rows.js'
+import type { OAuthStateRow, SessionRow, UserRow } from './store-rows.js'
+import { toOAuthState, toSession, toUser } from './store-rows.js'
 
 /**
  * The SQLite rows of everything but documents: field groups, sessions, sign-in states, users and
@@ -72,25 +73,8 @@ export class SqliteAccountRows {
 
   getSession(id: string): SessionRecord | undefined {
     const row = this.#stmt('SELECT * FROM relay_session WHERE id = ?').get(id) as
-      | {
-          id: string
-          user_id: string
-          device: string
-          created_at: number
-          expires_at: number
-          revoked_at: number | null
-        }
-      | undefined
-    return row
-      ? {
-          id: row.id,
-          userId: row.user_id,
-          device: row.device,
-          createdAt: row.created_at,
-          expiresAt: row.expires_at,
-          revokedAt: row.revoked_at,
-        }
-      : undefined
+      SessionRow | undefined
+    return row ? toSession(row) : undefined
   }
 
   revokeSession(id: string, at: number): void {
@@ -120,24 +104,10 @@ export class SqliteAccountRows {
     const db = this.#db
     return db.transaction(() => {
       const row = this.#stmt('SELECT * FROM relay_oauth_state WHERE state = ?').get(state) as
-        | {
-            state: string
-            verifier: string
-            device: string
-            return_to: string
-            expires_at: number
-          }
-        | undefined
+        OAuthStateRow | undefined
       if (!row) return undefined
       this.#stmt('DELETE FROM relay_oauth_state WHERE state = ?').run(state)
-      if (row.expires_at <= now) return undefined
-      return {
-        state: row.state,
-        verifier: row.verifier,
-        device: row.device,
-        returnTo: row.return_to,
-        expiresAt: row.expires_at,
-      }
+      return row.expires_at <= now ? undefined : toOAuthState(row)
     })()
   }
 
@@ -152,30 +122,8 @@ export class SqliteAccountRows {
   }
 
   getUser(id: string): UserRecord | undefined {
-    const row = this.#stmt('SELECT * FROM relay_user WHERE id = ?').get(id) as
-      | {
-          id: string
-          org_id: string
-          username: string
-          name: string
-          email: string | null
-          instance_url: string
-          refresh_token: Buffer
-          updated_at: number
-        }
-      | undefined
-    return row
-      ? {
-          id: row.id,
-          orgId: row.org_id,
-          username: row.username,
-          name: row.name,
-          email: row.email,
-          instanceUrl: row.instance_url,
-          refreshToken: bytes(row.refresh_token),
-          updatedAt: row.updated_at,
-        }
-      : undefined
+    const row = this.#stmt('SELECT * FROM relay_user WHERE id = ?').get(id) as UserRow | undefined
+    return row ? toUser(row) : undefined
   }
 
   purgeExpired(now: number, before: number): void {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
-import type { WriteOperation } from '@briefcase/record'
 import { docKeyString } from './relay-store.js'
+import type { DocRow, PendingRow } from './store-rows.js'
+import { META_COLUMNS, bytes, toMeta, toPending } from './store-rows.js'
 import type {
   DocKey,
   DocMeta,
@@ -9,66 +10,6 @@ import type {
   PendingEntry,
   StoredDoc,
 } from './relay-store.js'
-
-interface DocRow {
-  name: string
-  grp: string
-  sobject: string
-  rkey: string
-  engine: string
-  owner: string | null
-  display_name: string | null
-  salesforce_id: string | null
-  created_at: number
-  updated_at: number
-}
-
-interface PendingRow {
-  name: string
-  grp: string
-  sobject: string
-  operation: string
-  first_change_at: string | null
-  depends_on: string
-  status: string | null
-  updated_at: number
-}
-
-const META_COLUMNS =
-  'name, grp, sobject, rkey, engine, owner, display_name, salesforce_id, created_at, updated_at'
-
-/** A BLOB as a plain Uint8Array view. */
-export function bytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
-}
-
-function toMeta(row: DocRow): DocMeta {
-  return {
-    name: row.name,
-    group: row.grp,
-    sobject: row.sobject,
-    key: row.rkey,
-    engine: row.engine,
-    owner: row.owner,
-    displayName: row.display_name,
-    salesforceId: row.salesforce_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
-}
-
-function toPending(row: PendingRow): PendingEntry {
-  return {
-    name: row.name,
-    group: row.grp,
-    sobject: row.sobject,
-    operation: row.operation as WriteOperation,
-    firstChangeAt: row.first_change_at,
-    dependsOn: JSON.parse(row.depends_on) as string[],
-    status: row.status as PendingEntry['status'],
-    updatedAt: row.updated_at,
-  }
-}
 
 /**
  * The SQLite rows of documents: metadata, update log, compacted state, users and the pending index
@@ -284,7 +225,7 @@ export class SqliteDocRows {
             options.sobject,
             limit,
           )
-    ) as PendingRow[]
-    return rows.map(toPending)
+    ) as PendingRow<string>[]
+    return rows.map((r) => toPending(r, JSON.parse(r.depends_on) as string[]))
   }
 }
