@@ -1,4 +1,5 @@
 import { test } from 'vitest'
+import { deleteAndUndo } from './scenarios/delete-undo.js'
 import { embedPage } from './scenarios/embed-page.js'
 import { offlineDrafts } from './scenarios/offline-drafts.js'
 import { preferencesReplaceCache } from './scenarios/preferences.js'
@@ -56,5 +57,11 @@ test(
 test(
   '7. two users edit the same field offline: the later edit wins, the other user is told',
   () => supersededNotice(stack()),
+  SCENARIO_MS,
+)
+
+test(
+  '8. Delete asks first; the record leaves the cache at once; Undo brings it back with its edit while the delete is on the device',
+  () => deleteAndUndo(stack()),
   SCENARIO_MS,
 )

@@ -15,7 +15,7 @@ import { tokens } from './styles/tokens.js'
 
 /**
  * The offline cache: cached records grouped by object with why each is cached, when it was last
- * accessed and when it expires (never while a change is pending), the dashboards cached with them,
+ * opened on this device and when it expires (never while a change is pending), the dashboards cached with them,
  * and a Refresh button with a progress bar. Choosing a record asks for it to be shown.
  *
  * @summary Cached records by object, dashboards, and refresh with progress.
@@ -236,12 +236,16 @@ export class BriefcaseCache extends LitElement {
         <span class="badge">${sourceLabel(entry.source)}</span>
         ${entry.draft ? html`<span class="badge warning">New, not yet in Salesforce</span>` : nothing}
         ${sync ? html`<span class="badge ${sync.tone}">${sync.text}</span>` : nothing}
-        <span class="weak"
-          >Accessed
-          <time datetime=${isoTime(entry.lastAccess)} title=${dateTime(entry.lastAccess)}
-            >${relativeTime(entry.lastAccess, now)}</time
-          ></span
-        >
+        <span class="weak">
+          ${
+            entry.lastOpened === null
+              ? 'Not opened on this device'
+              : html`Opened
+                  <time datetime=${isoTime(entry.lastOpened)} title=${dateTime(entry.lastOpened)}
+                    >${relativeTime(entry.lastOpened, now)}</time
+                  >`
+          }
+        </span>
         <span class="weak">
           ${
             entry.pendingCount > 0

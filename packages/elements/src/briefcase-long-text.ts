@@ -18,6 +18,7 @@ import { tokens } from './styles/tokens.js'
  * @slot label-after - Shown after the label (e.g. a "not yet in Salesforce" mark).
  *
  * @csspart label - The field's label.
+ * @csspart unsaved-mark - The "Not saved" mark when the device had no room to store the text.
  * @csspart textarea - The textarea.
  * @csspart caret - Another device's caret in the text (its colour is `--caret-color`).
  * @csspart presence - The list of other devices editing this field.
@@ -147,14 +148,22 @@ export class BriefcaseLongText extends LitElement {
     return html`
       <div class="head">
         <label part="label" for="text">${this.label || this.field}</label>
-        <slot name="label-after"></slot>
+        ${
+          this.#text.unsaved
+            ? html`<span part="unsaved-mark" id="unsaved" class="badge error">Not saved</span>`
+            : html`<slot name="label-after"></slot>`
+        }
       </div>
       <div class="area">
         <textarea
           part="textarea"
           id="text"
           ?readonly=${this.readonly}
-          aria-describedby=${cursors.length > 0 ? 'presence' : nothing}
+          aria-describedby=${
+            [this.#text.unsaved ? 'unsaved' : '', cursors.length > 0 ? 'presence' : '']
+              .filter(Boolean)
+              .join(' ') || nothing
+          }
           @scroll=${() => this.#syncScroll()}
         ></textarea>
         <div class="mirror" aria-hidden="true">${renderCursorMarks(this.#text.text, cursors)}</div>

@@ -9,6 +9,8 @@ import { OpenRecordEvent } from './events/open-record-event.js'
 import { authorLabel } from './format/author-label.js'
 import { displayName, pendingValues } from './format/display-name.js'
 import { fieldLabel, formatValue } from './format/field-value.js'
+import type { TextChange } from './format/text-change.js'
+import { textChange } from './format/text-change.js'
 import { dateTime, isoTime } from './format/time-format.js'
 import { controls } from './styles/controls.js'
 import { tokens } from './styles/tokens.js'
@@ -25,6 +27,21 @@ const STATES: Readonly<Record<PendingChangeView['state'], { text: string; tone: 
 
 const OPERATIONS = { create: 'Create', update: 'Update', delete: 'Delete' } as const
 
+/** Long text, or text past a line: shown as the changed part with context, not cut at its start. */
+function isLong(f: PendingChangeView['fields'][number], schema: FieldSchema | undefined): boolean {
+  if (!f.old || !f.new) return false
+  if (schema?.type === 'textarea') return true
+  return String(f.old).length > 80 || String(f.new).length > 80
+}
+
+/** One side of a short text diff: context, the removed (or added) part marked, context. */
+function renderDiff(change: TextChange, side: 'removed' | 'added'): TemplateResult {
+  const part = change[side]
+  return html`${change.cutStart ? '…' : ''}${change.before}${
+    part === '' ? nothing : side === 'removed' ? html`<del>${part}</del>` : html`<ins>${part}</ins>`
+  }${change.after}${change.cutEnd ? '…' : ''}`
+}
+
 function stampTime(at: HlcString): number {
   return decodeHlc(at).wall
 }
@@ -35,7 +52,8 @@ function stampTime(at: HlcString): number {
  * (Salesforce's value → the new one), who made the change on which device, when, and where it
  * stands. A failed change shows Salesforce's message and the fields it names, with Fix (open the
  * record there) and Retry. Notices tell the user when a later edit replaced theirs or someone
- * deleted the record. Discard puts Salesforce's values back.
+ * deleted the record. Discard puts Salesforce's values back; Undo delete takes back this
+ * device's delete while it has not left the device.
  *
  * @summary The ordered list of changes not yet in Salesforce, with failures and notices.
  *
@@ -119,6 +137,19 @@ export class BriefcasePending extends LitElement {
       td.old {
         color: var(--_text-weak);
         text-decoration: line-through;
+      }
+      td.diff {
+        white-space: pre-wrap;
+      }
+      td.diff del {
+        background: var(--_error-light);
+        color: var(--_error);
+      }
+      td.diff ins {
+        background: var(--_success-light);
+        color: #194e31;
+        text-decoration: none;
+        font-weight: 700;
       }
       [part='error'],
       [part='notice'] {
@@ -221,6 +252,19 @@ export class BriefcasePending extends LitElement {
             : nothing
         }
         ${
+          change.operation === 'delete' &&
+          change.state === 'saved' &&
+          change.deleted?.author.device === this.#session()?.device
+            ? html`<button
+                ?disabled=${busy}
+                aria-label="Undo the delete of ${name}"
+                @click=${() => void this.#pending.undoDelete(change.doc)}
+              >
+                Undo delete
+              </button>`
+            : nothing
+        }
+        ${
           change.superseded.length > 0 || change.deleted
             ? html`<button ?disabled=${busy} @click=${() => void this.#pending.dismiss(change.doc)}>
                 Dismiss
@@ -261,14 +305,23 @@ export class BriefcasePending extends LitElement {
       <tbody>
         ${change.fields.map((f) => {
           const schema = this.#field(change.sobject, f.field)
+          const names = this.#pending.names
+          const diff =
+            !create && typeof f.old === 'string' && typeof f.new === 'string' && isLong(f, schema)
+              ? textChange(f.old, f.new)
+              : null
           return html`<tr>
             <th scope="row">${fieldLabel(f.field, schema)}</th>
             ${
               create
                 ? nothing
-                : html`<td class="old">${formatValue(f.old, schema, this.#pending.names)}</td>`
+                : diff
+                  ? html`<td class="diff">${renderDiff(diff, 'removed')}</td>`
+                  : html`<td class="old">${formatValue(f.old, schema, names)}</td>`
             }
-            <td>${formatValue(f.new, schema, this.#pending.names)}</td>
+            <td class=${diff ? 'diff' : ''}>
+              ${diff ? renderDiff(diff, 'added') : formatValue(f.new, schema, names)}
+            </td>
           </tr>`
         })}
       </tbody>

@@ -7,6 +7,7 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { selectionContext } from './context/client-context.js'
 import type { RecordSelection } from './context/client-context.js'
 import { RecordController } from './controllers/record-controller.js'
+import { recordDeleteStyles, renderDeleteDialog, renderDeleted } from './record/record-delete.js'
 import { FieldChangeEvent } from './events/field-change-event.js'
 import { renderFieldEditor } from './fields/field-editor.js'
 import { isRequired, visibleFields } from './fields/visible-fields.js'
@@ -38,6 +39,9 @@ import { tokens } from './styles/tokens.js'
  * @csspart failure - Salesforce's refusal of this record's change.
  * @csspart sync-error - Why the relay stopped syncing this record ("You no longer have access").
  * @csspart storage-full - The message naming the edit the device had no room to store.
+ * @csspart delete - The Delete button.
+ * @csspart delete-dialog - The confirmation asked before deleting.
+ * @csspart deleted - The notice of a deleted record, with Undo while the delete is on the device.
  *
  * @cssprop [--briefcase-record-background=#ffffff] - Background of the card.
  * @cssprop [--briefcase-record-border=#c9c9c9] - Border colour of the card.
@@ -49,6 +53,7 @@ export class BriefcaseRecord extends LitElement {
   static override styles: CSSResultGroup = [
     tokens,
     controls,
+    recordDeleteStyles,
     css`
       :host {
         display: block;
@@ -139,6 +144,8 @@ export class BriefcaseRecord extends LitElement {
 
   #record = new RecordController(this)
   #focusField: string | null = null
+  /** Controls to focus after the next render (the first present), by part name. */
+  #focusParts: string[] = []
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client')) this.#record.useClient(this.client)
@@ -149,6 +156,11 @@ export class BriefcaseRecord extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed)
+    const part = this.#focusParts.find((p) => this.renderRoot.querySelector(`[part='${p}']`))
+    if (part) {
+      this.renderRoot.querySelector<HTMLElement>(`[part='${part}']`)?.focus()
+      this.#focusParts = []
+    }
     const field = this.#focusField
     if (!field || !this.#record.handle) return
     const control = this.renderRoot.querySelector<HTMLElement>(
@@ -158,6 +170,22 @@ export class BriefcaseRecord extends LitElement {
     this.#focusField = null
     control.scrollIntoView({ block: 'nearest' })
     control.focus()
+  }
+
+  #dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector<HTMLDialogElement>('[part=delete-dialog]')
+  }
+
+  async #confirmDelete(): Promise<void> {
+    this.#dialog()?.close()
+    // Set before the delete: the render that shows the deleted record focuses Undo.
+    this.#focusParts = ['undo-delete', 'deleted']
+    if (!(await this.#record.delete())) this.#focusParts = []
+  }
+
+  async #undoDelete(): Promise<void> {
+    this.#focusParts = ['delete']
+    if (!(await this.#record.undoDelete())) this.#focusParts = []
   }
 
   async #commit(field: FieldSchema, value: FieldValue): Promise<void> {
@@ -184,13 +212,12 @@ export class BriefcaseRecord extends LitElement {
     const draft = handle.document.salesforceId() === null
     const deleted = handle.isDeleted()
     const only = this.fields ? this.fields.split(',').map((f) => f.trim()) : []
+    const name = displayName(handle.name(), handle.key, handle.schema.label, handle.values())
     return html`
       <div part="header">
         <div class="titles">
           <span class="object">${handle.schema.label}</span>
-          <h2 class="name">
-            ${displayName(handle.name(), handle.key, handle.schema.label, handle.values())}
-          </h2>
+          <h2 class="name">${name}</h2>
         </div>
         ${handle.live ? html`<span class="badge success">Live</span>` : nothing}
         ${draft ? html`<span class="badge warning">New, not yet in Salesforce</span>` : nothing}
@@ -203,7 +230,29 @@ export class BriefcaseRecord extends LitElement {
             : nothing
         }
         ${deleted ? html`<span class="badge error">Deleted</span>` : nothing}
+        ${
+          deleted || handle.schema.deletable === false
+            ? nothing
+            : html`<button
+                part="delete"
+                class="destructive"
+                aria-haspopup="dialog"
+                @click=${() => this.#dialog()?.showModal()}
+              >
+                Delete
+              </button>`
+        }
       </div>
+      ${
+        deleted
+          ? this.#renderDeleted()
+          : renderDeleteDialog({
+              name,
+              cancel: () => this.#dialog()?.close(),
+              confirm: () => void this.#confirmDelete(),
+              closed: () => this.renderRoot.querySelector<HTMLElement>('[part=delete]')?.focus(),
+            })
+      }
       ${record.error ? html`<p class="notice error" role="alert">${record.error}</p>` : nothing}
       ${
         handle.syncError
@@ -219,6 +268,15 @@ export class BriefcaseRecord extends LitElement {
         )}
       </div>
     `
+  }
+
+  #renderDeleted(): TemplateResult {
+    const record = this.#record
+    return renderDeleted({
+      mine: record.pending?.operation === 'delete',
+      canUndo: record.canUndoDelete,
+      undo: () => void this.#undoDelete(),
+    })
   }
 
   #renderFailure(pending: PendingChangeView | null): TemplateResult | typeof nothing {

@@ -10,9 +10,13 @@ import { SessionController } from './controllers/session-controller.js'
 import { OpenRecordEvent } from './events/open-record-event.js'
 import { SessionChangeEvent } from './events/session-change-event.js'
 import { displayName, pendingValues } from './format/display-name.js'
+import { fieldLabel } from './format/field-value.js'
 import { shortDevice } from './format/presence.js'
 import { controls } from './styles/controls.js'
 import { tokens } from './styles/tokens.js'
+
+/** What an unsynced change without fields does, in words. */
+const OPERATION_WORDS = { create: 'new record', update: 'changes', delete: 'delete' } as const
 
 /**
  * Signs the user in and out through the relay (the org's OAuth login), holds the Briefcase client
@@ -240,13 +244,15 @@ export class BriefcaseSession extends LitElement {
       </h2>
       <p>Signing out now deletes them from this device. Go online to send them first.</p>
       <ul>
-        ${changes.map(
-          (c) =>
-            html`<li>
-              <strong>${displayName(c.name, c.key, c.sobject, pendingValues(c.fields))}</strong>
-              (${c.sobject}): ${c.fields.map((f) => f.field).join(', ') || c.operation}
-            </li>`,
-        )}
+        ${changes.map((c) => {
+          const described = this.#session.descriptions.get(c.sobject)
+          const object = described?.label ?? c.sobject
+          const fields = c.fields.map((f) => fieldLabel(f.field, described?.schema.fields[f.field]))
+          return html`<li>
+            <strong>${displayName(c.name, c.key, object, pendingValues(c.fields))}</strong>
+            (${object}): ${fields.join(', ') || OPERATION_WORDS[c.operation ?? 'update']}
+          </li>`
+        })}
       </ul>
       <div class="actions">
         <button class="brand" @click=${() => this.#session.keepSession()}>Keep working</button>

@@ -40,8 +40,9 @@ function fillTheDisk(): Promise<number> {
 
 /**
  * The device runs out of storage (its profile on a small disk, filled up): the edit that does
- * not fit gives a message naming it and stays on screen marked Not saved; the edit stored before
- * is kept; once there is room again, the next edit stores the held one too.
+ * not fit gives a message naming it and stays on screen marked Not saved, a field's and a long
+ * text's alike; the edit stored before is kept; once there is room again, the next edit stores
+ * the held ones too.
  */
 export async function quotaExhausted(stack: Stack): Promise<void> {
   const account = await accountOwnedBy(stack.server, users.rep1.username, 1)
@@ -71,6 +72,12 @@ export async function quotaExhausted(stack: Stack): Promise<void> {
     expect(await device.value('BillingCity')).toBe('Springfield')
     expect(await device.value('Phone')).toBe('(312) 555-0100')
     await device.pendingMark('Phone').waitFor()
+    // A long text typed with no room left stays on screen too, marked Not saved.
+    const description = device.record.locator('[data-field="Description"] briefcase-long-text')
+    await device.typeInto('Description', ' Call back.', 'end')
+    await description.locator('[part=unsaved-mark]').waitFor()
+    await description.locator('[role=alert]', { hasText: 'out of storage' }).waitFor()
+    expect(await device.value('Description')).toBe(`${account.description} Call back.`)
     await device.screenshot('shell-quota-exhausted')
 
     // Room again: the next edit stores the held one with it, and a reload shows all three.
@@ -85,12 +92,15 @@ export async function quotaExhausted(stack: Stack): Promise<void> {
     await device.setText('BillingStreet', '42 Lake Shore Dr')
     await alert.waitFor({ state: 'detached' })
     await device.pendingMark('BillingCity').waitFor()
+    await device.typeInto('Description', ' Today.', 'end')
+    await description.locator('[part=unsaved-mark]').waitFor({ state: 'detached' })
     await device.editsStored()
     await page.reload()
     await device.waitForRecord(account.name)
     await expect.poll(() => device.value('Phone')).toBe('(312) 555-0100')
     expect(await device.value('BillingCity')).toBe('Springfield')
     expect(await device.value('BillingStreet')).toBe('42 Lake Shore Dr')
+    expect(await device.value('Description')).toBe(`${account.description} Call back. Today.`)
   } finally {
     await profile.close()
   }

@@ -37,6 +37,9 @@ export async function reloadAndLogout(stack: Stack): Promise<void> {
   const change = device.pendingChanges.filter({ hasText: account.name })
   await change.filter({ hasText: 'Saved on this device' }).waitFor()
   expect(await change.locator('[part=fields] tbody tr').count()).toBe(4)
+  // Long text shows the changed part: the words typed at its start, marked as added.
+  const descriptionRow = change.locator('[part=fields] tbody tr', { hasText: 'Description' })
+  expect(await descriptionRow.locator('ins').textContent()).toBe('Reloaded offline. ')
   await device.screenshot('5-reloaded-offline')
 
   // Signing out now would lose the change: it is named, and nothing is deleted.
@@ -45,6 +48,10 @@ export async function reloadAndLogout(stack: Stack): Promise<void> {
     name: 'Changes to 1 record are not synced yet',
   })
   await unsynced.filter({ hasText: account.name }).waitFor()
+  // Fields by their labels, not their API names.
+  const named = (await unsynced.locator('li').textContent()) ?? ''
+  expect(named).toMatch(/Employees/)
+  expect(named).not.toMatch(/NumberOfEmployees/)
   await device.screenshot('5-sign-out-refused-offline')
   await unsynced.getByRole('button', { name: 'Keep working' }).click()
   await unsynced.waitFor({ state: 'detached' })

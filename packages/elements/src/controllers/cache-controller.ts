@@ -22,7 +22,10 @@ export interface RefreshProgress {
  * ```
  */
 export class CacheController extends ClientController {
-  /** Cached records, most recently accessed first. */
+  /**
+   * Cached records, most recently accessed first. Deleted records are left out at once (the
+   * pending list keeps a delete until Salesforce has it).
+   */
   entries: CacheEntry[] = []
   dashboards: CachedDashboard[] = []
   /** Progress of the refresh this element started, or of any bulk sync while it runs. */
@@ -59,7 +62,7 @@ export class CacheController extends ClientController {
       return { entries, dashboards, labels }
     },
     ({ entries, dashboards, labels }) => {
-      this.entries = entries
+      this.entries = entries.filter((e) => !e.deleted)
       this.dashboards = dashboards
       this.pluralLabels = labels
       this.loaded = true

@@ -79,6 +79,11 @@ export class PendingController extends ClientController {
     return this.#act(doc, (client) => client.discard(doc, fields))
   }
 
+  /** Takes back this device's delete while it is still on the device only. */
+  undoDelete(doc: string): Promise<void> {
+    return this.#act(doc, (client) => client.undoDelete(doc))
+  }
+
   /** Drops the record's superseded and deleted notices. */
   dismiss(doc: string): Promise<void> {
     return this.#act(doc, (client) => client.dismissNotices(doc))

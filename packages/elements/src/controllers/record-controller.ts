@@ -100,6 +100,44 @@ export class RecordController extends ClientController {
     }
   }
 
+  /**
+   * True while the record holds this device's delete that has not left the device (its pending
+   * change is still `saved`): `undoDelete()` can take it back.
+   */
+  get canUndoDelete(): boolean {
+    const pending = this.pending
+    return (
+      pending?.operation === 'delete' &&
+      pending.state === 'saved' &&
+      pending.deleted?.author.device === this.#client?.session?.device
+    )
+  }
+
+  /** Deletes the record (stored on the device at once; Salesforce has it after the next sync). */
+  async delete(): Promise<boolean> {
+    const handle = this.handle
+    if (!handle) return false
+    const done = await this.guard(async () => {
+      await handle.delete()
+      return true
+    })
+    this.host.requestUpdate()
+    return done === true
+  }
+
+  /** Takes back this device's delete while it is still on the device (see `canUndoDelete`). */
+  async undoDelete(): Promise<boolean> {
+    const client = this.#client
+    const doc = this.#doc
+    if (!client || !doc) return false
+    const done = await this.guard(async () => {
+      await client.undoDelete(doc)
+      return true
+    })
+    this.host.requestUpdate()
+    return done === true
+  }
+
   /** The merged value of a field, or `null` when no record is open. */
   get(field: string): FieldValue {
     return this.handle && !this.handle.closed ? this.handle.get(field) : null

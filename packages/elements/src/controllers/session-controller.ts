@@ -1,7 +1,7 @@
 import type { BriefcaseClient, PendingChangeView } from '@briefcase/client'
 import { createBriefcaseClient } from '@briefcase/client'
 import type { ReactiveController } from 'lit'
-import type { Session } from '../client-types.js'
+import type { ObjectDescription, Session } from '../client-types.js'
 import { errorMessage } from '../format/error-message.js'
 import type { ControllerHost } from './client-controller.js'
 
@@ -59,6 +59,8 @@ export class SessionController implements ReactiveController {
   signingOut = false
   /** Set when a sign-out could not flush: the changes a discard would lose. */
   unsynced: PendingChangeView[] | null = null
+  /** Schemas (labels) of the objects in `unsynced`, where the device has them. */
+  descriptions: ReadonlyMap<string, ObjectDescription> = new Map()
   /** The last failure (sign-in, sign-out), in words. */
   error: string | null = null
 
@@ -125,6 +127,7 @@ export class SessionController implements ReactiveController {
     if (!client || this.signingOut) return
     await this.#busy(async () => {
       const result = await client.logout()
+      if (!result.ok) this.descriptions = await describe(client, result.unsynced)
       this.unsynced = result.ok ? null : result.unsynced
     })
   }
@@ -224,4 +227,21 @@ export class SessionController implements ReactiveController {
       this.error = errorMessage(error)
     })
   }
+}
+
+/** The schemas of the changes' objects the device holds (labels); others are left out. */
+async function describe(
+  client: BriefcaseClient,
+  changes: readonly PendingChangeView[],
+): Promise<Map<string, ObjectDescription>> {
+  const sobjects = [...new Set(changes.map((c) => c.sobject))]
+  const described = await Promise.all(
+    sobjects.map((o) =>
+      client.schema(o).then(
+        (d) => [o, d] as const,
+        () => null,
+      ),
+    ),
+  )
+  return new Map(described.filter((d) => d !== null))
 }

@@ -1,4 +1,5 @@
 import type { RecordHandle } from '@briefcase/client'
+import { isBriefcaseClientError } from '@briefcase/client'
 import type { ReactiveController } from 'lit'
 import { errorMessage } from '../format/error-message.js'
 import type { Presence } from '../format/presence.js'
@@ -55,6 +56,11 @@ export class SharedTextController implements ReactiveController {
   #writes: Promise<void> = Promise.resolve()
   /** The last error of a write, in words. */
   error: string | null = null
+  /**
+   * True when the device had no room to store the last edit (`BRIEFCASE_STORAGE_QUOTA`): the
+   * text stays on screen, not saved; the client stores it with the next write that fits.
+   */
+  unsaved = false
 
   constructor(host: ControllerHost) {
     this.#host = host
@@ -154,10 +160,15 @@ export class SharedTextController implements ReactiveController {
     if (change.inserted) writes.push(handle.insertText(this.#field, change.start, change.inserted))
     const stored = Promise.all(writes).then(
       () => {
+        if (this.unsaved || this.error) this.#host.requestUpdate()
         this.error = null
+        this.unsaved = false
       },
       (error: unknown) => {
-        this.error = errorMessage(error)
+        this.unsaved = isBriefcaseClientError(error, 'BRIEFCASE_STORAGE_QUOTA')
+        this.error = this.unsaved
+          ? 'This device is out of storage: this text could not be stored. It stays on screen, marked Not saved; text saved before is safe. Free space on the device, then type again to store it.'
+          : errorMessage(error)
         this.#host.requestUpdate()
       },
     )
