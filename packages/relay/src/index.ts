@@ -58,6 +58,9 @@ export type {
   RelayProjectionOptions,
   SalesforceConnection,
   SalesforceRequest,
+  PostgresProjectionStoreOptions,
+  PostgresPullStoreOptions,
+  PostgresReplayStoreOptions,
   SqliteProjectionStoreOptions,
   SqlitePullStoreOptions,
   TrackedDoc,
@@ -65,6 +68,9 @@ export type {
   WrittenRecord,
 } from './projection/index.js'
 export {
+  PostgresProjectionStore,
+  PostgresPullStore,
+  PostgresReplayStore,
   SqliteProjectionStore,
   SqlitePullStore,
   createProjector,

@@ -19,12 +19,16 @@ import type { SalesforceOptions } from './salesforce/connections.js'
 import { RELAY_CALL_CLIENT } from './salesforce/connections.js'
 import type { RelayStore } from './store/relay-store.js'
 import { SqliteRelayStore } from './store/sqlite-relay-store.js'
+import { PostgresProjectionStore } from './projection/postgres-projection-store.js'
+import { PostgresPullStore } from './pull/postgres-pull-store.js'
+import { PostgresReplayStore } from './pull/postgres-replay-store.js'
+import { PostgresRelayStore } from './store/postgres-relay-store.js'
 
 /** How the relay runs its projector and puller. */
 export interface RelayProjectionConfig {
-  /** The projector's outbox, draft keys and blocks (default: SQLite, in the relay store's database). */
+  /** The projector's outbox, draft keys and blocks (default: in the relay store's database). */
   projectionStore?: ProjectionStore
-  /** The puller's watermarks (default: SQLite, in the relay store's database). */
+  /** The puller's watermarks (default: in the relay store's database). */
   pullStore?: PullStore
   /** Projector tunables (`capture` comes from the relay's `capture` option). */
   options?: ProjectionOptions
@@ -35,7 +39,7 @@ export interface RelayProjectionConfig {
    * client-credentials session: on by default; `false` polls every `pull.intervalMs` instead.
    */
   changeEvents?: ChangeStreamOptions | false
-  /** The change stream's replay ids (default: SQLite, in the relay store's database). */
+  /** The change stream's replay ids (default: in the relay store's database). */
   replayStore?: ReplayStore
   /** Test hook awaited at each stage of a change event's handling. */
   onStreamStage?: (stage: StreamStage, event: StreamEvent) => void | Promise<void>
@@ -72,23 +76,48 @@ export function capturedFields(capture: CaptureOptions | undefined): Record<stri
   return out
 }
 
+/** The projector's, puller's and change stream's stores in the relay store's own database. */
+function storesBeside(
+  store: RelayStore,
+): { projection: ProjectionStore; pull: PullStore; replay: ReplayStore } | undefined {
+  if (store instanceof SqliteRelayStore) {
+    const { database } = store
+    return {
+      projection: new SqliteProjectionStore({ database }),
+      pull: new SqlitePullStore({ database }),
+      replay: new SqliteReplayStore({ database }),
+    }
+  }
+  if (store instanceof PostgresRelayStore) {
+    const { database } = store
+    return {
+      projection: new PostgresProjectionStore({ database }),
+      pull: new PostgresPullStore({ database }),
+      replay: new PostgresReplayStore({ database }),
+    }
+  }
+  return undefined
+}
+
 /**
  * The projector and the puller of a relay, on its hub and users' sessions, with their stores in
- * the relay store's SQLite database unless given.
+ * the relay store's database (SQLite or PostgreSQL) unless given.
  */
 export function wireProjection(input: WireProjectionInput): RelayProjection {
   const { config } = input
-  const database = input.store instanceof SqliteRelayStore ? input.store.database : undefined
-  const projectionStore =
-    config.projectionStore ?? (database ? new SqliteProjectionStore({ database }) : undefined)
-  const pullStore = config.pullStore ?? (database ? new SqlitePullStore({ database }) : undefined)
+  const beside =
+    config.projectionStore && config.pullStore && config.replayStore
+      ? undefined
+      : storesBeside(input.store)
+  const projectionStore = config.projectionStore ?? beside?.projection
+  const pullStore = config.pullStore ?? beside?.pull
   if (!projectionStore || !pullStore) {
     throw new Error(
-      'With a store other than SqliteRelayStore, give projection.projectionStore and projection.pullStore.',
+      'With a store other than SqliteRelayStore or PostgresRelayStore, give projection.projectionStore and projection.pullStore.',
     )
   }
   const capture = input.capture ?? config.options?.capture
-  const replay = config.replayStore ?? (database ? new SqliteReplayStore({ database }) : undefined)
+  const replay = config.replayStore ?? beside?.replay
   const events = config.changeEvents === false || !replay ? undefined : (config.changeEvents ?? {})
   const { loginUrl, clientId, clientSecret } = input.salesforceOptions
   return createRelayProjection({

@@ -25,6 +25,8 @@ export { createProjector } from './projector.js'
 export type { WrittenRecord } from './execute.js'
 export type { ProjectionReport } from './run-pass.js'
 export type { SqliteProjectionStoreOptions } from './sqlite-projection-store.js'
+export type { PostgresProjectionStoreOptions } from './postgres-projection-store.js'
+export { PostgresProjectionStore } from './postgres-projection-store.js'
 export { SqliteProjectionStore } from './sqlite-projection-store.js'
 export type {
   ProjectionHub,
@@ -43,4 +45,8 @@ export type { Puller, PullerConfig, PullerOptions, PullReport } from '../pull/pu
 export { createPuller } from '../pull/puller.js'
 export { inFlightIds } from './in-flight.js'
 export type { SqlitePullStoreOptions } from '../pull/sqlite-pull-store.js'
+export type { PostgresPullStoreOptions } from '../pull/postgres-pull-store.js'
+export { PostgresPullStore } from '../pull/postgres-pull-store.js'
+export type { PostgresReplayStoreOptions } from '../pull/postgres-replay-store.js'
+export { PostgresReplayStore } from '../pull/postgres-replay-store.js'
 export { SqlitePullStore } from '../pull/sqlite-pull-store.js'
