@@ -31,6 +31,8 @@ export interface ServerConfig {
   metricsToken: string | undefined
   /** Custom fields the relay fills with facts of the offline edit it writes. */
   capture: CaptureOptions
+  /** Redis joining this relay to the others sharing its store (undefined: no Redis). */
+  redis: { url: string; prefix: string } | undefined
 }
 
 const CAPTURE_FACTS: readonly CaptureFact[] = ['deviceEditedAt', 'deviceId', 'userId']
@@ -75,6 +77,9 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
                                                  on every write (embedded org default:
                                                  Briefcase_Edited_At__c on Account and Site_Visit__c)
   --metrics-token <t>  BRIEFCASE_METRICS_TOKEN   bearer token /metrics then requires (default: open)
+  --redis <url>        BRIEFCASE_REDIS_URL       redis://host:port of the Redis joining relays that share
+                                                 a store (live fan-out; default: none)
+  --redis-prefix <p>   BRIEFCASE_REDIS_PREFIX    channel prefix, one per deployment (default briefcase:)
   --log-level <l>      LOG_LEVEL                 pino level (default info)
   -h, --help           this text
   --version            the server's version
@@ -116,6 +121,8 @@ export function readConfig(
       'log-level': { type: 'string' },
       capture: { type: 'string' },
       'metrics-token': { type: 'string' },
+      redis: { type: 'string' },
+      'redis-prefix': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -146,6 +153,10 @@ export function readConfig(
       .map((s) => s.trim())
       .filter(Boolean),
   ]
+  const redisUrl = values.redis ?? (env.BRIEFCASE_REDIS_URL || undefined)
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new Error(`--redis takes a redis:// or rediss:// URL, got "${redisUrl}".\n${USAGE}`)
+  }
   return {
     port,
     host: values.host ?? env.HOST ?? '127.0.0.1',
@@ -160,5 +171,12 @@ export function readConfig(
     capture: parseCapture(
       values.capture ?? env.BRIEFCASE_CAPTURE ?? (org.kind === 'embedded' ? EMBEDDED_CAPTURE : ''),
     ),
+    redis:
+      redisUrl === undefined
+        ? undefined
+        : {
+            url: redisUrl,
+            prefix: values['redis-prefix'] ?? env.BRIEFCASE_REDIS_PREFIX ?? 'briefcase:',
+          },
   }
 }

@@ -4,8 +4,13 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Org, OrgLogger } from '@briefcase/org'
 import { createOrg } from '@briefcase/org'
-import type { Relay } from '@briefcase/relay'
-import { SqliteRelayStore, createLiveSocketServer, createRelay } from '@briefcase/relay'
+import type { Relay, RelayBus } from '@briefcase/relay'
+import {
+  SqliteRelayStore,
+  connectRedisBus,
+  createLiveSocketServer,
+  createRelay,
+} from '@briefcase/relay'
 import { createAdaptorServer } from '@hono/node-server'
 import type { ServerType, WebSocketServerLike } from '@hono/node-server'
 import type { Logger } from 'pino'
@@ -54,6 +59,10 @@ function orgLogger(logger: Logger): OrgLogger {
  */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true })
+  // Redis first: unreachable, the server does not start (BRIEFCASE_REDIS_UNREACHABLE).
+  const bus: RelayBus | undefined = config.redis
+    ? await connectRedisBus({ ...config.redis, logger: logger.child({ module: 'bus' }) })
+    : undefined
   const org =
     config.org.kind === 'embedded'
       ? createOrg({ dataFile: join(config.dataDir, 'org.json'), logger: orgLogger(logger) })
@@ -105,6 +114,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }),
     capture: config.capture,
     assets: config.assets,
+    ...(bus ? { bus } : {}),
   })
   holder.relay = relay
   relay.start()
@@ -119,6 +129,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         server.close(() => resolve())
         if ('closeAllConnections' in server) server.closeAllConnections()
       })
+      await bus?.close()
       await store.close()
       await org?.close()
     },

@@ -13,6 +13,22 @@ export type { RelaySession } from './auth/sessions.js'
 export { RelayError, isRelayError } from './errors.js'
 export type { BriefcaseFilter, RelatedRecords } from './cache/briefcase-filters.js'
 export { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
+export type {
+  BusAwareness,
+  BusHandlers,
+  BusMessage,
+  BusUpdates,
+  RelayBus,
+} from './bus/relay-bus.js'
+export { LocalRelayBus } from './bus/relay-bus.js'
+export type { RedisRelayBusOptions } from './bus/redis-relay-bus.js'
+export {
+  REDIS_UNREACHABLE,
+  RedisRelayBus,
+  RedisUnreachableError,
+  connectRedisBus,
+} from './bus/redis-relay-bus.js'
+export type { RemoteOrigin } from './docs/remote-changes.js'
 export type { DocCommitEvent, DocCommitListener, DocHubOptions } from './docs/doc-hub.js'
 export { DocHub } from './docs/doc-hub.js'
 export type { HotDoc } from './docs/hot-doc.js'

@@ -13,6 +13,8 @@ import type { RelayServices } from './app/services.js'
 import type { StaticAsset } from './app/static-assets.js'
 import { createSecrets } from './auth/secrets.js'
 import { createSessions } from './auth/sessions.js'
+import { BusBridge } from './bus/bus-bridge.js'
+import type { RelayBus } from './bus/relay-bus.js'
 import type { BriefcaseFilter } from './cache/briefcase-filters.js'
 import { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
 import { CachePlanner } from './cache/cache-planner.js'
@@ -94,6 +96,13 @@ export interface RelayOptions {
   assets?: readonly StaticAsset[]
   /** A bearer token `/metrics` then requires (`Authorization: Bearer …`). Default: open. */
   metricsToken?: string
+  /**
+   * Live fan-out to the other relays sharing the store (`RedisRelayBus`). Default: none, the
+   * relay is alone. A shared bus also makes the hub catch hot documents up from the store.
+   */
+  bus?: RelayBus
+  /** How often documents held live are caught up from the store with a shared bus (default 5 s). */
+  busCatchUpMs?: number
 }
 
 /**
@@ -192,6 +201,7 @@ export function createRelay(options: RelayOptions): Relay {
     now,
     ...(options.maxHotDocs === undefined ? {} : { maxHotDocs: options.maxHotDocs }),
     ...(options.compactAfter === undefined ? {} : { compactAfter: options.compactAfter }),
+    shared: options.bus?.shared ?? false,
     onTransaction: (info) => {
       metrics.commits.inc({ durability: info.durability })
       metrics.committedUpdates.inc(info.updates)
@@ -233,10 +243,21 @@ export function createRelay(options: RelayOptions): Relay {
     now,
     // The projection is created below; by the time a device leaves, it exists.
     onEditorsLeft: (key) => projection?.projector.left(key),
+    // The bridge is created below; awareness comes only once connections exist.
+    onAwareness: (key, update) => bridge?.publishAwareness(key, update),
     ...(options.livePingIntervalMs === undefined
       ? {}
       : { pingIntervalMs: options.livePingIntervalMs }),
   })
+  const bridge: BusBridge | undefined = options.bus?.shared
+    ? new BusBridge({
+        bus: options.bus,
+        hub,
+        live,
+        logger: logger.child({ module: 'bus' }),
+        ...(options.busCatchUpMs === undefined ? {} : { catchUpMs: options.busCatchUpMs }),
+      })
+    : undefined
   const cache = new CachePlanner({
     sessions: salesforce,
     views,
@@ -331,6 +352,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (housekeeping) clearInterval(housekeeping)
       housekeeping = undefined
       await projection?.stop()
+      bridge?.close()
       live.close()
       for (const client of wss.clients) client.terminate()
       await hub.close()

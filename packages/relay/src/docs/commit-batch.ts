@@ -12,6 +12,8 @@ export interface QueuedDoc {
   hot: HotDoc
   updates: QueuedUpdate[]
   users: Set<string>
+  /** Write the pending row again even without updates (another relay's change came in). */
+  repend?: boolean
 }
 
 /**

@@ -43,6 +43,12 @@ export class CommitQueue {
     this.#schedule()
   }
 
+  /** Queues a rewrite of a document's pending row, recomputed from the document at commit. */
+  repend(hot: HotDoc): void {
+    this.#batch.entry(hot).repend = true
+    this.#schedule()
+  }
+
   /** True when a document has changes queued or being committed (never evict it then). */
   holds(hot: HotDoc): boolean {
     if (this.#batch.docs.has(hot)) return true

@@ -14,9 +14,11 @@ import type {
 import { docKeyString } from '../store/relay-store.js'
 import type { CommitBatch, QueuedUpdate } from './commit-batch.js'
 import { CommitQueue } from './commit-queue.js'
-import { committedMeta, docWriteOf } from './doc-write.js'
+import { committedMeta, docWriteOf, pendingInput } from './doc-write.js'
 import type { HotDoc } from './hot-doc.js'
 import { openHotDoc, ydocOf } from './hot-doc.js'
+import type { RemoteOrigin } from './remote-changes.js'
+import { RemoteChanges, compactFromStore, isRemoteOrigin } from './remote-changes.js'
 import { RELAY_OWNER, ownerOfClient } from './update-guard.js'
 
 /** The origin of the relay's own writes (Yjs engine's local origin). */
@@ -34,6 +36,12 @@ export interface DocHubOptions {
   compactAfter?: number
   /** Called after each store transaction (for metrics). */
   onTransaction?: (info: TransactionInfo) => void
+  /**
+   * Other relays write to the same store (default false): a hot document is caught up from the
+   * store whenever it is acquired, compacted from the store, and re-checked after a commit that
+   * cleared its pending row.
+   */
+  shared?: boolean
 }
 
 /** One store transaction of the hub. */
@@ -52,6 +60,8 @@ export interface DocCommitEvent {
   updates: QueuedUpdate[]
   /** The document's pending row after the commit (`null`: nothing for Salesforce). */
   pending: PendingInput | null
+  /** Committed by another relay (its updates' origins are a `RemoteOrigin`). */
+  remote?: boolean
 }
 
 /** Listener of {@link DocHub.onCommit}. */
@@ -79,6 +89,8 @@ export class DocHub {
   readonly #resetListeners = new Set<(hot: HotDoc) => void>()
   readonly #unsubscribe = new Map<HotDoc, () => void>()
   readonly #queue: CommitQueue
+  readonly #shared: boolean
+  readonly #remote: RemoteChanges
 
   constructor(options: DocHubOptions) {
     this.store = options.store
@@ -88,6 +100,20 @@ export class DocHub {
     this.#maxHot = options.maxHotDocs ?? 5000
     this.#compactAfter = options.compactAfter ?? 200
     this.#onTransaction = options.onTransaction
+    this.#shared = options.shared ?? false
+    this.#remote = new RemoteChanges({
+      store: this.store,
+      logger: this.#logger,
+      hot: (key) => {
+        const hot = this.#hot.get(docKeyString(key))
+        return hot && !hot.broken ? hot : undefined
+      },
+      pin: (hot) => {
+        hot.pins++
+      },
+      release: (hot) => this.release(hot),
+      repend: (hot) => this.#queue.repend(hot),
+    })
     this.#queue = new CommitQueue(
       this.store,
       (batch) => this.#commit(batch),
@@ -124,6 +150,7 @@ export class DocHub {
     const out = new Map<string, HotDoc>()
     const missing: DocKey[] = []
     const waits: Promise<void>[] = []
+    const held: HotDoc[] = []
     for (const key of keys) {
       const k = docKeyString(key)
       const hot = this.#hot.get(k)
@@ -131,6 +158,7 @@ export class DocHub {
         this.#touch(k, hot)
         hot.pins++
         out.set(k, hot)
+        held.push(hot)
         continue
       }
       const loading = this.#loading.get(k)
@@ -166,7 +194,14 @@ export class DocHub {
         )
       }
     }
-    await Promise.all(waits)
+    if (this.#shared && held.length > 0)
+      waits.push(this.#remote.catchUp(held).then(() => undefined))
+    try {
+      await Promise.all(waits)
+    } catch (error) {
+      for (const hot of out.values()) this.release(hot)
+      throw error
+    }
     return out
   }
 
@@ -250,6 +285,24 @@ export class DocHub {
     return ydocOf(hot)
   }
 
+  // ── other relays ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Applies updates another relay committed to the document, when it is hot here (they are
+   * durable already: never committed again). Returns whether the document was hot.
+   */
+  applyRemote(key: DocKey, updates: readonly Uint8Array[], origin: RemoteOrigin): boolean {
+    return this.#remote.applyRemote(key, updates, origin)
+  }
+
+  /**
+   * Catches hot documents (of `keys`, or all) up with the store: what other relays committed
+   * that this relay missed (a bus message lost, a subscription dropped). Resolves when applied.
+   */
+  refresh(keys?: readonly DocKey[]): Promise<void> {
+    return this.#remote.refresh(keys ?? [...this.#hot.values()].map((h) => h.key))
+  }
+
   // ── committing ─────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -318,6 +371,16 @@ export class DocHub {
   #hold(key: DocKey, group: FieldGroupRecord, stored: StoredDoc | null): HotDoc {
     const hot = openHotDoc({ key, group, engine: this.engine, now: this.#now, stored })
     const unsubscribe = hot.doc.engineDoc.onChange((payload, origin) => {
+      if (isRemoteOrigin(origin)) {
+        this.#emit({
+          key: hot.key,
+          hot,
+          updates: [{ payload, origin }],
+          pending: pendingInput(hot.group.sobject, hot.doc.pending()),
+          remote: true,
+        })
+        return
+      }
       if (origin === LOCAL_ORIGIN) hot.owners?.set(ydocOf(hot).clientID, RELAY_OWNER)
       this.#queue.enqueue(hot, { payload, origin })
     })
@@ -354,7 +417,7 @@ export class DocHub {
         const { hot } = event
         hot.meta = committedMeta(hot, writes[i] as DocWrite, now)
         if (event.updates.length > 0) {
-          hot.lastSeq = seqs[i] ?? hot.lastSeq
+          hot.lastSeq = Math.max(hot.lastSeq, seqs[i] ?? 0)
           hot.sinceCompaction += event.updates.length
         }
       })
@@ -366,22 +429,30 @@ export class DocHub {
     }
     for (const event of events) {
       if (event.updates.length === 0) continue
-      for (const listener of this.#listeners) {
-        try {
-          listener(event)
-        } catch (error) {
-          this.#logger.error({ err: error, doc: event.key.name }, 'commit listener failed')
-        }
-      }
+      this.#emit(event)
+      // Another relay may have committed a change this copy lacked just before: its pending row
+      // would be lost under ours. Catch up, and if anything came, write the row again.
+      if (this.#shared && event.pending === null) this.#remote.recheckPending(event.hot)
       if (event.hot.sinceCompaction >= this.#compactAfter) await this.#compact(event.hot)
     }
     this.#evict()
   }
 
+  #emit(event: DocCommitEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        this.#logger.error({ err: error, doc: event.key.name }, 'commit listener failed')
+      }
+    }
+  }
+
   async #compact(hot: HotDoc): Promise<void> {
     const through = hot.lastSeq
     try {
-      await this.store.compact(hot.key, Y.encodeStateAsUpdate(ydocOf(hot)), through)
+      if (this.#shared) await compactFromStore(this.store, hot.key)
+      else await this.store.compact(hot.key, Y.encodeStateAsUpdate(ydocOf(hot)), through)
       hot.sinceCompaction = 0
     } catch (error) {
       this.#logger.warn({ err: error, doc: hot.key.name }, 'compaction failed')

@@ -43,7 +43,9 @@ export function docWriteOf(
   const { hot } = q
   if (hot.broken || (q.updates.length === 0 && hot.meta === null)) return undefined
   const pending =
-    q.updates.length > 0 ? pendingInput(hot.group.sobject, hot.doc.pending()) : undefined
+    q.updates.length > 0 || q.repend === true
+      ? pendingInput(hot.group.sobject, hot.doc.pending())
+      : undefined
   const write: DocWrite = {
     key: hot.key,
     ...(q.updates.length > 0 || hot.meta === null ? { meta: metaInput(hot, engine) } : {}),

@@ -1,6 +1,7 @@
 import type { RecordDocument } from '@briefcase/record'
 import type { Connection } from 'jsforce'
 import type { DocCommitEvent } from '../docs/doc-hub.js'
+import { isBulkOrigin, isRemoteOrigin } from '../docs/remote-changes.js'
 import type { PullDocs, PullStore, TrackedDoc } from '../pull/ports.js'
 import type { Puller, PullerOptions } from '../pull/puller.js'
 import { createPuller } from '../pull/puller.js'
@@ -86,13 +87,6 @@ export interface RelayProjection {
   /** Starts background projection (on every committed device change) and pulls. */
   start(): void
   stop(): Promise<void>
-}
-
-/** Whether an update came by bulk sync (its origin is `{ kind: 'bulk' }`, live ones a connection). */
-function isBulkOrigin(origin: unknown): boolean {
-  return (
-    typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'bulk'
-  )
 }
 
 const silentLogger: ProjectionLogger = { debug() {}, info() {}, warn() {}, error() {} }
@@ -248,7 +242,10 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     start() {
       unsubscribe ??= options.hub.onCommit((event) => {
         stream?.watch(event.key.name.split('/')[0] ?? '')
-        const fromDevice = event.updates.filter((u) => u.origin !== 'local')
+        // Another relay's own writes (acknowledgements, pulls) are no device change either.
+        const fromDevice = event.updates.filter(
+          (u) => u.origin !== 'local' && !(isRemoteOrigin(u.origin) && !u.origin.fromDevice),
+        )
         if (!event.pending || fromDevice.length === 0) return
         // Live edits are coalesced; bulk sync brings offline work, already old: written at once.
         const bulk = fromDevice.some((u) => isBulkOrigin(u.origin))

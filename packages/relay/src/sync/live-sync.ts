@@ -20,6 +20,7 @@ import type { RecordRight, RecordRights } from '../salesforce/record-rights.js'
 import type { HeldRecord } from './access-recheck.js'
 import { lostRecords } from './access-recheck.js'
 import type { DocKey } from '../store/relay-store.js'
+import { docKeyString } from '../store/relay-store.js'
 import { editorsPresent } from './editor-presence.js'
 import {
   MalformedMessageError,
@@ -71,6 +72,11 @@ export interface LiveSyncOptions {
    * page hidden or gone): the projector writes its edits at once.
    */
   onEditorsLeft?: (key: DocKey) => void
+  /**
+   * Called with each awareness update of this relay's connections (carets, presence, departures),
+   * for the other relays holding the document (see {@link LiveSync.applyRemoteAwareness}).
+   */
+  onAwareness?: (key: DocKey, update: Uint8Array) => void
 }
 
 interface Room {
@@ -116,7 +122,10 @@ export class LiveSync {
   readonly #now: () => number
   readonly #maxBuffered: number
   readonly #onEditorsLeft: ((key: DocKey) => void) | undefined
+  readonly #onAwareness: ((key: DocKey, update: Uint8Array) => void) | undefined
   readonly #rooms = new Map<HotDoc, Room>()
+  /** The same rooms by document key (for other relays' awareness). */
+  readonly #roomsByKey = new Map<string, Room>()
   readonly #timer: ReturnType<typeof setInterval>
   readonly #unsubscribe: (() => void)[]
 
@@ -136,6 +145,7 @@ export class LiveSync {
     this.#now = options.now
     this.#maxBuffered = options.maxBufferedBytes ?? 16 * 1024 * 1024
     this.#onEditorsLeft = options.onEditorsLeft
+    this.#onAwareness = options.onAwareness
     this.#unsubscribe = [
       this.#hub.onCommit((event) => this.#broadcast(event)),
       this.#hub.onReset((hot) => {
@@ -238,6 +248,23 @@ export class LiveSync {
     }
   }
 
+  /** Documents with live connections on this relay. */
+  liveKeys(): DocKey[] {
+    return [...this.#rooms.keys()].map((hot) => hot.key)
+  }
+
+  /**
+   * Applies an awareness update another relay's connections sent (carets, presence) and passes
+   * it to this relay's connections to the document, if any.
+   */
+  applyRemoteAwareness(key: DocKey, update: Uint8Array): void {
+    const room = this.#roomsByKey.get(docKeyString(key))
+    if (!room) return
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, update, 'remote')
+    const frame = awarenessFrame(update)
+    for (const conn of room.conns) this.#send(conn, frame, 'awareness')
+  }
+
   /** Closes every connection and stops the ping timer. */
   close(): void {
     clearInterval(this.#timer)
@@ -258,6 +285,7 @@ export class LiveSync {
       awareness.setLocalState(null)
       room = { hot: resolved.hot, awareness, conns: new Set(), editing: false }
       this.#rooms.set(resolved.hot, room)
+      this.#roomsByKey.set(docKeyString(resolved.hot.key), room)
     }
     const conn: Connection = {
       ws,
@@ -331,6 +359,7 @@ export class LiveSync {
         awarenessProtocol.applyAwarenessUpdate(room.awareness, update, conn)
         const frame = awarenessFrame(update)
         for (const other of room.conns) this.#send(other, frame, 'awareness')
+        this.#onAwareness?.(room.hot.key, update)
         this.#checkEditors(room)
         return
       }
@@ -416,13 +445,17 @@ export class LiveSync {
     const clients = [...conn.awarenessClients].filter((c) => room.awareness.getStates().has(c))
     if (clients.length > 0) {
       awarenessProtocol.removeAwarenessStates(room.awareness, clients, null)
-      const message = awarenessMessage(room.awareness, clients)
+      const update = awarenessProtocol.encodeAwarenessUpdate(room.awareness, clients)
+      const message = awarenessFrame(update)
       for (const other of room.conns) this.#send(other, message, 'awareness')
+      this.#onAwareness?.(room.hot.key, update)
     }
     this.#checkEditors(room)
     if (room.conns.size === 0) {
       room.awareness.destroy()
       this.#rooms.delete(room.hot)
+      if (this.#roomsByKey.get(docKeyString(room.hot.key)) === room)
+        this.#roomsByKey.delete(docKeyString(room.hot.key))
     }
     this.#hub.release(room.hot)
   }
