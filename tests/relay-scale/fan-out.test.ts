@@ -4,10 +4,12 @@ import { createOrg } from '@briefcase/org'
 import type { RedisRelayBus } from '@briefcase/relay'
 import { SqliteRelayStore, connectRedisBus } from '@briefcase/relay'
 import type { RedisProcess, TestRelay } from '@briefcase/relay/testing'
-import { startRedisProcess, startTestRelay } from '@briefcase/relay/testing'
+import { checkRedisServer, startRedisProcess, startTestRelay } from '@briefcase/relay/testing'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Device, until } from '../relay/device.js'
+
+const redisServer = await checkRedisServer()
 
 /**
  * Live fan-out between relays through Redis, in one process: the relays share one store object
@@ -17,7 +19,7 @@ import { Device, until } from '../relay/device.js'
  * through Redis); relay 2 has a channel of its own, so it hears nothing and catches up every
  * 300 ms.
  */
-describe('relays joined by a Redis bus', () => {
+describe.skipIf(!redisServer.available)(redisServer.title('relays joined by a Redis bus'), () => {
   let org: Org
   let redis: RedisProcess
   let store: SqliteRelayStore

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RedisProcess } from '../testing/redis-process.js'
-import { freePort, startRedisProcess } from '../testing/redis-process.js'
+import { checkRedisServer, freePort, startRedisProcess } from '../testing/redis-process.js'
 import { decodeBusMessage, encodeBusMessage } from './bus-codec.js'
 import type { BusMessage } from './relay-bus.js'
 import { REDIS_UNREACHABLE, connectRedisBus } from './redis-relay-bus.js'
 import type { RedisRelayBus } from './redis-relay-bus.js'
 
 const logger = pino({ level: 'silent' })
+const redisServer = await checkRedisServer()
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms
@@ -41,7 +42,7 @@ describe('bus messages', () => {
   })
 })
 
-describe('RedisRelayBus', () => {
+describe.skipIf(!redisServer.available)(redisServer.title('RedisRelayBus'), () => {
   let redis: RedisProcess
   const buses: RedisRelayBus[] = []
   beforeAll(async () => {

@@ -13,4 +13,10 @@ export { checkService } from './services.js'
 export type { TestSchemas } from './postgres.js'
 export { checkPostgres, testPostgresUrl, testSchemas } from './postgres.js'
 export type { RedisProcess } from './redis-process.js'
-export { freePort, startRedisProcess } from './redis-process.js'
+export {
+  checkRedis,
+  checkRedisServer,
+  freePort,
+  startRedisProcess,
+  testRedisUrl,
+} from './redis-process.js'

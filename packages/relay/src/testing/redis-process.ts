@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
+import { Redis } from 'ioredis'
+import type { ServiceCheck } from './services.js'
+import { checkService } from './services.js'
 
 /** A redis-server of a test's own, on a port of its own (stop it and start it again at will). */
 export interface RedisProcess {
@@ -77,4 +80,48 @@ export async function startRedisProcess(binary = 'redis-server'): Promise<RedisP
       child = await launch(port, binary)
     },
   }
+}
+
+/**
+ * {@link checkService} for the `redis-server` program (tests that start a Redis of their own,
+ * to stop and restart it): `redis-server --version` must run.
+ */
+export function checkRedisServer(binary = 'redis-server'): Promise<ServiceCheck> {
+  return checkService({
+    name: 'redis-server',
+    url: `the program ${binary}`,
+    probe: () =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(binary, ['--version'], { stdio: 'ignore' })
+        child.once('error', reject)
+        child.once('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`exit code ${String(code)}`)),
+        )
+      }),
+  })
+}
+
+/** The Redis tests share: `BRIEFCASE_TEST_REDIS_URL`, default `redis://127.0.0.1:6379`. */
+export function testRedisUrl(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return env.BRIEFCASE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+}
+
+/** {@link checkService} for Redis at {@link testRedisUrl}: one `PING`. */
+export function checkRedis(url: string = testRedisUrl()): Promise<ServiceCheck> {
+  return checkService({
+    name: 'Redis',
+    url,
+    probe: async () => {
+      const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null })
+      client.on('error', () => undefined)
+      try {
+        await client.connect()
+        await client.ping()
+      } finally {
+        client.disconnect()
+      }
+    },
+  })
 }
