@@ -29,6 +29,10 @@ export {
   connectRedisBus,
 } from './bus/redis-relay-bus.js'
 export type { RemoteOrigin } from './docs/remote-changes.js'
+export type { Leases } from './lease/leases.js'
+export { LocalLeases, PULL_LEASE, recordLease } from './lease/leases.js'
+export type { PostgresLeasesOptions } from './lease/postgres-leases.js'
+export { PostgresLeases } from './lease/postgres-leases.js'
 export type { DocCommitEvent, DocCommitListener, DocHubOptions } from './docs/doc-hub.js'
 export { DocHub } from './docs/doc-hub.js'
 export type { HotDoc } from './docs/hot-doc.js'

@@ -15,6 +15,7 @@ import { createSecrets } from './auth/secrets.js'
 import { createSessions } from './auth/sessions.js'
 import { BusBridge } from './bus/bus-bridge.js'
 import type { RelayBus } from './bus/relay-bus.js'
+import type { Leases } from './lease/leases.js'
 import type { BriefcaseFilter } from './cache/briefcase-filters.js'
 import { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
 import { CachePlanner } from './cache/cache-planner.js'
@@ -103,6 +104,11 @@ export interface RelayOptions {
   bus?: RelayBus
   /** How often documents held live are caught up from the store with a shared bus (default 5 s). */
   busCatchUpMs?: number
+  /**
+   * Which relay projects which record and which one pulls, among relays sharing the store
+   * (`PostgresLeases`; the caller closes them). Default: this relay does everything.
+   */
+  leases?: Leases
 }
 
 /**
@@ -319,6 +325,7 @@ export function createRelay(options: RelayOptions): Relay {
           salesforceOptions: options.salesforce,
           // Before a pull merges anything, users who lost a record are disconnected from it.
           beforePull: (ids: readonly string[]): Promise<void> => live.recheckAccess(new Set(ids)),
+          ...(options.leases ? { leases: options.leases } : {}),
         })
   if (projection) metrics.watchSalesforceApi(() => projection.budget.usage())
   let housekeeping: ReturnType<typeof setInterval> | undefined

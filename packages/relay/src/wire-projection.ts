@@ -17,6 +17,7 @@ import { clientCredentialsSession } from './pull/stream-session.js'
 import type { ReplayStore, StreamEvent, StreamStage } from './pull/stream-ports.js'
 import type { SalesforceOptions } from './salesforce/connections.js'
 import { RELAY_CALL_CLIENT } from './salesforce/connections.js'
+import type { Leases } from './lease/leases.js'
 import type { RelayStore } from './store/relay-store.js'
 import { SqliteRelayStore } from './store/sqlite-relay-store.js'
 import { PostgresProjectionStore } from './projection/postgres-projection-store.js'
@@ -67,6 +68,8 @@ export interface WireProjectionInput {
   salesforceOptions: SalesforceOptions
   /** Awaited before each pull pass with the Ids it reads. */
   beforePull?: (ids: readonly string[]) => Promise<void>
+  /** Which relay projects which record and which one pulls (default: this one, everything). */
+  leases?: Leases
 }
 
 /** The fields capture writes, per object: devices never write them. */
@@ -130,8 +133,11 @@ export function wireProjection(input: WireProjectionInput): RelayProjection {
     now: input.now,
     isCurrent: input.isCurrent,
     ...(input.beforePull ? { beforePull: input.beforePull } : {}),
+    ...(input.leases ? { leases: input.leases } : {}),
     projection: {
       apiVersion: input.apiVersion,
+      // Among relays, a pass every 3 s takes over a dead relay's records soon after their leases lapse.
+      ...(input.leases?.shared ? { intervalMs: 3000 } : {}),
       ...config.options,
       ...(capture ? { capture } : {}),
     },

@@ -28,6 +28,11 @@ export interface ProjectionDocs {
    * the document does not exist. Calls for one document run one at a time.
    */
   withDocument<T>(ref: DocRef, fn: (doc: RecordDocument) => T): Promise<T | undefined>
+  /**
+   * Whether this relay may still write the document's record (it holds its lease, among relays
+   * sharing a store); checked just before each call is sent. Absent: always.
+   */
+  held?(ref: DocRef): boolean
 }
 
 /** One REST request, as jsforce's `Connection.request` takes it. */

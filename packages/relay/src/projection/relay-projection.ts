@@ -22,6 +22,10 @@ import type {
 } from './ports.js'
 import type { Projector, ProjectionOptions } from './projector.js'
 import { createProjector } from './projector.js'
+import { leasedProjection } from './leased-work.js'
+import type { Leases } from '../lease/leases.js'
+import { PULL_LEASE } from '../lease/leases.js'
+import { PullLeader } from './pull-leader.js'
 import { ApiBudget } from './api-budget.js'
 import type { CallLog } from './logged-connection.js'
 import { loggedConnection } from './logged-connection.js'
@@ -74,6 +78,11 @@ export interface RelayProjectionOptions {
   ) => void | Promise<void>
   /** Awaited before each pull pass with the Ids it reads (live connections' access re-check). */
   beforePull?: (ids: readonly string[]) => Promise<void>
+  /**
+   * Which relay projects which record and which one pulls, among relays sharing the store
+   * (`PostgresLeases`). Default: this relay does everything.
+   */
+  leases?: Leases
 }
 
 /** The projector and the puller of a relay, wired to its hub and sessions. */
@@ -212,9 +221,13 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...common,
     ...(options.pull ? { options: options.pull } : {}),
   })
+  const leases = options.leases
+  const leased = leases?.shared
+    ? leasedProjection(hubDocs(options.hub, options.isCurrent), options.projectionStore, leases)
+    : { docs: hubDocs(options.hub, options.isCurrent), store: options.projectionStore }
   const projector = createProjector({
-    docs: hubDocs(options.hub, options.isCurrent),
-    store: options.projectionStore,
+    docs: leased.docs,
+    store: leased.store,
     salesforce,
     ...common,
     ...(options.projection ? { options: options.projection } : {}),
@@ -234,6 +247,22 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
       })
     : undefined
   let unsubscribe: (() => void) | undefined
+  const pulling = {
+    start: () => (stream ? stream.start() : puller.start()),
+    stop: async () => {
+      await stream?.stop()
+      await puller.stop()
+    },
+  }
+  // Among relays sharing a store, one pulls (and holds the change stream) at a time.
+  const leader = leases?.shared
+    ? new PullLeader({
+        leases,
+        lease: PULL_LEASE,
+        ...pulling,
+        logger: options.logger ?? silentLogger,
+      })
+    : undefined
   return {
     projector,
     puller,
@@ -252,13 +281,14 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
         projector.notify(event.key, bulk ? 'bulk' : 'live')
       })
       projector.start()
-      if (stream) stream.start()
-      else puller.start()
+      if (leader) leader.begin()
+      else pulling.start()
     },
     async stop() {
       unsubscribe?.()
       unsubscribe = undefined
-      await stream?.stop()
+      if (leader) await leader.end()
+      else await stream?.stop()
       await projector.stop()
       await puller.stop()
     },

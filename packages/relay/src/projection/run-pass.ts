@@ -226,6 +226,8 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
     let progress = wave.localDeletes.length > 0
     for (const call of wave.calls) {
       if (state.stopped()) break
+      // A lease lapsed meanwhile (the relay stalled): another relay may be writing these now.
+      if (ctx.docs.held && !call.writes.every((w) => ctx.docs.held?.(w.ref) !== false)) continue
       const conn = await ctx.salesforce.connection(call.author)
       if (!conn) {
         const error = {

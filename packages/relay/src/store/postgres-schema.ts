@@ -132,6 +132,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     replay_id BIGINT NOT NULL
   );
   `,
+  `
+  -- Which relay does what (PostgresLeases): projecting a record, pulling Salesforce's changes.
+  CREATE TABLE relay_lease (
+    name TEXT COLLATE "C" PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+  );
+  `,
 ]
 
 /**
