@@ -5,6 +5,7 @@ import { customElement, property } from 'lit/decorators.js'
 import { CacheController } from './controllers/cache-controller.js'
 import { ClockController } from './controllers/clock-controller.js'
 import { StorageController } from './controllers/storage-controller.js'
+import { RovingFocusController } from './controllers/roving-focus-controller.js'
 import { OpenRecordEvent } from './events/open-record-event.js'
 import { groupByObject, sourceLabel, syncLabel } from './format/cache-labels.js'
 import { byteSize } from './format/byte-size.js'
@@ -16,7 +17,8 @@ import { tokens } from './styles/tokens.js'
 /**
  * The offline cache: cached records grouped by object with why each is cached, when it was last
  * opened on this device and when it expires (never while a change is pending), the dashboards cached with them,
- * and a Refresh button with a progress bar. Choosing a record asks for it to be shown.
+ * and a Refresh button with a progress bar. Choosing a record asks for it to be shown. The list
+ * is one Tab stop: ↑/↓ move between records, Home/End go to the first and last.
  *
  * @summary Cached records by object, dashboards, and refresh with progress.
  *
@@ -128,6 +130,9 @@ export class BriefcaseCache extends LitElement {
   #cache = new CacheController(this)
   #clock = new ClockController(this)
   #storage = new StorageController(this)
+  #roving = new RovingFocusController(this, () => [
+    ...this.renderRoot.querySelectorAll<HTMLElement>('[part=record] button'),
+  ])
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client')) {
@@ -153,8 +158,12 @@ export class BriefcaseCache extends LitElement {
         <slot name="header-actions"></slot>
         <button
           part="refresh"
-          ?disabled=${cache.refreshing || !cache.signedIn}
-          @click=${() => void this.#cache.refresh()}
+          ?disabled=${!cache.signedIn}
+          aria-disabled=${cache.refreshing ? 'true' : 'false'}
+          @click=${() => {
+            // Not disabled while refreshing: a disabled button would drop the keyboard focus.
+            if (!cache.refreshing) void this.#cache.refresh()
+          }}
         >
           ${cache.refreshing ? 'Refreshing…' : 'Refresh'}
         </button>
@@ -174,7 +183,7 @@ export class BriefcaseCache extends LitElement {
           ? html`<p class="weak">The cache is empty. Refresh to download your records.</p>`
           : nothing
       }
-      <div class="records">
+      <div class="records" @keydown=${this.#roving.keydown} @focusin=${this.#roving.focusin}>
         ${groupByObject(entries).map(([sobject, group]) => this.#renderGroup(sobject, group))}
       </div>
       ${this.sobject ? nothing : this.#renderDashboards(cache.dashboards)} ${this.#renderStorage()}

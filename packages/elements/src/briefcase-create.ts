@@ -18,7 +18,8 @@ import { tokens } from './styles/tokens.js'
  * built from the object's schema. Works offline: the record gets a draft key, references to it
  * (a Contact's Account) reach Salesforce as the real Id once it is created.
  *
- * Keyboard: Enter, Space or ↓ opens the menu; ↑/↓ move; Enter picks; Escape closes.
+ * Keyboard: Enter, Space or ↓ opens the menu; ↑/↓ move, Home/End go to the first and last;
+ * Enter picks; Escape closes the menu or the form, and focus returns to the "+" button.
  *
  * @summary "+" menu of create actions and the create form.
  *
@@ -186,6 +187,9 @@ export class BriefcaseCreate extends LitElement {
       event.preventDefault()
       const step = event.key === 'ArrowDown' ? 1 : -1
       items[(at + step + items.length) % items.length]?.focus()
+    } else if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault()
+      items[event.key === 'Home' ? 0 : items.length - 1]?.focus()
     } else if (event.key === 'Escape' || event.key === 'Tab') {
       this.menuOpen = false
       if (event.key === 'Escape') this.button?.focus()
@@ -195,6 +199,12 @@ export class BriefcaseCreate extends LitElement {
   #close(): void {
     this.dialog?.close()
     this.action = null
+  }
+
+  /** The form closed (Cancel, Escape or saved): focus returns to the "+" button. */
+  #closed(): void {
+    this.action = null
+    this.button?.focus()
   }
 
   async #save(event: Event): Promise<void> {
@@ -277,7 +287,7 @@ export class BriefcaseCreate extends LitElement {
             </ul>`
           : nothing
       }
-      <dialog part="dialog" aria-labelledby="dialog-title" @close=${() => (this.action = null)}>
+      <dialog part="dialog" aria-labelledby="dialog-title" @close=${() => this.#closed()}>
         ${this.action ? this.#renderForm(this.action) : nothing}
       </dialog>
     `

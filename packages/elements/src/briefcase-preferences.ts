@@ -4,6 +4,7 @@ import type { CSSResultGroup, PropertyValues, TemplateResult } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import type { OfflineItem } from './client-types.js'
 import { PreferencesController } from './controllers/preferences-controller.js'
+import { RovingFocusController } from './controllers/roving-focus-controller.js'
 import { PreferenceRefusedEvent, PreferencesSavedEvent } from './events/preferences-events.js'
 import { controls } from './styles/controls.js'
 import { tokens } from './styles/tokens.js'
@@ -112,6 +113,9 @@ export class BriefcasePreferences extends LitElement {
   @state() private savedMessage: string | null = null
 
   #prefs = new PreferencesController(this)
+  #roving = new RovingFocusController(this, () => [
+    ...this.renderRoot.querySelectorAll<HTMLElement>('[part=item] input'),
+  ])
 
   /** The items chosen on screen (saved or not). */
   get selection(): readonly string[] {
@@ -176,7 +180,7 @@ export class BriefcasePreferences extends LitElement {
           ? html`<p class="weak">The org offers no offline items.</p>`
           : nothing
       }
-      <div class="items">
+      <div class="items" @keydown=${this.#roving.keydown} @focusin=${this.#roving.focusin}>
         ${KINDS.map(([kind, heading]) => this.#renderGroup(kind, heading, selection))}
       </div>
       ${

@@ -186,7 +186,7 @@ export class BriefcaseSession extends LitElement {
     const session = this.session
     const state = this.#session
     return html`
-      <div part="bar" role="group" aria-label="Session">
+      <div part="bar" role="region" aria-label="Session">
         ${session ? this.#renderUser(session) : html`<span part="user" class="weak">Not signed in</span>`}
         ${
           session

@@ -1,15 +1,9 @@
 import { expect } from 'vitest'
 import { users } from '../support/device.js'
+import { focused } from '../support/focus.js'
 import { accountOwnedBy } from '../support/org-data.js'
 import type { Stack } from '../support/stack.js'
 import { openDevice } from '../support/stack.js'
-
-/** Part name of the focused element inside the element that holds focus (shadow DOM). */
-function focusedPart(): string | null {
-  let active = document.activeElement
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement
-  return active?.getAttribute('part') ?? null
-}
 
 /**
  * Scenario 8: after a refresh only the opened record says Opened; Delete asks first (Escape keeps the record and returns focus to Delete); a deleted
@@ -37,13 +31,13 @@ export async function deleteAndUndo(stack: Stack): Promise<void> {
   await dialog.waitFor()
   await page.keyboard.press('Escape')
   await dialog.waitFor({ state: 'hidden' })
-  await expect.poll(() => page.evaluate(focusedPart)).toBe('delete')
+  await expect.poll(() => page.evaluate(focused).then((f) => f.part)).toBe('delete')
 
   await record.getByRole('button', { name: 'Delete' }).click()
   await dialog.getByRole('button', { name: 'Delete' }).click()
   await listed.waitFor({ state: 'detached' })
   await record.locator('[part=deleted]', { hasText: 'Deleted on this device' }).waitFor()
-  await expect.poll(() => page.evaluate(focusedPart)).toBe('undo-delete')
+  await expect.poll(() => page.evaluate(focused).then((f) => f.part)).toBe('undo-delete')
   const change = device.pendingChanges.filter({ hasText: account.name })
   await change.getByRole('button', { name: `Undo the delete of ${account.name}` }).waitFor()
   await device.screenshot('8-deleted-offline')
@@ -52,7 +46,7 @@ export async function deleteAndUndo(stack: Stack): Promise<void> {
   await listed.waitFor()
   await device.pendingMark('Phone').waitFor()
   expect(await device.value('Phone')).toBe('(312) 555-0188')
-  await expect.poll(() => page.evaluate(focusedPart)).toBe('delete')
+  await expect.poll(() => page.evaluate(focused).then((f) => f.part)).toBe('delete')
 
   await record.getByRole('button', { name: 'Delete' }).click()
   await dialog.getByRole('button', { name: 'Delete' }).click()

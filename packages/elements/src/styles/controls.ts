@@ -25,6 +25,8 @@ export const controls: CSSResult = css`
   }
   button:hover {
     background: var(--_surface-alt);
+    /* The brand blue on the hover grey is under 4.5:1: darken it. */
+    color: var(--_brand-dark);
   }
   button:focus-visible,
   input:focus-visible,
@@ -35,7 +37,8 @@ export const controls: CSSResult = css`
     box-shadow: var(--_focus-ring);
     border-color: var(--_brand);
   }
-  button:disabled {
+  button:disabled,
+  button[aria-disabled='true'] {
     color: #939393;
     background: var(--_surface);
     cursor: default;
