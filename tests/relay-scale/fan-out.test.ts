@@ -147,4 +147,22 @@ describe.skipIf(!redisServer.available)(redisServer.title('relays joined by a Re
     )
     expect(docC.snapshot()).toEqual(docA.snapshot())
   })
+
+  it('a session signed in on one relay is good on another: same user, Salesforce reached with its sign-in', async () => {
+    const a = await device(0, 'switch-a')
+    const urlB = (relays[1] as TestRelay).url
+    const auth = { headers: { authorization: `Bearer ${a.token}` } }
+    const session = await fetch(`${urlB}/auth/session`, auth)
+    expect(session.status).toBe(200)
+    expect(await session.json()).toMatchObject({ user: { id: a.userId }, device: a.id })
+    // Relay B reads Salesforce with the refresh token relay A stored (the same secret seals it).
+    const schema = await fetch(`${urlB}/api/schemas/Account`, auth)
+    expect(schema.status).toBe(200)
+    expect(await schema.json()).toMatchObject({ schema: { name: 'Account' } })
+    // Signed out on B, the session ends on A too.
+    expect((await fetch(`${urlB}/auth/logout`, { method: 'POST', ...auth })).status).toBeLessThan(
+      300,
+    )
+    expect((await a.fetch('/auth/session')).status).toBe(401)
+  })
 })

@@ -157,6 +157,13 @@ export function readConfig(
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new Error(`--redis takes a redis:// or rediss:// URL, got "${redisUrl}".\n${USAGE}`)
   }
+  if (redisUrl !== undefined && !env.BRIEFCASE_SESSION_SECRET) {
+    // Relays joined by Redis serve the same devices: a session signed in on one is verified, and
+    // its refresh token opened, on another. A secret generated per data directory would differ.
+    throw new Error(
+      `--redis joins several relays: set BRIEFCASE_SESSION_SECRET, the same on every relay.\n${USAGE}`,
+    )
+  }
   return {
     port,
     host: values.host ?? env.HOST ?? '127.0.0.1',

@@ -8,6 +8,7 @@ import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ServerConfig } from './config.js'
 import { readConfig } from './config.js'
+import { freePort } from '@briefcase/relay/testing'
 import { startServer } from './server.js'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -64,6 +65,25 @@ describe('readConfig', () => {
       org: { kind: 'external', loginUrl: 'https://example.my.salesforce.com', clientId: 'id' },
     })
     expect(() => readConfig(['--port', '99999'], {}, repoRoot)).toThrow(/port/)
+  })
+
+  it('joins relays through Redis only with a redis:// URL and a session secret shared by config', () => {
+    expect(readConfig([], {}, repoRoot)).toMatchObject({ redis: undefined })
+    const secret = { BRIEFCASE_SESSION_SECRET: 'a-secret-shared-by-the-relays' }
+    expect(
+      readConfig(['--redis', 'redis://127.0.0.1:6390'], { ...secret }, repoRoot),
+    ).toMatchObject({ redis: { url: 'redis://127.0.0.1:6390', prefix: 'briefcase:' } })
+    expect(
+      readConfig(
+        [],
+        { ...secret, BRIEFCASE_REDIS_URL: 'redis://r:6379', BRIEFCASE_REDIS_PREFIX: 'p:' },
+        repoRoot,
+      ),
+    ).toMatchObject({ redis: { url: 'redis://r:6379', prefix: 'p:' } })
+    expect(() => readConfig(['--redis', 'redis://127.0.0.1:6390'], {}, repoRoot)).toThrow(
+      /BRIEFCASE_SESSION_SECRET/,
+    )
+    expect(() => readConfig(['--redis', 'http://x'], { ...secret }, repoRoot)).toThrow(/redis:\/\//)
   })
 
   it('captures the offline edit time on the embedded org by default, and as configured elsewhere', () => {
@@ -148,6 +168,32 @@ describe('startServer', () => {
     const usage = main('-h')
     expect(usage).toContain('Usage: node apps/server/dist/main.js [options]')
     expect(usage).toContain('npm start -- --port 5000')
+  }, 30_000)
+
+  it('refuses to start when Redis does not answer: BRIEFCASE_REDIS_UNREACHABLE naming the URL, exit 1', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@briefcase/source', 'apps/server/src/main.ts'].concat([
+        '--port',
+        '0',
+        '--data-dir',
+        join(dir, 'no-redis'),
+        '--redis',
+        url,
+      ]),
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, BRIEFCASE_SESSION_SECRET: 'a-secret-shared-by-the-relays' },
+      },
+    )
+    let err = ''
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(1)
+    expect(err).toContain('BRIEFCASE_REDIS_UNREACHABLE')
+    expect(err).toContain(url)
   }, 30_000)
 
   it('starts as a child process on port 0 and prints its URL and the seeded sign-ins', async () => {
