@@ -22,6 +22,11 @@ export const BriefcaseClientErrorCode = {
   closed: 'BRIEFCASE_CLOSED',
   /** Bad input (not a document name, not a sign-in return URL, …). */
   badRequest: 'BRIEFCASE_BAD_REQUEST',
+  /**
+   * A record document's fields moved to other documents (a readability change, ADR 0005): the
+   * client fetches the record's current documents.
+   */
+  documentMoved: 'BRIEFCASE_DOCUMENT_MOVED',
 } as const
 
 /** One of {@link BriefcaseClientErrorCode}'s values. */

@@ -27,19 +27,28 @@ export interface RecordHandle extends TypedEventTarget<RecordHandleEventMap> {
   readonly sobject: string
   /** The Salesforce Id, or the draft key of a record created on a device (kept for life). */
   readonly key: RecordKey
-  /** The object's schema, labels and name field as the relay described them. */
+  /**
+   * The object's schema, labels and name field as the relay described them; `schema.fields`
+   * lists every field the user reads, those of other partitions (ADR 0005) included.
+   */
   readonly schema: SchemaResponse
   /**
-   * The record document underneath (read-only use: `pending()`, `snapshot()`, `text()`).
-   * Edits made on it directly are stored too, but only the handle's methods wait for the write.
+   * The record's main document (read-only use: `pending()`, `snapshot()`, `text()`). Edits made
+   * on it directly are stored too, but only the handle's methods wait for the write.
    */
   readonly document: RecordDocument
   /**
-   * y-protocols awareness of this record (cursors, presence), shared live when `live`. Its local
+   * Every document of the record the user reads: the main one, then one per partition of fields
+   * only some users read (ADR 0005). Each field lives in exactly one of them.
+   */
+  readonly documents: readonly RecordDocument[]
+  /**
+   * y-protocols awareness of this record's main document (cursors, presence), shared live when
+   * `live`. Its local
    * state starts as `{ user: { id, name, device } }`; add fields with `setLocalStateField`.
    */
   readonly awareness: Awareness
-  /** True while a live WebSocket syncs this record. */
+  /** True while live WebSockets sync every document of this record. */
   readonly live: boolean
   /**
    * Why the relay stopped syncing this record, or `null`: `BRIEFCASE_ACCESS_LOST` ("You no

@@ -1,6 +1,7 @@
 import type { SchemaResponse, SessionInfo } from '@briefcase/protocol'
+import { parseSyncName } from '@briefcase/protocol'
 import type { Actor, DocName, HybridClock } from '@briefcase/record'
-import { createHybridClock, parseDeviceId } from '@briefcase/record'
+import { createHybridClock, isDraftKey, parseDeviceId, parseDocName } from '@briefcase/record'
 import type { SyncResult } from './briefcase-client.js'
 import { BriefcaseClientError, BriefcaseClientErrorCode } from './errors.js'
 import type { SyncReason } from './events.js'
@@ -16,10 +17,14 @@ import { indexEvents } from './pending/index-events.js'
 import type { Viewer } from './pending/pending-state.js'
 import type { LoadedDoc } from './records/loaded-doc.js'
 import { LoadedDocs } from './records/loaded-docs.js'
+import { moveDocuments } from './records/move-documents.js'
+import type { OpenRecordHandle } from './records/open-record-handle.js'
+import { partitionNames } from './records/record-parts.js'
 import type { RelayApi } from './relay/relay-api.js'
 import type { CacheIndex, IndexChange } from './storage/cache-index.js'
 import { CacheIndex as Index } from './storage/cache-index.js'
 import type { DocStore } from './storage/doc-store.js'
+import { relayHasAll } from './storage/index-record.js'
 import type { StorageLayout } from './storage/open-doc-store.js'
 import { migrateToSharedDatabase } from './storage/layout-migration.js'
 import { openDocStore, userPrefix } from './storage/open-doc-store.js'
@@ -62,6 +67,11 @@ export interface UserSpaceOptions {
   onMigrated: (docs: readonly string[]) => void
 }
 
+/** The partition ids of a schema, as one string (to tell a changed layout). */
+function partitionIds(schema: SchemaResponse): string {
+  return (schema.partitions ?? []).map((p) => p.id).join(',')
+}
+
 /** A full sync this recent (by any tab) is not repeated on start or reconnect. */
 const RECENT_FULL_SYNC_MS = 10_000
 
@@ -86,6 +96,10 @@ export class UserSpace {
   readonly actor: Actor
   /** Records whose pending change is being discarded (they leave the list as `null`). */
   readonly discarding: Set<string> = new Set()
+  /** Open record handles (their documents are swapped when a record's documents move). */
+  readonly handles: Set<OpenRecordHandle> = new Set()
+  /** The last move of documents (they run one at a time). */
+  moving: Promise<unknown> = Promise.resolve()
   lastRefresh: number | null = null
   #syncs = 0
   readonly #schemas = new Map<string, SchemaResponse>()
@@ -123,9 +137,9 @@ export class UserSpace {
       viewer: this.viewer,
       presence: { id: this.user, name: o.session.user.name, device: o.session.device },
       schema: (sobject) => this.schema(sobject),
-      onStored: (doc, update, origin) => {
+      onStored: (doc, record, update, origin) => {
         this.channel.post({ type: 'update', doc, update })
-        if (origin === 'local') this.schedulePush(doc)
+        if (origin === 'local') this.schedulePush(record)
       },
       onChange: (doc, origin) => this.o.emit(new RecordChangeEvent(doc, origin)),
       onIndexChanges: (changes) => this.indexChanged(changes),
@@ -136,6 +150,7 @@ export class UserSpace {
       index,
       docs: this.docs,
       viewer: this.viewer,
+      names: (record) => this.recordNames(record.doc),
       onIndexChanges: (changes) => this.indexChanged(changes),
     })
     this.live = o.WebSocket
@@ -154,6 +169,13 @@ export class UserSpace {
           onLost: o.onConnectionLost,
           onRefused: (doc, error) => {
             const loaded = this.docs.get(doc)
+            if (loaded && error?.code === BriefcaseClientErrorCode.documentMoved) {
+              // Its unsent edits go to the relay in bulk, which forwards them and says it moved.
+              this.sync([loaded.record], 'push').catch((e: unknown) =>
+                this.o.onIgnoredError(e, `move ${doc}`),
+              )
+              return
+            }
             if (!loaded || loaded.syncError?.code === error?.code) return
             loaded.syncError = error
             loaded.notifyLive()
@@ -252,17 +274,87 @@ export class UserSpace {
     this.o.onStatus()
     try {
       const names = docs ?? (await this.index.all()).map((r) => r.doc)
-      return await this.bulk.sync(
+      const { moved, refused, ...result } = await this.bulk.sync(
         names,
         (done, total) => {
           if (reason !== 'push') this.o.emit(new RefreshProgressEvent(done, total, reason))
         },
         signal,
       )
+      const more: SyncResult[] = []
+      if (moved.length > 0 || refused.length > 0) {
+        const after = await moveDocuments(this, { moved, refused }, signal)
+        if (after) {
+          // Those records were synced again: their failures are the new sync's.
+          const again = new Set([...moved, ...refused].map((n) => parseSyncName(n).record))
+          result.failed = result.failed.filter((f) => !again.has(f.doc))
+          more.push(after)
+        }
+      }
+      // A full sync also sees partitions gained or lost since the schemas were fetched.
+      const changed = docs === null ? await this.#refetchSchemas(names) : new Set<string>()
+      if (changed.size > 0) {
+        const again = names.filter((d) => changed.has(parseDocName(d).sobject))
+        const next = await this.bulk.sync(again, () => undefined, signal)
+        more.push({ total: 0, changed: next.changed, failed: next.failed })
+        if (next.moved.length > 0 || next.refused.length > 0) {
+          const after = await moveDocuments(this, next, signal)
+          if (after) more.push(after)
+        }
+      }
+      return more.reduce(
+        (all, r) => ({
+          total: all.total,
+          changed: all.changed + r.changed,
+          failed: [...all.failed, ...r.failed],
+        }),
+        result,
+      )
     } finally {
       this.#syncs -= 1
       this.o.onStatus()
     }
+  }
+
+  /** The wire names of a record's documents the user reads now (a draft: its main one). */
+  async recordNames(doc: string): Promise<string[]> {
+    const { sobject, key } = parseDocName(doc)
+    if (isDraftKey(key)) return [doc]
+    return partitionNames(doc, await this.schema(sobject))
+  }
+
+  /** Loads every document of a record the user reads (main first) and holds them. */
+  async acquireRecord(doc: string): Promise<LoadedDoc[]> {
+    const held: LoadedDoc[] = []
+    try {
+      for (const name of await this.recordNames(doc)) held.push(await this.docs.acquire(name))
+    } catch (error) {
+      await Promise.all(held.map((l) => this.docs.release(l)))
+      throw error
+    }
+    return held
+  }
+
+  /**
+   * Fetches the schemas of the objects of `docs` afresh (a full sync), so a readability change
+   * (partitions gained or lost) is seen; an object that fails keeps its cached schema.
+   */
+  async #refetchSchemas(docs: readonly string[]): Promise<Set<string>> {
+    const sobjects = new Set(docs.map((d) => parseDocName(d).sobject))
+    const fetched: SchemaResponse[] = []
+    const changed = new Set<string>()
+    for (const sobject of sobjects) {
+      try {
+        const before = await this.schema(sobject)
+        const now = await this.o.api.schema(sobject)
+        fetched.push(now)
+        if (partitionIds(before) !== partitionIds(now)) changed.add(sobject)
+      } catch (error) {
+        this.o.onIgnoredError(error, `schema of ${sobject}`)
+      }
+    }
+    if (fetched.length > 0) await this.rememberSchemas(fetched)
+    return changed
   }
 
   /** Pushes a locally changed record soon (debounced). */
@@ -294,7 +386,14 @@ export class UserSpace {
     this.live?.setEnabled(true)
     if (!this.o.autoSync) return
     this.sync(null, first ? 'start' : 'reconnect').then(
-      () => this.pushNow(),
+      async () => {
+        // Edits stored while offline (this session or an earlier one) that a full sync skipped
+        // as too recent did not send.
+        for (const r of await this.index.pending()) {
+          if (!relayHasAll(r)) this.#dirty.add(r.doc)
+        }
+        await this.pushNow()
+      },
       (e: unknown) => this.o.onIgnoredError(e, 'sync on reconnect'),
     )
   }

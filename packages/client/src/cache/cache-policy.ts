@@ -1,8 +1,7 @@
 import type { CachePlan, CacheSource, PlannedRecord } from '@briefcase/protocol'
 import { parseDocName } from '@briefcase/record'
 import type { IndexRecord } from '../storage/index-record.js'
-import { newIndexRecord } from '../storage/index-record.js'
-import { covers } from '../sync/state-vectors.js'
+import { newIndexRecord, relayHasAll } from '../storage/index-record.js'
 
 /** A plan's records grouped by document. */
 export interface PlannedDoc {
@@ -40,7 +39,7 @@ function planned(doc: string, sobject: string, key: string, r: PlannedRecord): P
  */
 export function isRemovable(record: IndexRecord, now: number): boolean {
   if (record.pendingCount > 0 || record.pendingOrder !== undefined) return false
-  if (!covers(record.relaySV, record.deviceSV)) return false
+  if (!relayHasAll(record)) return false
   return record.expiresAt <= now || record.sources.length === 0
 }
 

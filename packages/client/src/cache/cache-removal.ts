@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { UserSpace } from '../user-space.js'
 import type { IndexRecord } from '../storage/index-record.js'
+import { recordDocs } from '../storage/index-record.js'
 import { covers } from '../sync/state-vectors.js'
 import { isRemovable } from './cache-policy.js'
 
@@ -15,17 +16,34 @@ export async function confirmRemovable(
 ): Promise<Set<string>> {
   const confirmed = new Set<string>()
   for (const record of records) {
-    if (space.docs.get(record.doc)) continue
-    const { rows } = await space.store.load(record.doc)
-    const stored = rows.length === 0 ? null : Y.encodeStateVectorFromUpdate(Y.mergeUpdates(rows))
-    if (covers(record.relaySV, stored)) confirmed.add(record.doc)
+    let removable = true
+    for (const d of recordDocs(record)) {
+      if (space.docs.get(d.name)) removable = false
+      if (!removable) break
+      const { rows } = await space.store.load(d.name)
+      const stored = rows.length === 0 ? null : Y.encodeStateVectorFromUpdate(Y.mergeUpdates(rows))
+      removable = covers(d.relaySV, stored)
+    }
+    if (removable) confirmed.add(record.doc)
   }
   return confirmed
 }
 
-/** Deletes the databases of records that left the index. */
-export async function deleteDocuments(space: UserSpace, docs: Iterable<string>): Promise<void> {
-  for (const doc of docs) await space.store.remove(doc)
+/** The partition documents of records, by record. */
+export function partsOf(records: readonly IndexRecord[]): Map<string, string[]> {
+  return new Map(records.map((r) => [r.doc, Object.keys(r.parts ?? {})]))
+}
+
+/** Deletes the documents of records that left the index (their partitions' too). */
+export async function deleteDocuments(
+  space: UserSpace,
+  docs: Iterable<string>,
+  parts: ReadonlyMap<string, readonly string[]> = new Map(),
+): Promise<void> {
+  for (const doc of docs) {
+    await space.store.remove(doc)
+    for (const part of parts.get(doc) ?? []) await space.store.remove(part)
+  }
 }
 
 /**
@@ -43,6 +61,6 @@ export async function sweepCache(space: UserSpace): Promise<number> {
   )
   space.indexChanged(changes)
   const removed = changes.map((c) => c.doc)
-  await deleteDocuments(space, removed)
+  await deleteDocuments(space, removed, partsOf(candidates))
   return removed.length
 }

@@ -6,7 +6,7 @@ import type { IndexRecord } from '../storage/index-record.js'
 import type { UserSpace } from '../user-space.js'
 import type { PlannedDoc } from './cache-policy.js'
 import { applyPlan, plannedDocs } from './cache-policy.js'
-import { confirmRemovable, deleteDocuments } from './cache-removal.js'
+import { confirmRemovable, deleteDocuments, partsOf } from './cache-removal.js'
 
 /** Fetches the schemas of planned objects the device lacks; objects that fail are left out. */
 async function fetchSchemas(
@@ -73,7 +73,7 @@ export async function refreshCache(space: UserSpace, signal?: AbortSignal): Prom
     space.indexChanged(changes)
     const removed = changes.filter((c) => c.after === null).map((c) => c.doc)
     const added = changes.filter((c) => c.before === null && c.after !== null).length
-    await deleteDocuments(space, removed)
+    await deleteDocuments(space, removed, partsOf(leaving))
     const sync = await space.syncHoldingLock(null, 'refresh', signal)
     await space.index.setMeta('lastFullSync', space.o.now())
     await space.index.replaceDashboards(plan.dashboards)

@@ -19,7 +19,8 @@ export interface LiveSyncOptions {
   onLost: () => void
   /**
    * The relay refused a record for good (close code 4400–4499, reason `CODE: message`), e.g.
-   * 4403 `BRIEFCASE_ACCESS_LOST` once the user lost access to it; `null` once it syncs again.
+   * 4403 `BRIEFCASE_ACCESS_LOST` once the user lost access to it, 4409 `BRIEFCASE_DOCUMENT_MOVED`
+   * once its fields moved to other documents (ADR 0005); `null` once it syncs again.
    */
   onRefused: (doc: string, error: LiveRefusal | null) => void
   onIgnoredError: (error: unknown, context: string) => void
@@ -36,6 +37,10 @@ export interface LiveRefusal {
 /** Messages shown for the close codes the relay uses (its reason text is the fallback). */
 const REFUSAL_MESSAGES: Readonly<Record<number, LiveRefusal>> = {
   4403: { code: 'BRIEFCASE_ACCESS_LOST', message: 'You no longer have access to this record.' },
+  4409: {
+    code: 'BRIEFCASE_DOCUMENT_MOVED',
+    message: "This record's fields moved to other documents: fetching them.",
+  },
 }
 
 /** The refusal a close code and reason (`CODE: message`) stand for. */

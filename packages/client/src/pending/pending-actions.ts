@@ -3,7 +3,7 @@ import { BriefcaseClientError, BriefcaseClientErrorCode } from '../errors.js'
 import type { PendingChangeView } from '../pending-view.js'
 import { docNameOf } from '../records/record-access.js'
 import type { IndexRecord } from '../storage/index-record.js'
-import { covers } from '../sync/state-vectors.js'
+import { recordDocs, relayHasAll } from '../storage/index-record.js'
 import type { UserSpace } from '../user-space.js'
 import { toPendingView } from './pending-views.js'
 
@@ -50,18 +50,20 @@ export async function discardChanges(
   }
   space.discarding.add(name)
   try {
-    await space.docs.with(name, (loaded) => {
-      const current = loaded.document.pending()
-      if (!current || current.operation === null) return
-      if (current.operation === 'create' && fields === undefined) {
-        loaded.document.delete()
-        return
-      }
-      const values: Record<string, FieldValue> = {}
-      for (const f of current.fields)
-        if (!fields || fields.includes(f.field)) values[f.field] = f.old
-      if (Object.keys(values).length > 0) loaded.document.setMany(values)
-    })
+    for (const doc of recordDocs(record)) {
+      await space.docs.with(doc.name, (loaded) => {
+        const current = loaded.document.pending()
+        if (!current || current.operation === null) return
+        if (current.operation === 'create' && fields === undefined) {
+          loaded.document.delete()
+          return
+        }
+        const values: Record<string, FieldValue> = {}
+        for (const f of current.fields)
+          if (!fields || fields.includes(f.field)) values[f.field] = f.old
+        if (Object.keys(values).length > 0) loaded.document.setMany(values)
+      })
+    }
   } finally {
     space.discarding.delete(name)
   }
@@ -70,16 +72,19 @@ export async function discardChanges(
 /** Drops this device's superseded and deleted notices of a record. */
 export async function dismissNotices(space: UserSpace, doc: string): Promise<void> {
   const name = docNameOf(doc)
-  if (!(await space.index.get(name))) return
-  await space.docs.with(name, (loaded) => {
-    const pending = loaded.document.pending()
-    if (!pending) return
-    const notices = [...pending.superseded, ...pending.beaten].map((n) => ({
-      field: n.field,
-      at: n.at,
-    }))
-    loaded.document.dismiss(notices)
-  })
+  const record = await space.index.get(name)
+  if (!record) return
+  for (const doc of recordDocs(record)) {
+    await space.docs.with(doc.name, (loaded) => {
+      const pending = loaded.document.pending()
+      if (!pending) return
+      const notices = [...pending.superseded, ...pending.beaten].map((n) => ({
+        field: n.field,
+        at: n.at,
+      }))
+      loaded.document.dismiss(notices)
+    })
+  }
 }
 
 /** Sends a record's changes to the relay now. */
@@ -96,7 +101,7 @@ export async function retryRecord(space: UserSpace, doc: string): Promise<void> 
 
 /** Records holding something the relay does not have yet. */
 export async function unsyncedRecords(space: UserSpace): Promise<IndexRecord[]> {
-  return (await space.index.all()).filter((r) => !covers(r.relaySV, r.deviceSV))
+  return (await space.index.all()).filter((r) => !relayHasAll(r))
 }
 
 /** What would be lost by deleting the given records now, as pending views. */

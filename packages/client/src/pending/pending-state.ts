@@ -3,7 +3,7 @@ import { decodeHlc, isServerStamp } from '@briefcase/record'
 import type { CacheSyncStatus } from '../cache-entry.js'
 import type { PendingState } from '../pending-view.js'
 import type { IndexRecord } from '../storage/index-record.js'
-import { covers } from '../sync/state-vectors.js'
+import { recordPending, relayHasAll } from '../storage/index-record.js'
 
 /** Who is looking at the pending list: notices concern this user's own edits only. */
 export interface Viewer {
@@ -52,17 +52,18 @@ export function pendingCountOf(pending: PendingChange | null): number {
 
 /** The fields of an index entry that follow from its pending change and state vectors. */
 export function derivedFields(
-  record: Pick<IndexRecord, 'pending' | 'deviceSV' | 'relaySV'>,
+  record: IndexRecord,
   viewer: Viewer,
 ): Pick<IndexRecord, 'pendingCount' | 'syncStatus' | 'pendingOrder'> {
-  const state = pendingStateOf(record.pending, covers(record.relaySV, record.deviceSV), viewer)
+  const pending = recordPending(record)
+  const state = pendingStateOf(pending, relayHasAll(record), viewer)
   const syncStatus: CacheSyncStatus =
     record.deviceSV === null ? 'loading' : state === null || state === 'written' ? 'synced' : state
   const derived: Pick<IndexRecord, 'pendingCount' | 'syncStatus' | 'pendingOrder'> = {
-    pendingCount: pendingCountOf(record.pending),
+    pendingCount: pendingCountOf(pending),
     syncStatus,
   }
-  if (state !== null && record.pending) derived.pendingOrder = orderKey(record.pending, viewer)
+  if (state !== null && pending) derived.pendingOrder = orderKey(pending, viewer)
   return derived
 }
 

@@ -1,14 +1,14 @@
 import type { DocName, RecordKey } from '@briefcase/record'
 import type { PendingChangeView } from '../pending-view.js'
 import type { IndexRecord } from '../storage/index-record.js'
-import { covers } from '../sync/state-vectors.js'
+import { recordPending, relayHasAll } from '../storage/index-record.js'
 import type { Viewer } from './pending-state.js'
 import { beatenFor, pendingStateOf, stampTime, supersededFor } from './pending-state.js'
 
 /** The pending-list view of an index entry, or `null` when the record is not on the list. */
 export function toPendingView(record: IndexRecord, viewer: Viewer): PendingChangeView | null {
-  const pending = record.pending
-  const state = pendingStateOf(pending, covers(record.relaySV, record.deviceSV), viewer)
+  const pending = recordPending(record)
+  const state = pendingStateOf(pending, relayHasAll(record), viewer)
   if (!pending || state === null) return null
   const first = pending.fields.find((f) => f.at === pending.firstChangeAt) ?? pending.fields[0]
   const status = pending.status

@@ -30,7 +30,12 @@ export type LoadedDocListener = (origin: ChangeOrigin) => void
  * {@link LoadedDoc.flushed} resolves).
  */
 export class LoadedDoc {
-  readonly doc: DocName
+  /** The document's wire and storage name: the record's, or `<record>/<partition id>`. */
+  readonly doc: string
+  /** The record it is a document of. */
+  readonly record: DocName
+  /** Its partition id; `null` for the record's main document (ADR 0005). */
+  readonly partition: string | null
   readonly document: RecordDocument
   readonly ydoc: Y.Doc
   readonly awareness: Awareness
@@ -48,8 +53,10 @@ export class LoadedDoc {
   readonly #liveListeners = new Set<() => void>()
   readonly #writes = new Map<'append' | 'index', Promise<void>>()
 
-  constructor(doc: DocName, document: RecordDocument, ydoc: Y.Doc, schema: SchemaResponse) {
+  constructor(doc: string, document: RecordDocument, ydoc: Y.Doc, schema: SchemaResponse) {
     this.doc = doc
+    this.record = document.name
+    this.partition = doc === document.name ? null : doc.slice(document.name.length + 1)
     this.document = document
     this.ydoc = ydoc
     this.schema = schema

@@ -1,4 +1,5 @@
 import type { SchemaResponse } from '@briefcase/protocol'
+import { parseSyncName } from '@briefcase/protocol'
 import type { Actor, DocName, HybridClock } from '@briefcase/record'
 import { RecordDocument, YjsEngineDoc, parseDocName, yjsEngine } from '@briefcase/record'
 import * as Y from 'yjs'
@@ -8,7 +9,9 @@ import { withDerived } from '../pending/pending-state.js'
 import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
 import type { DocStore } from '../storage/doc-store.js'
 import type { IndexRecord } from '../storage/index-record.js'
+import { docState, withDocState } from '../storage/index-record.js'
 import { BULK_ORIGIN, LOAD_ORIGIN, LoadedDoc, changeOrigin } from './loaded-doc.js'
+import { schemaOfDoc } from './record-parts.js'
 
 /** Rows beyond which a document is compacted into one when it is loaded. */
 const COMPACT_ROWS = 8
@@ -23,10 +26,13 @@ export interface LoadedDocsOptions {
   /** Who this device shows as in awareness (`user` field of the local state). */
   presence: { id: string; name: string; device: string }
   schema: (sobject: string) => Promise<SchemaResponse>
-  /** An update of `doc` was stored (or is being stored): broadcast it, schedule a push. */
-  onStored: (doc: DocName, update: Uint8Array, origin: ChangeOrigin) => void
-  /** A loaded document changed (any origin). */
-  onChange: (doc: DocName, origin: ChangeOrigin) => void
+  /**
+   * An update of `doc` was stored (or is being stored): broadcast it, schedule a push of its
+   * record.
+   */
+  onStored: (doc: string, record: DocName, update: Uint8Array, origin: ChangeOrigin) => void
+  /** A loaded document of `record` changed (any origin). */
+  onChange: (record: DocName, origin: ChangeOrigin) => void
   /** Index entries changed. */
   onIndexChanges: (changes: IndexChange[]) => void
   onIgnoredError: (error: unknown, context: string) => void
@@ -70,7 +76,7 @@ export class LoadedDocs {
   }
 
   /** Loads a document (or shares the loaded one) and holds it until {@link release}. */
-  async acquire(doc: DocName, created?: RecordDocument): Promise<LoadedDoc> {
+  async acquire(doc: string, created?: RecordDocument): Promise<LoadedDoc> {
     await this.#closing.get(doc)
     let loaded = this.#loaded.get(doc)
     if (!loaded) {
@@ -104,7 +110,7 @@ export class LoadedDocs {
   }
 
   /** Runs `work` on a document loaded for it, and waits until its changes are stored. */
-  async with<T>(doc: DocName, work: (loaded: LoadedDoc) => T | Promise<T>): Promise<T> {
+  async with<T>(doc: string, work: (loaded: LoadedDoc) => T | Promise<T>): Promise<T> {
     const loaded = await this.acquire(doc)
     try {
       const result = await work(loaded)
@@ -127,15 +133,15 @@ export class LoadedDocs {
     await Promise.all(all.map((l) => this.release(l)))
   }
 
-  async #load(doc: DocName, created?: RecordDocument): Promise<LoadedDoc> {
-    const { sobject } = parseDocName(doc)
-    const schema = await this.#o.schema(sobject)
+  async #load(doc: string, created?: RecordDocument): Promise<LoadedDoc> {
+    const { record } = parseSyncName(doc)
+    const schema = await this.#o.schema(parseDocName(record).sobject)
     const document =
       created ??
       RecordDocument.open({
         engine: yjsEngine,
-        name: doc,
-        schema: schema.schema,
+        name: record,
+        schema: schemaOfDoc(doc, schema),
         actor: this.#o.actor,
         clock: this.#o.clock,
       })
@@ -160,7 +166,8 @@ export class LoadedDocs {
     }
     const loaded = new LoadedDoc(doc, document, ydoc, schema)
     loaded.awareness.setLocalStateField('user', { ...this.#o.presence })
-    loaded.relaySV = (await this.#o.index.get(doc))?.relaySV ?? null
+    const entry = await this.#o.index.get(loaded.record)
+    loaded.relaySV = (entry && docState(entry, doc)?.relaySV) ?? null
     ydoc.on('update', (update: Uint8Array, origin: unknown) =>
       this.#onUpdate(loaded, update, origin),
     )
@@ -181,12 +188,12 @@ export class LoadedDocs {
         const done = (): void => void (this.#storing -= 1)
         append.then(done, done)
       }
-      this.#o.onStored(loaded.doc, update, kind)
+      this.#o.onStored(loaded.doc, loaded.record, update, kind)
       if (!(origin === BULK_ORIGIN && this.#batched.has(loaded.doc))) {
         loaded.track('index', this.#scheduleSummary(loaded, durable))
       }
     }
-    this.#o.onChange(loaded.doc, kind)
+    this.#o.onChange(loaded.record, kind)
     loaded.notify(kind)
   }
 
@@ -225,9 +232,8 @@ export class LoadedDocs {
     // The entry never claims more than the document's database holds.
     await loaded.flushedAppends()
     const changes = await this.#o.index.update(
-      [loaded.doc],
-      (record) =>
-        record ? withDerived({ ...record, ...summary(record) }, this.#o.viewer) : undefined,
+      [loaded.record],
+      (record) => (record ? withDerived(summary(record), this.#o.viewer) : undefined),
       // A device edit's entry (its pending change) is as durable as the edit.
       { durable },
     )
@@ -240,7 +246,7 @@ export class LoadedDocs {
    * documents that failed, with their errors.
    */
   async applyBulk(
-    items: readonly { name: DocName; update: Uint8Array }[],
+    items: readonly { name: string; update: Uint8Array }[],
     concurrency: number,
   ): Promise<Map<string, unknown>> {
     const failed = new Map<string, unknown>()
@@ -269,11 +275,17 @@ export class LoadedDocs {
           ),
         ),
       )
-      const summaries = new Map(stored.map((l) => [l.doc as string, summaryOf(l)]))
+      // A record's documents (main and partitions) may all be in the batch: one entry each.
+      const summaries = new Map<string, ((record: IndexRecord) => IndexRecord)[]>()
+      for (const l of stored)
+        summaries.set(l.record, [...(summaries.get(l.record) ?? []), summaryOf(l)])
       const changes = await this.#o.index.update([...summaries.keys()], (record, doc) => {
-        const summary = summaries.get(doc)
-        return record && summary
-          ? withDerived({ ...record, ...summary(record) }, this.#o.viewer)
+        const all = summaries.get(doc)
+        return record && all
+          ? withDerived(
+              all.reduce((r, summary) => summary(r), record),
+              this.#o.viewer,
+            )
           : undefined
       })
       this.#o.onIndexChanges(changes)
@@ -285,16 +297,28 @@ export class LoadedDocs {
   }
 }
 
-/** What a loaded document says about its index entry (computed now, applied to the entry later). */
-function summaryOf(
-  loaded: LoadedDoc,
-): (
-  record: IndexRecord,
-) => Pick<IndexRecord, 'name' | 'pending' | 'deviceSV' | 'deleted' | 'draft'> {
+/**
+ * What a loaded document says about its record's index entry (computed now, applied to the
+ * entry later): a main document its name, pending change, state vector and status; a partition
+ * document its own part of the entry.
+ */
+function summaryOf(loaded: LoadedDoc): (record: IndexRecord) => IndexRecord {
   const document = loaded.document
   const pending = document.pending()
   const deviceSV = Y.encodeStateVector(loaded.ydoc)
+  const fields = Object.keys(document.schema.fields)
+  if (loaded.partition !== null) {
+    return (record) => withDocState(record, loaded.doc, { pending, deviceSV, fields })
+  }
   const deleted = document.isDeleted()
   const draft = document.salesforceId() === null && document.draftKey() !== null
-  return (record) => ({ name: loaded.displayName(record.name), pending, deviceSV, deleted, draft })
+  return (record) => ({
+    ...record,
+    name: loaded.displayName(record.name),
+    pending,
+    deviceSV,
+    fields,
+    deleted,
+    draft,
+  })
 }

@@ -17,10 +17,11 @@ import {
 import { withDerived } from '../pending/pending-state.js'
 import type { OpenOptions } from '../record-handle.js'
 import type { IndexRecord } from '../storage/index-record.js'
-import { newIndexRecord } from '../storage/index-record.js'
+import { docState, newIndexRecord } from '../storage/index-record.js'
 import type { UserSpace } from '../user-space.js'
 import { OpenRecordHandle } from './open-record-handle.js'
 import { recordName } from './record-name.js'
+import { partitionNames } from './record-parts.js'
 
 /** The record joins (or stays in) the cache as opened in this session; its expiry restarts. */
 function touched(record: IndexRecord, now: number, expiryMs: number): IndexRecord {
@@ -80,12 +81,20 @@ export async function openRecord(
     }
   } else if (space.o.online()) {
     space.o.api.view(doc).catch((e: unknown) => space.o.onIgnoredError(e, `mark ${doc} viewed`))
+    // A partition the user reads now but the device never fetched (a readability change).
+    const names = partitionNames(doc, await space.schema(parts.sobject))
+    if (names.some((n) => docState(record as IndexRecord, n)?.deviceSV == null)) {
+      await space.sync([doc], 'push')
+    }
   }
   space.indexChanged(
     await space.index.update([doc], (r) => (r ? touched(r, now, expiryMs) : undefined)),
   )
-  const loaded = await space.docs.acquire(doc)
-  return new OpenRecordHandle(space, loaded, options.live ?? space.o.autoSync)
+  return new OpenRecordHandle(
+    space,
+    await space.acquireRecord(doc),
+    options.live ?? space.o.autoSync,
+  )
 }
 
 /** Creates a record under a new draft key; stored (document and index) before it returns. */
@@ -129,7 +138,7 @@ export async function createRecord(
   )
   space.schedulePush(doc)
   const loaded = await space.docs.acquire(doc, document)
-  return new OpenRecordHandle(space, loaded, space.o.autoSync)
+  return new OpenRecordHandle(space, [loaded], space.o.autoSync)
 }
 
 /**

@@ -1,5 +1,10 @@
 import type { BulkRequestDoc, BulkResponseDoc } from '@briefcase/protocol'
-import { decodeBulkResponse, encodeBulkRequest } from '@briefcase/protocol'
+import {
+  RelayErrorCode,
+  decodeBulkResponse,
+  encodeBulkRequest,
+  parseSyncName,
+} from '@briefcase/protocol'
 import type { DocName } from '@briefcase/record'
 import { PayloadKind, isRecordError } from '@briefcase/record'
 import { isBriefcaseClientError } from '../errors.js'
@@ -11,6 +16,7 @@ import type { LoadedDocs } from '../records/loaded-docs.js'
 import type { RelayApi } from '../relay/relay-api.js'
 import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
 import type { IndexRecord } from '../storage/index-record.js'
+import { docState, recordDocs, withDocState } from '../storage/index-record.js'
 import { covers, insertsAnything, sealStateVector, unseal } from './state-vectors.js'
 
 /** Documents per bulk request. */
@@ -29,7 +35,19 @@ export interface BulkSyncOptions {
   index: CacheIndex
   docs: LoadedDocs
   viewer: Viewer
+  /** The wire names of the documents of a record the user reads now (ADR 0005 partitions). */
+  names: (record: IndexRecord) => Promise<string[]>
   onIndexChanges: (changes: IndexChange[]) => void
+}
+
+/**
+ * A sync's result, with the documents the relay said moved (`BRIEFCASE_DOCUMENT_MOVED`, or a
+ * partition the user no longer reads): their edits went with the request; the caller drops them.
+ */
+export interface BulkSyncResult extends SyncResult {
+  moved: string[]
+  /** Documents refused with `BRIEFCASE_FORBIDDEN` (also in `failed`, by record). */
+  refused: string[]
 }
 
 /**
@@ -50,8 +68,14 @@ export class BulkSync {
     docs: readonly string[],
     onProgress: (done: number, total: number) => void,
     signal?: AbortSignal,
-  ): Promise<SyncResult> {
-    const result: SyncResult = { total: docs.length, changed: 0, failed: [] }
+  ): Promise<BulkSyncResult> {
+    const result: BulkSyncResult = {
+      total: docs.length,
+      changed: 0,
+      failed: [],
+      moved: [],
+      refused: [],
+    }
     onProgress(0, docs.length)
     for (let start = 0; start < docs.length; start += BATCH) {
       signal?.throwIfAborted()
@@ -86,78 +110,107 @@ export class BulkSync {
   ): Promise<BulkRequestDoc[]> {
     const request: BulkRequestDoc[] = []
     for (const record of records) {
-      const name = record.doc as DocName
-      const dirty = !covers(record.relaySV, record.deviceSV)
-      if (dirty || this.#o.docs.get(name)) {
-        const loaded = await this.#o.docs.acquire(name)
-        held.set(name, loaded)
-        const d = loaded.document
-        request.push({
-          name,
-          stateVector: d.encodeStateVector(),
-          update: record.relaySV
-            ? d.encodeUpdate(sealStateVector(name, record.relaySV))
-            : d.encodeState(),
-        })
-      } else {
-        request.push({
-          name,
-          stateVector: record.deviceSV ? sealStateVector(name, record.deviceSV) : new Uint8Array(),
-          update: new Uint8Array(),
-        })
-      }
+      const names = new Set([
+        ...recordDocs(record).map((d) => d.name),
+        ...(await this.#o.names(record)),
+      ])
+      for (const name of names) request.push(await this.#requestDoc(record, name, held))
     }
     return request
+  }
+
+  async #requestDoc(
+    record: IndexRecord,
+    name: string,
+    held: Map<string, LoadedDoc>,
+  ): Promise<BulkRequestDoc> {
+    const state = docState(record, name) ?? { relaySV: null, deviceSV: null }
+    const dirty = !covers(state.relaySV, state.deviceSV)
+    if (dirty || this.#o.docs.get(name)) {
+      const loaded = await this.#o.docs.acquire(name)
+      held.set(name, loaded)
+      const d = loaded.document
+      return {
+        name,
+        stateVector: d.encodeStateVector(),
+        update: state.relaySV
+          ? d.encodeUpdate(sealStateVector(d.name, state.relaySV))
+          : d.encodeState(),
+      }
+    }
+    return {
+      name,
+      stateVector: state.deviceSV
+        ? sealStateVector(record.doc as DocName, state.deviceSV)
+        : new Uint8Array(),
+      update: new Uint8Array(),
+    }
   }
 
   async #apply(
     response: readonly BulkResponseDoc[],
     records: readonly IndexRecord[],
     held: Map<string, LoadedDoc>,
-    result: SyncResult,
+    result: BulkSyncResult,
     onProgress: (left: number) => void,
   ): Promise<void> {
     const relaySVs = new Map<string, Uint8Array>()
     const failures = new Map<string, SyncFailure>()
-    const updates: { name: DocName; update: Uint8Array; payload: Uint8Array }[] = []
+    const updates: { name: string; update: Uint8Array; payload: Uint8Array }[] = []
     for (const r of response) {
-      const name = r.name as DocName
+      const { record, partition } = parseSyncName(r.name)
       if (!r.ok) {
-        failures.set(name, { doc: name, code: r.code, message: r.message })
+        // A partition the user no longer reads is dropped like a moved one.
+        if (
+          r.code === RelayErrorCode.documentMoved ||
+          (partition !== null && r.code === RelayErrorCode.forbidden)
+        ) {
+          result.moved.push(r.name)
+        } else {
+          failures.set(r.name, { doc: record, code: r.code, message: r.message })
+          if (r.code === RelayErrorCode.forbidden) result.refused.push(r.name)
+        }
         continue
       }
       try {
-        relaySVs.set(name, unseal(name, r.stateVector, PayloadKind.stateVector))
+        relaySVs.set(r.name, unseal(record, r.stateVector, PayloadKind.stateVector))
         if (r.update.length > 0) {
           updates.push({
-            name,
+            name: r.name,
             update: r.update,
-            payload: unseal(name, r.update, PayloadKind.update),
+            payload: unseal(record, r.update, PayloadKind.update),
           })
         }
       } catch (error) {
-        failures.set(name, {
-          doc: name,
+        failures.set(r.name, {
+          doc: record,
           code: 'BRIEFCASE_MALFORMED_UPDATE',
           message: String(error),
         })
       }
     }
+    const recordOf = (name: string): string => parseSyncName(name).record
+    const touched = new Set([...relaySVs.keys(), ...failures.keys()].map(recordOf))
     // One transaction for every state vector and failure of the batch.
-    const changes = await this.#o.index.update(
-      [...relaySVs.keys(), ...failures.keys()],
-      (record) => {
-        if (!record) return undefined
-        const failure = failures.get(record.doc)
-        const relaySV = relaySVs.get(record.doc) ?? record.relaySV
-        const syncError = failure ? { code: failure.code, message: failure.message } : null
-        // Most records of a sync did not change: leave their entries alone.
-        if (sameBytes(relaySV, record.relaySV) && sameError(syncError, record.syncError)) {
-          return undefined
+    const changes = await this.#o.index.update([...touched], (record) => {
+      if (!record) return undefined
+      let next = record
+      for (const d of recordDocs(record)) {
+        const relaySV = relaySVs.get(d.name)
+        if (relaySV && !sameBytes(relaySV, d.relaySV))
+          next = withDocState(next, d.name, { relaySV })
+      }
+      for (const [name, relaySV] of relaySVs) {
+        if (recordOf(name) === record.doc && !docState(next, name)) {
+          next = withDocState(next, name, { relaySV })
         }
-        return withDerived({ ...record, relaySV, syncError }, this.#o.viewer)
-      },
-    )
+      }
+      const failure = [...failures.values()].find((f) => f.doc === record.doc)
+      const syncError = failure ? { code: failure.code, message: failure.message } : null
+      // Most records of a sync did not change: leave their entries alone.
+      if (next === record && sameError(syncError, record.syncError)) return undefined
+      return withDerived({ ...next, syncError }, this.#o.viewer)
+    })
     this.#o.onIndexChanges(changes)
     for (const [doc, relaySV] of relaySVs) {
       const loaded = held.get(doc) ?? this.#o.docs.get(doc)
@@ -165,9 +218,12 @@ export class BulkSync {
     }
     const befores = new Map(records.map((r) => [r.doc, r]))
     const needed = updates.filter((u) => {
-      if (!befores.has(u.name)) return false
+      const before = befores.get(recordOf(u.name))
+      if (!before) return false
       const loaded = held.get(u.name) ?? this.#o.docs.get(u.name)
-      return loaded !== undefined || !befores.get(u.name)?.deviceSV || insertsAnything(u.payload)
+      return (
+        loaded !== undefined || !docState(before, u.name)?.deviceSV || insertsAnything(u.payload)
+      )
     })
     // Records with nothing to store are done now; the others as they are stored.
     let left = needed.length
@@ -181,7 +237,7 @@ export class BulkSync {
           isRecordError(error) || isBriefcaseClientError(error)
             ? error.code
             : 'BRIEFCASE_STORAGE_FAILED'
-        failures.set(doc, { doc: doc as DocName, code, message: String(error) })
+        failures.set(doc, { doc: recordOf(doc) as DocName, code, message: String(error) })
       }
       left -= chunk.length
       onProgress(left)

@@ -1,7 +1,7 @@
 import { createOrg } from '@briefcase/org'
 import type { Org } from '@briefcase/org'
 import { signInDevice, startTestRelay } from '@briefcase/relay/testing'
-import type { TestRelay } from '@briefcase/relay/testing'
+import type { TestRelay, TestRelayOptions } from '@briefcase/relay/testing'
 import { IDBFactory } from 'fake-indexeddb'
 import WebSocket from 'ws'
 import type { BriefcaseClient } from '../briefcase-client.js'
@@ -32,10 +32,16 @@ export interface TestDevice {
   reload(options?: Partial<BriefcaseClientOptions>): Promise<BriefcaseClient>
 }
 
-/** Starts an org and a relay; devices talk to them over real HTTP and WebSockets. */
-export async function startRelayHarness(accounts = 12): Promise<RelayHarness> {
+/**
+ * Starts an org and a relay; devices talk to them over real HTTP and WebSockets. `relayOptions`:
+ * the relay's own (default: its projector and puller as configured by default).
+ */
+export async function startRelayHarness(
+  accounts = 12,
+  relayOptions: Omit<TestRelayOptions, 'org'> = { projection: true },
+): Promise<RelayHarness> {
   const org = createOrg({ accounts })
-  const relay = await startTestRelay({ org, projection: true })
+  const relay = await startTestRelay({ org, ...relayOptions })
   let clients: BriefcaseClient[] = []
   const make = (
     factory: IDBFactory,

@@ -1,0 +1,194 @@
+import type { SchemaResponse } from '@briefcase/protocol'
+import { parseSyncName } from '@briefcase/protocol'
+import type { DocName } from '@briefcase/record'
+import {
+  RecordDocument,
+  YjsEngineDoc,
+  isDraftKey,
+  parseDocName,
+  yjsEngine,
+} from '@briefcase/record'
+import * as Y from 'yjs'
+import type { SyncResult } from '../briefcase-client.js'
+import { withDerived } from '../pending/pending-state.js'
+import type { IndexRecord } from '../storage/index-record.js'
+import { docState, withDocState } from '../storage/index-record.js'
+import type { BulkSyncResult } from '../sync/bulk-sync.js'
+import type { UserSpace } from '../user-space.js'
+import type { LoadedDoc } from './loaded-doc.js'
+import { mergedSchema, schemaOfDoc } from './record-parts.js'
+
+/** Documents a bulk sync was told about: moved (relay-forwarded) and refused. */
+export interface MoveRequest {
+  moved: readonly string[]
+  refused: readonly string[]
+}
+
+/**
+ * Moves records whose documents changed layout (a readability change, ADR 0005) to their current
+ * documents, one move at a time (a live close and a bulk sync about the same record must not
+ * drop what the first move just fetched):
+ * - a document the relay says moved (`BRIEFCASE_DOCUMENT_MOVED`, or a partition the user no
+ *   longer reads): its unsent edits went with the request that was told so, and the relay
+ *   forwarded those of fields the user still reads; the copy is dropped;
+ * - a document the relay refused (`BRIEFCASE_FORBIDDEN`) that holds fields the user's current
+ *   schema does not give it (an offline edit of a field the user lost, which the relay refuses
+ *   whole): the device forwards its unsent edits of fields the user still reads into the
+ *   current documents itself (scalar edits with their stamps and authors, long texts as a
+ *   character diff), then drops it.
+ * Open handles of those records let go of the old documents first and take the current ones
+ * after (edits made meanwhile wait and go to the new ones). Resolves `null` when nothing moved
+ * (a refusal for another reason stands), else the result of syncing the moved records again.
+ */
+export function moveDocuments(
+  space: UserSpace,
+  request: MoveRequest,
+  signal?: AbortSignal,
+): Promise<SyncResult | null> {
+  const run = space.moving.then(() => moveNow(space, request, signal))
+  space.moving = run.catch(() => undefined)
+  return run
+}
+
+const recordOf = (name: string): string => parseSyncName(name).record
+
+async function moveNow(
+  space: UserSpace,
+  request: MoveRequest,
+  signal?: AbortSignal,
+): Promise<SyncResult | null> {
+  const asked = [...request.moved, ...request.refused]
+  const schemas = await refetchSchemas(space, asked)
+  const entries = new Map(
+    (await space.index.getMany([...new Set(asked.map(recordOf))])).map((r) => [r.doc, r]),
+  )
+  const stale = (name: string): boolean => isStale(name, entries.get(recordOf(name)), schemas)
+  if (request.moved.length === 0 && !request.refused.some(stale)) return null
+  // Ask again: a move that ran meanwhile may have answered this one already.
+  const probe = await space.bulk.sync([...entries.keys()], () => undefined, signal)
+  const local = probe.refused.filter(stale)
+  const drop = [...probe.moved, ...local]
+  if (drop.length === 0) return resultOf(probe)
+  const byRecord = new Map<string, string[]>()
+  for (const name of drop)
+    byRecord.set(recordOf(name), [...(byRecord.get(recordOf(name)) ?? []), name])
+  const records = [...byRecord.keys()]
+  const handles = [...space.handles].filter((h) => byRecord.has(h.doc))
+  await Promise.all(handles.map((h) => h.suspend()))
+  try {
+    const sources = await Promise.all(local.map((name) => readSource(space, name, schemas)))
+    for (const name of drop) await space.store.remove(name)
+    const changes = await space.index.update(records, (record) => {
+      if (!record) return undefined
+      let next = record
+      for (const name of byRecord.get(record.doc) ?? []) {
+        next =
+          name === record.doc
+            ? { ...next, pending: null, deviceSV: null, relaySV: null, syncError: null }
+            : withDocState(next, name, null)
+      }
+      return withDerived(next, space.viewer)
+    })
+    space.indexChanged(changes)
+    const fetched = await space.bulk.sync(records, () => undefined, signal)
+    for (const source of sources) {
+      for (const name of await space.recordNames(source.name)) {
+        await space.docs.with(name, (loaded) => void loaded.document.forwardFrom(source))
+      }
+      source.destroy()
+    }
+    const result = resultOf(fetched)
+    for (const name of fetched.moved) {
+      result.failed.push({
+        doc: recordOf(name) as DocName,
+        code: 'BRIEFCASE_DOCUMENT_MOVED',
+        message: `${name} moved again while it was fetched.`,
+      })
+    }
+    return result
+  } finally {
+    await Promise.all(
+      handles.map(async (h) => {
+        let docs: LoadedDoc[] = []
+        try {
+          docs = await space.acquireRecord(h.doc)
+        } catch (error) {
+          space.o.onIgnoredError(error, `reopen ${h.doc}`)
+        }
+        h.reopen(docs)
+      }),
+    )
+  }
+}
+
+function resultOf(r: BulkSyncResult): SyncResult {
+  return { total: r.total, changed: r.changed, failed: r.failed }
+}
+
+/** Fetches the schemas of the documents' objects afresh (kept); an object that fails keeps its. */
+async function refetchSchemas(
+  space: UserSpace,
+  names: readonly string[],
+): Promise<Map<string, SchemaResponse>> {
+  const schemas = new Map<string, SchemaResponse>()
+  for (const sobject of new Set(names.map((n) => parseDocName(recordOf(n)).sobject))) {
+    try {
+      schemas.set(sobject, await space.o.api.schema(sobject))
+    } catch (error) {
+      space.o.onIgnoredError(error, `schema of ${sobject}`)
+    }
+  }
+  if (schemas.size > 0) await space.rememberSchemas([...schemas.values()])
+  return schemas
+}
+
+/**
+ * True when a stored document holds fields its name no longer gives the user (or its fields are
+ * unknown: a cache from before ADR 0005). Drafts stay: they live in their main document.
+ */
+function isStale(
+  name: string,
+  record: IndexRecord | undefined,
+  schemas: ReadonlyMap<string, SchemaResponse>,
+): boolean {
+  const { record: doc } = parseSyncName(name)
+  const { sobject, key } = parseDocName(doc)
+  const schema = schemas.get(sobject)
+  if (!record || !schema || isDraftKey(key)) return false
+  const fields = docState(record, name)?.fields
+  if (!fields) return true
+  try {
+    const now = schemaOfDoc(name, schema).fields
+    return fields.some((f) => !Object.hasOwn(now, f))
+  } catch {
+    return true
+  }
+}
+
+/**
+ * A stored document read as the user's current view of its record (every field they read):
+ * what its unsent edits of those fields are, to forward.
+ */
+async function readSource(
+  space: UserSpace,
+  name: string,
+  schemas: ReadonlyMap<string, SchemaResponse>,
+): Promise<RecordDocument> {
+  const record = recordOf(name)
+  const schema =
+    schemas.get(parseDocName(record).sobject) ?? (await space.schema(parseDocName(record).sobject))
+  const loaded = space.docs.get(name)
+  if (loaded) await loaded.flushed()
+  const source = RecordDocument.open({
+    engine: yjsEngine,
+    name: record,
+    schema: mergedSchema(schema).schema,
+    actor: space.actor,
+    clock: space.clock,
+  })
+  const engineDoc = source.engineDoc
+  if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
+  const { rows } = await space.store.load(name)
+  if (rows.length > 0) Y.applyUpdate(engineDoc.ydoc, Y.mergeUpdates(rows))
+  return source
+}
