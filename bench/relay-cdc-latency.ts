@@ -3,8 +3,8 @@
  * changes it in Salesforce (REST PATCH, another user); how long until the device shows it?
  * p50/p99 over CHANGES changes with the relay's change events (CometD, Change Data Capture),
  * and over BASELINE changes with change events off (the relay's 60 s poll), same machine, same
- * run. The org and the relay run in one child process (bench/relay-cdc-server.ts), the device
- * and the load here.
+ * run, and the Salesforce API calls the relay made meanwhile (per change). The org and the relay
+ * run in one child process (bench/relay-cdc-server.ts), the device and the load here.
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-cdc-latency.ts
  */
@@ -44,7 +44,23 @@ async function server(stream: 'on' | 'off'): Promise<{ url: string; stop(): Prom
   throw new Error('the server process ended before it was ready')
 }
 
-async function measure(stream: 'on' | 'off', changes: number): Promise<number[]> {
+/** Calls the org served while measuring, the manager's PATCHes, the stream and sign-ins left out. */
+interface Measured {
+  latencies: number[]
+  calls: string[]
+}
+
+async function orgCalls(
+  url: string,
+): Promise<{ method: string; path: string; user: string | null }[]> {
+  return (await (await fetch(`${url}/__org/calls`)).json()) as {
+    method: string
+    path: string
+    user: string | null
+  }[]
+}
+
+async function measure(stream: 'on' | 'off', changes: number): Promise<Measured> {
   const s = await server(stream)
   const token = await managerToken(s.url)
   const phone = await Device.signIn(s.url, 'rep1', `bench-cdc-${stream}`)
@@ -57,6 +73,7 @@ async function measure(stream: 'on' | 'off', changes: number): Promise<number[]>
   // Let the relay subscribe to Account's change events (it follows an object once a document appears).
   await new Promise((r) => setTimeout(r, 1500))
   const latencies: number[] = []
+  await fetch(`${s.url}/__org/calls`, { method: 'DELETE' })
   for (let i = 0; i < changes; i++) {
     const value = `https://cdc-${stream}-${i}.example`
     const start = performance.now()
@@ -77,9 +94,21 @@ async function measure(stream: 'on' | 'off', changes: number): Promise<number[]>
     await seen
     latencies.push(performance.now() - start)
   }
+  const calls = (await orgCalls(s.url))
+    .filter((c) => !(c.method === 'PATCH' && c.user === 'manager@briefcase.test'))
+    .filter((c) => !c.path.startsWith('/cometd/') && !c.path.startsWith('/services/oauth2/'))
+    .map((c) => `${c.method} ${c.path.replace(/^\/services\/data\/v[\d.]+/, '')}`)
   phone.close()
   await s.stop()
-  return latencies.sort((a, b) => a - b)
+  return { latencies: latencies.sort((a, b) => a - b), calls }
+}
+
+/** `n calls (…) = x per change`. */
+function callsPerChange(calls: readonly string[], changes: number): string {
+  const kinds = new Map<string, number>()
+  for (const c of calls) kinds.set(c, (kinds.get(c) ?? 0) + 1)
+  const list = [...kinds].map(([k, n]) => `${n}× ${k}`).join(', ')
+  return `${calls.length} relay API calls${list ? ` (${list})` : ''} = ${(calls.length / changes).toFixed(2)} per change`
 }
 
 async function managerToken(url: string): Promise<string> {
@@ -108,12 +137,16 @@ async function accountIds(url: string, token: string): Promise<string[]> {
 const format = (ms: number): string =>
   ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`
 const streamed = await measure('on', CHANGES)
+const on = streamed.latencies
 console.log(
-  `change events: ${CHANGES} changes, p50 ${format(percentile(streamed, 50))}, p99 ${format(percentile(streamed, 99))}, max ${format(streamed.at(-1) ?? NaN)}`,
+  `change events: ${CHANGES} changes, p50 ${format(percentile(on, 50))}, p99 ${format(percentile(on, 99))}, max ${format(on.at(-1) ?? NaN)}; ${callsPerChange(streamed.calls, CHANGES)}`,
 )
 if (BASELINE > 0) {
   const polled = await measure('off', BASELINE)
+  const off = polled.latencies
   console.log(
-    `poll (baseline): ${BASELINE} changes, p50 ${format(percentile(polled, 50))}, max ${format(polled.at(-1) ?? NaN)} (${polled.map(format).join(', ')})`,
+    `poll (baseline): ${BASELINE} changes, p50 ${format(percentile(off, 50))}, max ${format(off.at(-1) ?? NaN)} (${off.map(format).join(', ')}); ${callsPerChange(polled.calls, BASELINE)}`,
   )
 }
+// The device's sockets and the fetch pool keep the loop alive: the measurement is over.
+process.exit(0)

@@ -70,7 +70,7 @@ describe('access re-checked while connected', () => {
     return { t, rep1, manager, name: `Opportunity/${id}`, takeOver }
   }
 
-  it('cuts an open socket on the puller pass after an ownership change, before merging it: nothing more is received', async () => {
+  it('cuts an open socket before an ownership change is merged (its change event, or the puller pass): nothing more is received', async () => {
     const { t, rep1, manager, name, takeOver } = await setUp()
     await manager.bulk([name])
     const live = await openLive(t, rep1, name)

@@ -244,6 +244,7 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
         objects: async () => [...new Set((await docs.tracked()).map((d) => d.sobject))].sort(),
         ...hubChangeTarget(options.hub),
         outbox: () => options.projectionStore.unsettledIntents(),
+        ...(options.beforePull ? { beforeApply: options.beforePull } : {}),
       })
     : undefined
   let unsubscribe: (() => void) | undefined

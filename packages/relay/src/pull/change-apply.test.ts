@@ -9,7 +9,13 @@ import {
 } from '@briefcase/record'
 import { describe, expect, it } from 'vitest'
 import type { OutboxEntry } from '../projection/ports.js'
-import { applyEventValues, eventAction, eventValues, isOutboxWrite } from './change-apply.js'
+import {
+  applyEventValues,
+  eventAction,
+  eventValues,
+  isOutboxWrite,
+  mayChangeAccess,
+} from './change-apply.js'
 import type { StreamEvent } from './stream-ports.js'
 
 const ID = toSalesforceId('001000000000001') as SalesforceId
@@ -180,5 +186,21 @@ describe('change events applied without a read', () => {
     expect(isOutboxWrite(event, values, [entry(REP, 'Energy')])).toBe(false)
     expect(isOutboxWrite(event, values, [entry(MANAGER, 'Retail')])).toBe(false)
     expect(isOutboxWrite(event, values, [])).toBe(false)
+  })
+
+  it('re-checks access before an event that may change who reads the record', () => {
+    const owner = update(LOADED, ['OwnerId', 'LastModifiedById'], {
+      OwnerId: MANAGER,
+      LastModifiedById: MANAGER,
+    })
+    expect(mayChangeAccess(owner, eventValues(owner))).toBe(true)
+    const parent = update(LOADED, ['AccountId'], { AccountId: ID })
+    expect(mayChangeAccess(parent, eventValues(parent))).toBe(true)
+    const plain = update(LOADED, ['Industry', 'LastModifiedById'], {
+      Industry: 'Energy',
+      LastModifiedById: MANAGER,
+    })
+    expect(mayChangeAccess(plain, eventValues(plain))).toBe(false)
+    expect(mayChangeAccess({ ...plain, changeType: 'CREATE' }, {})).toBe(true)
   })
 })

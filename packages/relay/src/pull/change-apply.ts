@@ -67,6 +67,23 @@ export function eventValues(event: StreamEvent): Record<string, unknown> {
   return out
 }
 
+/** Lookups every update may change that decide no one's access. */
+const AUDIT_LOOKUPS = new Set(['LastModifiedById', 'CreatedById'])
+
+/**
+ * Whether applying an event may change who can read its records: a new or restored record, or a
+ * change of its owner or of a standard lookup (`AccountId`: a parent whose sharing controls it).
+ * Other sharing changes (criteria-based rules, manual shares, custom lookups) are left to the
+ * relay's periodic access re-check.
+ */
+export function mayChangeAccess(
+  event: StreamEvent,
+  values: Readonly<Record<string, unknown>>,
+): boolean {
+  if (event.changeType !== 'UPDATE') return true
+  return Object.keys(values).some((field) => /[a-z]Id$/.test(field) && !AUDIT_LOOKUPS.has(field))
+}
+
 /** An event datetime (epoch ms, or an ISO string) as ISO, or undefined. */
 function isoOf(value: unknown): string | undefined {
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN

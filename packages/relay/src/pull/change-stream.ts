@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce'
 import type { OutboxEntry, ProjectionLogger } from '../projection/ports.js'
-import { eventAction, eventValues, isOutboxWrite } from './change-apply.js'
+import { eventAction, eventValues, isOutboxWrite, mayChangeAccess } from './change-apply.js'
 import type { PullStore } from './ports.js'
 import type { Puller } from './puller.js'
 import type { StreamClient } from './stream-client.js'
@@ -37,6 +37,11 @@ export interface ChangeStreamConfig {
    * it names (see `applyEventValues`): no API call.
    */
   apply(event: StreamEvent, values: Readonly<Record<string, unknown>>): Promise<void>
+  /**
+   * Awaited before an event that may change who can read its records (see `mayChangeAccess`) is
+   * applied (the relay re-checks its live connections' access there, as before a pull pass).
+   */
+  beforeApply?: (ids: readonly string[]) => Promise<void>
   /** The projector's calls in flight: an event that is one of them is the relay's own write. */
   outbox?: () => Promise<readonly OutboxEntry[]>
   puller: Pick<Puller, 'pullObjects' | 'pullOnce'>
@@ -153,6 +158,7 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
         const values = eventValues(e)
         outbox ??= (await config.outbox?.()) ?? []
         if (isOutboxWrite(e, values, outbox)) continue
+        if (mayChangeAccess(e, values)) await config.beforeApply?.(e.recordIds)
         await config.apply(e, values)
       }
     }
