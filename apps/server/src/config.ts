@@ -8,6 +8,17 @@ export type OrgConfig =
   | { kind: 'embedded' }
   | { kind: 'external'; loginUrl: string; clientId: string; clientSecret: string }
 
+/** Where the relay keeps its state: a SQLite file in the data directory (default), or PostgreSQL. */
+export type StoreConfig =
+  | { kind: 'sqlite' }
+  | {
+      kind: 'postgres'
+      /** `postgres://user:password@host:port/database`. */
+      url: string
+      /** Schema of the relay's tables (default `public`). */
+      schema: string
+    }
+
 /** The server's configuration, from flags and environment variables. */
 export interface ServerConfig {
   port: number
@@ -33,6 +44,8 @@ export interface ServerConfig {
   capture: CaptureOptions
   /** Redis joining this relay to the others sharing its store (undefined: no Redis). */
   redis: { url: string; prefix: string } | undefined
+  /** The relay's store. */
+  store: StoreConfig
 }
 
 const CAPTURE_FACTS: readonly CaptureFact[] = ['deviceEditedAt', 'deviceId', 'userId']
@@ -67,6 +80,10 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
   --host <h>           HOST                      interface (default 127.0.0.1)
   --data-dir <dir>     BRIEFCASE_DATA_DIR        data directory (default .data)
   --public-url <url>   BRIEFCASE_PUBLIC_URL      URL the server is reached at (default http://host:port)
+  --store <url>        BRIEFCASE_STORE_URL       postgres://user:password@host:port/db: keep the relay's
+                                                 state in PostgreSQL (several relays may share it;
+                                                 default: SQLite in the data directory)
+  --store-schema <s>   BRIEFCASE_STORE_SCHEMA    PostgreSQL schema of the relay's tables (default public)
   --org-url <url>      SALESFORCE_LOGIN_URL      a real org's login URL (default: the embedded org)
                        SALESFORCE_CLIENT_ID      its connected app's consumer key
                        SALESFORCE_CLIENT_SECRET  its connected app's consumer secret
@@ -123,6 +140,8 @@ export function readConfig(
       'metrics-token': { type: 'string' },
       redis: { type: 'string' },
       'redis-prefix': { type: 'string' },
+      store: { type: 'string' },
+      'store-schema': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -145,6 +164,10 @@ export function readConfig(
     }
     org = { kind: 'external', loginUrl: loginUrl.replace(/\/+$/, ''), clientId, clientSecret }
   }
+  const store = storeConfig(
+    values.store ?? (env.BRIEFCASE_STORE_URL || undefined),
+    values['store-schema'] ?? (env.BRIEFCASE_STORE_SCHEMA || undefined),
+  )
   const staticRoot = values['static-root'] ?? env.BRIEFCASE_STATIC_ROOT
   const returnOrigins = [
     ...(values['return-origin'] ?? []),
@@ -185,5 +208,23 @@ export function readConfig(
             url: redisUrl,
             prefix: values['redis-prefix'] ?? env.BRIEFCASE_REDIS_PREFIX ?? 'briefcase:',
           },
+    store,
   }
+}
+
+/** `--store` and `--store-schema`: no URL is SQLite; a URL must be PostgreSQL's. */
+function storeConfig(url: string | undefined, schema: string | undefined): StoreConfig {
+  if (url === undefined) {
+    if (schema !== undefined) throw new Error(`--store-schema needs --store.\n${USAGE}`)
+    return { kind: 'sqlite' }
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`--store takes a postgres:// URL (without it: SQLite).\n${USAGE}`)
+  }
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(
+      `--store-schema is lower-case letters, digits and _, got "${schema}".\n${USAGE}`,
+    )
+  }
+  return { kind: 'postgres', url, schema: schema ?? 'public' }
 }

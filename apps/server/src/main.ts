@@ -30,12 +30,14 @@ async function main(): Promise<void> {
   }
   const { pino } = await import('pino')
   const { startServer } = await import('./server.js')
+  const { redactUrl } = await import('@briefcase/relay')
   const logger = pino({ level: config.logLevel, base: { service: 'briefcase' } })
   const running = await startServer(config, logger)
   const lines = [
     '',
     `Briefcase is running at ${running.url}`,
     `  data directory: ${config.dataDir}`,
+    `  store: ${config.store.kind === 'postgres' ? `${redactUrl(config.store.url)} (schema ${config.store.schema})` : 'SQLite in the data directory'}`,
     running.org
       ? `  embedded org: ${running.url} (admin: ${running.url}/__org)`
       : `  org: ${config.org.kind === 'external' ? config.org.loginUrl : ''}`,
@@ -65,6 +67,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error)
+  // Errors with a stable code (BRIEFCASE_STORE_UNREACHABLE, …) start with it.
+  const code = (error as { code?: unknown } | null)?.code
+  const message = error instanceof Error ? error.message : String(error)
+  const coded =
+    typeof code === 'string' && code.startsWith('BRIEFCASE_') && !message.startsWith(code)
+  console.error(coded ? `${code}: ${message}` : message)
   process.exit(1)
 })

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Org, OrgLogger } from '@briefcase/org'
 import { createOrg } from '@briefcase/org'
-import type { Relay, RelayBus } from '@briefcase/relay'
+import type { Relay, RelayBus, RelayStore } from '@briefcase/relay'
 import {
+  PostgresRelayStore,
   SqliteRelayStore,
   connectRedisBus,
   createLiveSocketServer,
@@ -52,16 +53,37 @@ function orgLogger(logger: Logger): OrgLogger {
   }
 }
 
+/** Opens the configured store: PostgreSQL (checked and migrated) or the data directory's SQLite. */
+async function openStore(config: ServerConfig, logger: Logger): Promise<RelayStore> {
+  if (config.store.kind === 'sqlite') {
+    return new SqliteRelayStore({ file: join(config.dataDir, 'relay.sqlite') })
+  }
+  const log = logger.child({ module: 'store' })
+  return PostgresRelayStore.open({
+    url: config.store.url,
+    schema: config.store.schema,
+    onIgnoredError: (error) => log.warn({ err: error }, 'PostgreSQL connection lost'),
+  })
+}
+
 /**
- * Starts relay + SQLite + (without a real org) the embedded org + the demo page on one port.
- * The HTTP server listens first, so that with `--port 0` the relay's OAuth callback carries the
- * real port; requests before the relay exists get 503.
+ * Starts relay + store (SQLite, or PostgreSQL with `--store`) + (without a real org) the embedded
+ * org + the demo page on one port. The store is opened first: a PostgreSQL that does not answer
+ * rejects with a `StoreError` coded `BRIEFCASE_STORE_UNREACHABLE` before anything listens. The
+ * HTTP server listens next, so that with `--port 0` the relay's OAuth callback carries the real
+ * port; requests before the relay exists get 503.
  */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true })
-  // Redis first: unreachable, the server does not start (BRIEFCASE_REDIS_UNREACHABLE).
+  const store = await openStore(config, logger)
+  // Redis next: unreachable, the server does not start (BRIEFCASE_REDIS_UNREACHABLE).
   const bus: RelayBus | undefined = config.redis
-    ? await connectRedisBus({ ...config.redis, logger: logger.child({ module: 'bus' }) })
+    ? await connectRedisBus({ ...config.redis, logger: logger.child({ module: 'bus' }) }).catch(
+        async (error: unknown) => {
+          await store.close()
+          throw error
+        },
+      )
     : undefined
   const org =
     config.org.kind === 'embedded'
@@ -103,7 +125,6 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           redirectUri,
         }
   org?.registerConnectedApp({ ...CONNECTED_APP, redirectUris: [redirectUri] })
-  const store = new SqliteRelayStore({ file: join(config.dataDir, 'relay.sqlite') })
   const relay = createRelay({
     store,
     salesforce,

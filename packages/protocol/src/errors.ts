@@ -26,6 +26,8 @@ export const RelayErrorCode = {
   payloadTooLarge: 'BRIEFCASE_PAYLOAD_TOO_LARGE',
   salesforceUnavailable: 'BRIEFCASE_SALESFORCE_UNAVAILABLE',
   salesforceError: 'BRIEFCASE_SALESFORCE_ERROR',
+  /** The relay's store cannot make a change durable now: keep it and send it again later (503). */
+  storeUnavailable: 'BRIEFCASE_STORE_UNAVAILABLE',
   internal: 'BRIEFCASE_INTERNAL',
 } as const
 /** One of {@link RelayErrorCode}'s values. */

@@ -1,5 +1,6 @@
 import { RelayErrorCode } from '@briefcase/protocol'
 import { isRecordError } from '@briefcase/record'
+import { StoreErrorCode, isStoreError } from './store/store-errors.js'
 
 /** HTTP status of each error code. */
 const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 500 | 502 | 503> = {
@@ -23,6 +24,7 @@ const STATUS: Record<RelayErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 5
   BRIEFCASE_PAYLOAD_TOO_LARGE: 413,
   BRIEFCASE_SALESFORCE_UNAVAILABLE: 503,
   BRIEFCASE_SALESFORCE_ERROR: 502,
+  BRIEFCASE_STORE_UNAVAILABLE: 503,
   BRIEFCASE_INTERNAL: 500,
 }
 
@@ -65,10 +67,19 @@ const RECORD_CODES = new Set<string>(Object.values(RelayErrorCode))
 
 /**
  * The relay error for anything thrown while handling a device's request: relay errors stay,
- * record-model errors keep their code where the protocol knows it, the rest is internal.
+ * record-model errors keep their code where the protocol knows it, a store that stopped answering
+ * is `BRIEFCASE_STORE_UNAVAILABLE` (503: devices keep their changes and retry), the rest is
+ * internal.
  */
 export function toRelayError(error: unknown): RelayError {
   if (isRelayError(error)) return error
+  if (isStoreError(error, StoreErrorCode.unavailable)) {
+    return new RelayError(
+      RelayErrorCode.storeUnavailable,
+      'The relay cannot store changes right now: keep them and send them again later.',
+      { cause: error },
+    )
+  }
   if (isRecordError(error)) {
     const code = RECORD_CODES.has(error.code)
       ? (error.code as RelayErrorCode)

@@ -86,7 +86,7 @@ export class DocHub {
   readonly #loading = new Map<string, Promise<HotDoc | undefined>>()
   readonly #groups = new Map<string, FieldGroupRecord>()
   readonly #listeners = new Set<DocCommitListener>()
-  readonly #resetListeners = new Set<(hot: HotDoc) => void>()
+  readonly #resetListeners = new Set<(hot: HotDoc, error: unknown) => void>()
   readonly #unsubscribe = new Map<HotDoc, () => void>()
   readonly #queue: CommitQueue
   readonly #shared: boolean
@@ -320,8 +320,11 @@ export class DocHub {
     return () => this.#listeners.delete(listener)
   }
 
-  /** Calls `listener` when a document's commit failed and its memory state was dropped. */
-  onReset(listener: (hot: HotDoc) => void): () => void {
+  /**
+   * Calls `listener` when a document's commit failed and its memory state was dropped, with the
+   * commit's error (a `StoreError` coded `BRIEFCASE_STORE_UNAVAILABLE` when the store is down).
+   */
+  onReset(listener: (hot: HotDoc, error: unknown) => void): () => void {
     this.#resetListeners.add(listener)
     return () => this.#resetListeners.delete(listener)
   }
@@ -423,7 +426,7 @@ export class DocHub {
       })
       batch.settle()
     } catch (error) {
-      for (const q of batch.docs.values()) this.#break(q.hot)
+      for (const q of batch.docs.values()) this.#break(q.hot, error)
       batch.settle(error)
       return
     }
@@ -459,14 +462,14 @@ export class DocHub {
     }
   }
 
-  #break(hot: HotDoc): void {
+  #break(hot: HotDoc, error: unknown): void {
     if (hot.broken) return
     hot.broken = true
     this.#logger.error(
-      { doc: hot.key.name, group: hot.key.group },
+      { err: error, doc: hot.key.name, group: hot.key.group },
       'commit failed: dropping the document from memory',
     )
-    for (const listener of this.#resetListeners) listener(hot)
+    for (const listener of this.#resetListeners) listener(hot, error)
     if (hot.pins === 0) this.#drop(hot)
   }
 

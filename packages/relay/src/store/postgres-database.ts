@@ -80,12 +80,20 @@ export class PostgresDatabase implements PostgresQueryable {
   readonly url: string
   readonly #pool: pg.Pool
   readonly #names = new Map<string, string>()
+  readonly #onIgnoredError: (error: Error) => void
 
   /** Use {@link openPostgresDatabase}, which also checks the server and migrates. */
-  constructor(pool: pg.Pool, schema: string, url: string) {
+  constructor(
+    pool: pg.Pool,
+    schema: string,
+    url: string,
+    onIgnoredError: (error: Error) => void = () => undefined,
+  ) {
     this.#pool = pool
     this.schema = schema
     this.url = url
+    this.#onIgnoredError = onIgnoredError
+    pool.on('error', onIgnoredError)
   }
 
   /** Runs one statement outside any transaction and returns its rows. */
@@ -124,21 +132,30 @@ export class PostgresDatabase implements PostgresQueryable {
         await client.query(sql)
       },
     }
+    // A checked-out client has no error listener of the pool's: a connection lost between two
+    // statements would be an unhandled 'error' event (a crash) without this one.
     let broken = false
+    const onLost = (error: Error): void => {
+      broken = true
+      this.#onIgnoredError(error)
+    }
+    client.on('error', onLost)
     try {
       await client.query(
         options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
       )
-      if (options.synchronousCommit === false)
+      if (options.synchronousCommit === false) {
         await client.query('SET LOCAL synchronous_commit = off')
+      }
       const result = await fn(tx)
       await client.query('COMMIT')
       return result
     } catch (error) {
-      broken = isConnectionError(error)
+      broken ||= isConnectionError(error)
       if (!broken) await client.query('ROLLBACK').catch(() => (broken = true))
       throw this.#translate(error)
     } finally {
+      client.removeListener('error', onLost)
       client.release(broken)
     }
   }
@@ -194,13 +211,11 @@ export async function openPostgresDatabase(
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
-    application_name: 'briefcase-relay',
+    application_name: `briefcase-relay:${schema}`.slice(0, 63),
     options: `-c search_path=${schema}`,
     types: { getTypeParser: parseInt8AsNumber },
   })
-  const onError = options.onIgnoredError ?? (() => undefined)
-  pool.on('error', onError)
-  const database = new PostgresDatabase(pool, schema, url)
+  const database = new PostgresDatabase(pool, schema, url, options.onIgnoredError)
   try {
     await migratePostgres(database)
   } catch (error) {

@@ -148,9 +148,14 @@ export class LiveSync {
     this.#onAwareness = options.onAwareness
     this.#unsubscribe = [
       this.#hub.onCommit((event) => this.#broadcast(event)),
-      this.#hub.onReset((hot) => {
+      this.#hub.onReset((hot, error) => {
+        // The devices keep the updates the relay could not store, and send them again on
+        // reconnecting; a store that is down asks them to wait (1013) rather than report a bug.
+        const e = toRelayError(error)
         for (const conn of this.#rooms.get(hot)?.conns ?? []) {
-          this.#close(conn, LiveCloseCode.internal, 'document reset')
+          if (e.code === RelayErrorCode.storeUnavailable) {
+            this.#close(conn, LiveCloseCode.tryAgainLater, `${e.code}: ${e.message}`)
+          } else this.#close(conn, LiveCloseCode.internal, 'document reset')
         }
       }),
     ]
@@ -393,6 +398,11 @@ export class LiveSync {
     }
     const e = toRelayError(error)
     this.#metrics.errors.inc({ code: e.code })
+    if (e.code === RelayErrorCode.storeUnavailable) {
+      this.#logger.warn({ err: error, doc: conn.room.hot.key.name }, 'store unavailable')
+      this.#close(conn, LiveCloseCode.tryAgainLater, `${e.code}: ${e.message}`)
+      return
+    }
     if (!isRelayError(error) || e.code === RelayErrorCode.internal) {
       this.#logger.error({ err: error, doc: conn.room.hot.key.name }, 'live sync failed')
       this.#close(conn, LiveCloseCode.internal, 'internal error')

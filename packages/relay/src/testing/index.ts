@@ -20,3 +20,5 @@ export {
   startRedisProcess,
   testRedisUrl,
 } from './redis-process.js'
+export type { TcpProxy } from './tcp-proxy.js'
+export { startTcpProxy } from './tcp-proxy.js'
