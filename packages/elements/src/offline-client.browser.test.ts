@@ -35,7 +35,7 @@ afterEach(async () => {
 
 test('signed out: a sign-in button, the signed-out slot, and the content hidden', async () => {
   await expect
-    .element(page.getByRole('group', { name: 'Session' }))
+    .element(page.getByRole('region', { name: 'Session' }))
     .toHaveTextContent('Not signed in')
   await expect.element(page.getByRole('button', { name: 'Sign in with Salesforce' })).toBeEnabled()
   await expect.element(page.getByText('Welcome, please sign in.')).toBeVisible()

@@ -50,8 +50,8 @@ export async function embedPage(stack: Stack): Promise<void> {
   const tab = await device.context.newPage()
   await tab.goto('/embed.html')
   await tab.getByRole('button', { name: 'Sign out' }).waitFor()
-  expect(await tab.getByRole('group', { name: 'Session' }).textContent()).toBe(
-    await page.getByRole('group', { name: 'Session' }).textContent(),
+  expect(await tab.getByRole('region', { name: 'Session' }).textContent()).toBe(
+    await page.getByRole('region', { name: 'Session' }).textContent(),
   )
   await tab.locator('briefcase-cache [part=record]', { hasText: name }).waitFor()
   await device.close()

@@ -24,8 +24,8 @@ export async function twoDevicesMerge(stack: Stack): Promise<void> {
   const b = await openDevice(stack, '1-B', `/?record=${account.doc}`)
   await Promise.all([a.signIn(users.rep1), b.signIn(users.rep1)])
   await Promise.all([a.waitForRecord(account.name), b.waitForRecord(account.name)])
-  expect(await a.page.getByRole('group', { name: 'Session' }).textContent()).not.toBe(
-    await b.page.getByRole('group', { name: 'Session' }).textContent(),
+  expect(await a.page.getByRole('region', { name: 'Session' }).textContent()).not.toBe(
+    await b.page.getByRole('region', { name: 'Session' }).textContent(),
   ) // two devices: the bar names each one's device id
 
   await a.goOffline()
