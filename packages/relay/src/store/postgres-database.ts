@@ -212,7 +212,8 @@ export async function openPostgresDatabase(
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: `briefcase-relay:${schema}`.slice(0, 63),
-    options: `-c search_path=${schema}`,
+    // `synced` commits are flushed whatever the server's default; `written` ones turn it off.
+    options: `-c search_path=${schema} -c synchronous_commit=on`,
     types: { getTypeParser: parseInt8AsNumber },
   })
   const database = new PostgresDatabase(pool, schema, url, options.onIgnoredError)

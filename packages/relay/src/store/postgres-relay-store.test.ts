@@ -27,6 +27,20 @@ describe.skipIf(!postgres.available)(postgres.title('PostgresRelayStore'), () =>
     async () => new PostgresRelayStore({ database: await schemas.open() }),
   )
 
+  it('flushes synced commits whatever the server default, and syncs written ones with one synced write', async () => {
+    const database = await schemas.open()
+    const store = new PostgresRelayStore({ database, now: () => 42 })
+    const [setting] = await database.query<{ synchronous_commit: string }>(
+      'SHOW synchronous_commit',
+    )
+    expect(setting?.synchronous_commit).toBe('on')
+    await store.commit([{ key, meta, updates: [new Uint8Array([1])] }], { durability: 'written' })
+    const mark = () => database.query<{ at: number }>('SELECT at FROM relay_sync_mark')
+    expect(await mark()).toEqual([{ at: 0 }])
+    await store.sync()
+    expect(await mark()).toEqual([{ at: 42 }])
+  })
+
   it('migrates once when several relays start at once, and not again after', async () => {
     const first = await schemas.open()
     const others = await Promise.all(

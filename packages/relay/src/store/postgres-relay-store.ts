@@ -38,8 +38,8 @@ export interface PostgresRelayStoreOptions {
 
 /**
  * The {@link RelayStore} several relays share: PostgreSQL through one `pg` pool. A commit is one
- * transaction; a `synced` commit resolves once PostgreSQL has flushed it (its default
- * `synchronous_commit = on`), a `written` one runs with `synchronous_commit = off` (on the server,
+ * transaction; a `synced` commit resolves once PostgreSQL has flushed it (`synchronous_commit =
+ * on`), a `written` one runs with `synchronous_commit = off` (on the server,
  * so it survives a relay crash; flushed by the WAL writer within a few hundred ms, by the next
  * synced commit or by {@link PostgresRelayStore.sync}). When PostgreSQL cannot be reached, calls
  * reject with a `StoreError` coded `BRIEFCASE_STORE_UNAVAILABLE` and write nothing; the pool
