@@ -1,6 +1,7 @@
 /**
  * The record document on its two engines against raw Yjs (one plain Y.Map per record, long text
- * as plain strings; as usually written, and with a guid given so Yjs makes no random uuid), for
+ * as plain strings; as usually written, and with a guid given so Yjs makes no random uuid), and
+ * the Automerge engine against raw Automerge 3 (one map, long text as Automerge text), for
  * 1,000 Accounts of 50 fields (5 long text, 200 to 2,000 characters):
  * - create: a record loaded from Salesforce into a new document (`applyServerRecord`; raw Yjs:
  *   the values set in one transaction);
@@ -19,6 +20,7 @@ import type { FieldValue, MergeEngine } from '@briefcase/record'
 import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@briefcase/record'
 import { automergeEngine } from '@briefcase/record/automerge'
 import { createRandom } from '@briefcase/org'
+import * as A from '@automerge/automerge'
 import * as Y from 'yjs'
 import {
   SCALARS,
@@ -137,6 +139,68 @@ const rawYjsGuid: Subject<Y.Doc> = {
   },
 }
 
+/** An Automerge document held so that the subject can replace it (Automerge's API is functional). */
+interface AutomergeHolder {
+  doc: A.Doc<{ r: Record<string, unknown> }>
+}
+
+/** A scalar as Automerge holds one (a string is an immutable string: last writer wins, no text). */
+function automergeScalar(value: FieldValue): unknown {
+  return typeof value === 'string' ? new A.ImmutableString(value) : value
+}
+
+const utf8 = new TextEncoder()
+const fromUtf8 = new TextDecoder()
+
+/**
+ * Raw Automerge 3 as a careful program writes a record: one map, scalars as immutable strings,
+ * numbers and booleans (last writer wins, as the engine's fields), long text as Automerge text.
+ * The state vector is the document's heads; a replica sends what follows the heads it knows.
+ */
+const rawAutomerge: Subject<AutomergeHolder> = {
+  label: 'raw Automerge 3',
+  create(_n, values) {
+    const doc = A.change(A.init<{ r: Record<string, unknown> }>(), (d) => {
+      d.r = {}
+      for (const [field, value] of Object.entries(values)) {
+        d.r[field] = (TEXTS as readonly string[]).includes(field)
+          ? String(value ?? '')
+          : automergeScalar(value)
+      }
+    })
+    return { doc }
+  },
+  encode: (h) => A.save(h.doc),
+  load: (_n, bytes) => ({ doc: A.load(bytes) }),
+  set(h, field, value) {
+    h.doc = A.change(h.doc, (d) => {
+      d.r[field] = automergeScalar(value)
+    })
+  },
+  insert(h, field, at, text) {
+    h.doc = A.change(h.doc, (d) => A.splice(d, ['r', field], at, 0, text))
+  },
+  textLength: (h, field) => {
+    const text = h.doc.r[field]
+    return typeof text === 'string' ? text.length : 0
+  },
+  stateVector: (h) => utf8.encode(JSON.stringify(A.getHeads(h.doc))),
+  diff(h, stateVector) {
+    const heads = JSON.parse(fromUtf8.decode(stateVector)) as string[]
+    return A.saveSince(
+      h.doc,
+      heads.filter((head) => A.hasHeads(h.doc, [head])),
+    )
+  },
+  apply(h, update) {
+    h.doc = A.loadIncremental(h.doc, update)
+  },
+  values: (h) =>
+    Object.fromEntries(
+      Object.entries(h.doc.r).map(([k, v]) => [k, A.isImmutableString(v) ? v.val : v]),
+    ),
+}
+
 /** 1,000 edits of one replica: random records and fields, one in five a text insert. */
 function edit<D>(s: Subject<D>, docs: D[], seed: number): void {
   const random = createRandom(seed).next
@@ -245,21 +309,30 @@ const loadBefore = loadavg()[0] ?? 0
 for (const s of [recordSubject(yjsEngine, 'Yjs engine'), rawYjs, rawYjsGuid]) {
   await once(s as Subject<unknown>, values.slice(0, 100))
 }
+for (const s of [recordSubject(automergeEngine, 'Automerge engine'), rawAutomerge]) {
+  await once(s as Subject<unknown>, values.slice(0, 20))
+  await settle()
+}
 // Interleaved (Yjs engine, raw Yjs, Automerge in each round), so that every ratio compares runs
 // made under the same conditions on a shared machine.
 const yjsEngineSubject = recordSubject(yjsEngine, 'Yjs engine')
 const automergeSubject = recordSubject(automergeEngine, 'Automerge engine')
-const runs: { yjs: Figures[]; raw: Figures[]; rawGuid: Figures[]; automerge: Figures[] } = {
-  yjs: [],
-  raw: [],
-  rawGuid: [],
-  automerge: [],
-}
+const runs: {
+  yjs: Figures[]
+  raw: Figures[]
+  rawGuid: Figures[]
+  automerge: Figures[]
+  rawAutomerge: Figures[]
+} = { yjs: [], raw: [], rawGuid: [], automerge: [], rawAutomerge: [] }
 for (let r = 0; r < RUNS; r++) {
   runs.yjs.push(await once(yjsEngineSubject, values))
   runs.raw.push(await once(rawYjs, values))
   runs.rawGuid.push(await once(rawYjsGuid, values))
-  if (r < AUTOMERGE_RUNS) runs.automerge.push(await once(automergeSubject, values))
+  if (r < AUTOMERGE_RUNS) {
+    runs.automerge.push(await once(automergeSubject, values))
+    await settle()
+    runs.rawAutomerge.push(await once(rawAutomerge, values))
+  }
   await settle()
   process.stderr.write(`run ${r + 1}/${RUNS}\n`)
 }
@@ -267,6 +340,7 @@ const yjs = medians(runs.yjs)
 const raw = medians(runs.raw)
 const rawGuid = medians(runs.rawGuid)
 const automerge = medians(runs.automerge)
+const rawAm = medians(runs.rawAutomerge)
 const loadAfter = loadavg()[0] ?? 0
 
 const rows: [string, keyof Figures, 'ms' | 'B'][] = [
@@ -280,6 +354,12 @@ const rows: [string, keyof Figures, 'ms' | 'B'][] = [
 const fmt = (x: number, unit: string): string =>
   unit === 'B' ? `${Math.round(x).toLocaleString('en')} B` : `${x.toFixed(x < 100 ? 1 : 0)} ms`
 const ratio = (x: number, base: number): string => `${(x / base).toFixed(2)}×`
+/** The median with the range of the runs: `120 ms (110–130)`. */
+const spread = (list: readonly Figures[], k: keyof Figures, unit: string): string => {
+  const xs = list.map((f) => f[k])
+  const plain = (x: number): string => fmt(x, unit).replace(/ (ms|B)$/, '')
+  return `${fmt(median(xs), unit)} (${plain(Math.min(...xs))}–${plain(Math.max(...xs))})`
+}
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const lines = [
   `${RECORDS.toLocaleString('en')} records × 50 fields (5 long text); median of ${RUNS} runs ` +
@@ -297,6 +377,22 @@ const lines = [
       `${ratio(yjs[k], rawGuid[k])} |`,
   ),
   '',
+  '| | Automerge engine (min–max) | raw Automerge 3 (min–max) | Automerge engine ÷ raw Automerge 3 |',
+  '|---|---:|---:|---:|',
+  ...rows.map(
+    ([label, k, unit]) =>
+      `| ${label} | ${spread(runs.automerge, k, unit)} | ${spread(runs.rawAutomerge, k, unit)} | ` +
+      `${ratio(automerge[k], rawAm[k])} |`,
+  ),
+  '',
+  `Target (Automerge engine within 10× of raw Automerge 3): ` +
+    (['create', 'load', 'merge'] as const)
+      .map(
+        (k) =>
+          `${k} ${ratio(automerge[k], rawAm[k])} ${automerge[k] <= 10 * rawAm[k] ? 'met' : 'MISSED'}`,
+      )
+      .join('; ') +
+    '.',
   `Target (Yjs engine within 1.5× of raw Yjs): load ${ratio(yjs.load, raw.load)} ` +
     `${yjs.load <= 1.5 * raw.load ? 'met' : 'MISSED'}; bytes per record ${ratio(yjs.bytes, raw.bytes)} ` +
     `${yjs.bytes <= 1.5 * raw.bytes ? 'met' : 'MISSED'}.`,

@@ -1,4 +1,3 @@
-import * as A from '@automerge/automerge'
 import { digest } from 'lib0/hash/sha256'
 import { RecordError, RecordErrorCode } from './errors.js'
 
@@ -13,15 +12,22 @@ function refuse(message: string, cause?: unknown): never {
   })
 }
 
+/** One chunk of Automerge bytes: a whole document, or one change. */
+export interface AutomergeChunk {
+  readonly kind: 'document' | 'change'
+  readonly bytes: Uint8Array
+}
+
 /**
- * Checks Automerge bytes before they reach the document: each chunk must have the magic bytes,
- * a length that fits, a checksum that matches (the first 4 bytes of SHA-256 over type, length
- * and body), and content Automerge can decode. Automerge's own `loadIncremental` skips bad
- * chunks silently; this makes them a clear error instead. Returns the number of chunks.
+ * Splits Automerge bytes into chunks, checking each one's framing before it reaches a document:
+ * the magic bytes, a length that fits, a checksum that matches (the first 4 bytes of SHA-256 over
+ * type, length and body) and a known type. The content is decoded by the strict Automerge call
+ * that takes the chunk in (`load`, `applyChanges`): Automerge's own `loadIncremental` skips bad
+ * chunks silently, and these make them a clear error instead.
  */
-export function checkAutomergeChunks(bytes: Uint8Array): number {
+export function splitAutomergeChunks(bytes: Uint8Array): AutomergeChunk[] {
+  const chunks: AutomergeChunk[] = []
   let pos = 0
-  let chunks = 0
   while (pos < bytes.length) {
     for (let i = 0; i < 4; i++) {
       if (bytes[pos + i] !== MAGIC[i]) refuse(`bad magic bytes at offset ${pos}.`)
@@ -46,16 +52,21 @@ export function checkAutomergeChunks(bytes: Uint8Array): number {
       if (hash[i] !== bytes[checksumAt + i]) refuse(`checksum mismatch at offset ${pos}.`)
     }
     const chunk = bytes.subarray(pos, end)
-    try {
-      if (type === CHUNK_CHANGE || type === CHUNK_COMPRESSED_CHANGE) A.decodeChange(chunk)
-      else if (type === CHUNK_DOCUMENT) A.load(chunk)
-      else refuse(`unknown chunk type ${type}.`)
-    } catch (cause) {
-      if (cause instanceof RecordError) throw cause
-      refuse(`chunk at offset ${pos} does not decode.`, cause)
-    }
+    if (type === CHUNK_CHANGE || type === CHUNK_COMPRESSED_CHANGE) {
+      chunks.push({ kind: 'change', bytes: chunk })
+    } else if (type === CHUNK_DOCUMENT) chunks.push({ kind: 'document', bytes: chunk })
+    else refuse(`unknown chunk type ${type}.`)
     pos = end
-    chunks += 1
   }
   return chunks
+}
+
+/** Runs an Automerge call that decodes chunks; what it cannot decode is a malformed update. */
+export function decoding<T>(what: string, task: () => T): T {
+  try {
+    return task()
+  } catch (cause) {
+    if (cause instanceof RecordError) throw cause
+    return refuse(`${what} does not decode.`, cause)
+  }
 }

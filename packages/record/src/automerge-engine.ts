@@ -10,7 +10,8 @@ import type {
 } from './engine.js'
 import { EngineName, MAP_ROOTS } from './engine.js'
 import { RecordError, RecordErrorCode } from './errors.js'
-import { checkAutomergeChunks } from './automerge-chunks.js'
+import type { AutomergeChunk } from './automerge-chunks.js'
+import { decoding, splitAutomergeChunks } from './automerge-chunks.js'
 
 /** Automerge values: strings are immutable (never text), JSON objects are stored as bytes. */
 type Stored = null | boolean | number | A.ImmutableString | Uint8Array
@@ -58,6 +59,42 @@ function genesisDoc(genesis: Genesis): A.Doc<Shape> {
   })
 }
 
+/**
+ * Takes checked chunks into a document, each through a call that decodes it strictly: a run of
+ * changes through `applyChanges` (it parses them all before applying any), a whole document
+ * loaded once on its own first (`loadIncremental`, which merges it, skips what it cannot decode).
+ */
+function applyChunks(doc: A.Doc<Shape>, chunks: readonly AutomergeChunk[]): A.Doc<Shape> {
+  let next = doc
+  for (let i = 0; i < chunks.length;) {
+    const chunk = chunks[i] as AutomergeChunk
+    if (chunk.kind === 'document') {
+      decoding('a document chunk', () => A.load(chunk.bytes))
+      const current = next
+      // A document of another genesis clashes with this one's (same actor, same sequence number).
+      next = decoding('a document chunk', () => A.loadIncremental(current, chunk.bytes))
+      i += 1
+      continue
+    }
+    const run: Uint8Array[] = []
+    for (; i < chunks.length && chunks[i]?.kind === 'change'; i++) {
+      run.push((chunks[i] as AutomergeChunk).bytes)
+    }
+    const current = next
+    ;[next] = decoding('a change', () => A.applyChanges(current, run))
+  }
+  return next
+}
+
+/** A saved state loaded in one strict call, or undefined when it does not load on its own. */
+function loadWhole(state: Uint8Array, actor: string): A.Doc<Shape> | undefined {
+  try {
+    return A.load<Shape>(state, { actor })
+  } catch {
+    return undefined
+  }
+}
+
 /** A record document held in an Automerge document. */
 export class AutomergeEngineDoc implements EngineDoc {
   readonly engine: EngineName = EngineName.automerge
@@ -71,12 +108,18 @@ export class AutomergeEngineDoc implements EngineDoc {
     this.#textFields = new Set(genesis.textFields)
     const base = genesisDoc(genesis)
     const actor = randomActor()
-    if (state) {
-      checkAutomergeChunks(state)
-      this.#doc = A.loadIncremental(A.clone(base, { actor }), state)
-    } else {
+    if (!state) {
       this.#doc = A.clone(base, { actor })
+      return
     }
+    const chunks = splitAutomergeChunks(state)
+    // A saved state (a document, maybe with changes after it) holds the genesis: one strict load,
+    // kept only if it has this document's genesis. Anything else is taken in on top of the genesis.
+    const whole = chunks[0]?.kind === 'document' ? loadWhole(state, actor) : undefined
+    this.#doc =
+      whole && A.hasHeads(whole, A.getHeads(base))
+        ? whole
+        : applyChunks(A.clone(base, { actor }), chunks)
   }
 
   get(root: MapRoot, key: string): Json | undefined {
@@ -124,6 +167,7 @@ export class AutomergeEngineDoc implements EngineDoc {
         },
       })
     })
+    if (this.#listeners.size === 0) return
     const change = A.getLastLocalChange(this.#doc)
     if (change && !sameHeads(heads, A.getHeads(this.#doc))) this.#emit(change, 'local')
   }
@@ -163,13 +207,18 @@ export class AutomergeEngineDoc implements EngineDoc {
   }
 
   apply(payload: Uint8Array, origin: unknown): void {
-    checkAutomergeChunks(payload)
-    const before = A.getHeads(this.#doc)
-    // loadIncremental consumes the document it is given; apply to a copy so a failure leaves
-    // this one as it was.
-    const next = A.loadIncremental(A.clone(this.#doc, { actor: A.getActorId(this.#doc) }), payload)
-    this.#doc = next
-    if (!sameHeads(before, A.getHeads(next))) this.#emit(payload, origin)
+    const chunks = splitAutomergeChunks(payload)
+    const current = this.#doc
+    const before = A.getHeads(current)
+    try {
+      this.#doc = applyChunks(current, chunks)
+    } catch (error) {
+      // Applied in place (no copy of the document per update); on a failure part of the update
+      // may be in the document's memory: it goes back to a fork of itself at the heads it had.
+      this.#doc = A.clone(A.view(current, before), { actor: A.getActorId(current) })
+      throw error
+    }
+    if (!sameHeads(before, A.getHeads(this.#doc))) this.#emit(payload, origin)
   }
 
   onChange(listener: ChangeListener): () => void {
