@@ -63,7 +63,7 @@ async function openHostPage(origin: string, label: string): Promise<Device> {
   return device
 }
 
-test('the README snippet on another origin signs in, fills the cache and edits a record into the org', async () => {
+test('the README snippet on another origin signs in, fills the cache and edits a record into the org, with no service worker', async () => {
   const hostOrigin = `http://127.0.0.1:${hostPort}`
   expect(new URL(relay.url).origin).not.toBe(hostOrigin)
   const device = await openHostPage(hostOrigin, '8-cross-origin')
@@ -100,6 +100,13 @@ test('the README snippet on another origin signs in, fills the cache and edits a
   await tab
     .locator('briefcase-pending', { hasText: 'Salesforce has every change.' })
     .waitFor({ timeout: 20_000 })
+  // It all worked with no service worker: the demo's is not the elements' to need.
+  expect(
+    await tab.evaluate(async () => ({
+      registrations: (await navigator.serviceWorker.getRegistrations()).length,
+      controlled: navigator.serviceWorker.controller !== null,
+    })),
+  ).toEqual({ registrations: 0, controlled: false })
   await device.screenshot('8-cross-origin')
   await device.close()
 }, 120_000)

@@ -6,7 +6,8 @@ import type { Stack } from '../support/stack.js'
 import { openDevice } from '../support/stack.js'
 
 /**
- * Scenario 6: a plain HTML page with one module script and the tags works against the relay.
+ * Scenario 6: a plain HTML page with one module script and the tags works against the relay,
+ * with no service worker.
  */
 export async function embedPage(stack: Stack): Promise<void> {
   // The page: exactly one script, the self-contained bundle the server serves.
@@ -45,6 +46,13 @@ export async function embedPage(stack: Stack): Promise<void> {
     .locator('briefcase-pending', { hasText: 'Salesforce has every change.' })
     .waitFor({ timeout: 20_000 })
   await device.screenshot('6-embed-page')
+  // The plain page registers no service worker and needs none (the demo app's is its own).
+  expect(
+    await page.evaluate(async () => ({
+      registrations: (await navigator.serviceWorker.getRegistrations()).length,
+      controlled: navigator.serviceWorker.controller !== null,
+    })),
+  ).toEqual({ registrations: 0, controlled: false })
 
   // A second tab of the same browser profile is the same device: signed in, same cache.
   const tab = await device.context.newPage()
