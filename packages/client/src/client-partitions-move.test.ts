@@ -89,7 +89,7 @@ describe('documents that moved', () => {
     await h.closeDevices()
   }, 90_000)
 
-  it('moves a field reps lose mid-run out of the rep’s open record, keeping the rep’s offline edits, and none of it stays on the rep’s device', async () => {
+  it('moves a field reps lose mid-run out of the rep’s open record, keeping the rep’s offline edits (a draft too), and none of it stays on the rep’s device', async () => {
     const doc = accounts[1] as string
     const rep = await h.device('fls-rep', 'rep1@briefcase.test')
     const manager = await h.device('fls-manager', 'manager@briefcase.test')
@@ -105,6 +105,12 @@ describe('documents that moved', () => {
     await r.set('Name', 'Renamed offline by the rep')
     await r.insertText('Description', 0, '<r1>')
     await r.set('Phone', '4155550444')
+    // A record created offline, never sent, with the field too.
+    const draft = await rep.client.create('Account', {
+      Name: 'Created offline by the rep',
+      Phone: '4155550555',
+    })
+    await draft.close()
     // The admin hides Phone from Field Reps while the rep is offline.
     h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Phone', 'hidden')
     // The open handle goes on working while its documents move.
@@ -126,6 +132,15 @@ describe('documents that moved', () => {
     )
     // Phone was the rep's to edit no more: the org keeps its value.
     expect(orgRow(doc)?.Phone).toBe(phone)
+    // The draft is created with what the rep still reads.
+    await eventually(
+      () => h.org.snapshot().Account?.some((a) => a.Name === 'Created offline by the rep') ?? false,
+      'the draft created',
+      30_000,
+    )
+    const created = h.org.snapshot().Account?.find((a) => a.Name === 'Created offline by the rep')
+    expect(created?.Phone ?? null).toBeNull()
+    expect(created?.CreatedById).toBe(rep.client.session?.user.id)
 
     // The manager's documents moved too (Phone left the main partition): after a reconnect the
     // manager reads every field again, in three documents.
@@ -144,6 +159,7 @@ describe('documents that moved', () => {
     const stored = await storedText(rep.factory)
     expect(stored).not.toContain(String(phone))
     expect(stored).not.toContain('4155550444')
+    expect(stored).not.toContain('4155550555')
     expect(r.documents.some((d) => Object.hasOwn(d.schema.fields, 'Phone'))).toBe(false)
     await r.close()
     await m.close()

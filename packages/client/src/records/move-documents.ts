@@ -1,6 +1,6 @@
 import type { SchemaResponse } from '@briefcase/protocol'
 import { parseSyncName } from '@briefcase/protocol'
-import type { DocName } from '@briefcase/record'
+import type { DocName, DraftKey } from '@briefcase/record'
 import {
   RecordDocument,
   YjsEngineDoc,
@@ -16,6 +16,7 @@ import { docState, withDocState } from '../storage/index-record.js'
 import type { BulkSyncResult } from '../sync/bulk-sync.js'
 import type { UserSpace } from '../user-space.js'
 import type { LoadedDoc } from './loaded-doc.js'
+import { storeDraft } from './record-access.js'
 import { mergedSchema, schemaOfDoc } from './record-parts.js'
 
 /** Documents a bulk sync was told about: moved (relay-forwarded) and refused. */
@@ -90,8 +91,12 @@ async function moveNow(
       return withDerived(next, space.viewer)
     })
     space.indexChanged(changes)
+    // A draft the relay never had is created again from its values the user still reads.
+    const drafts = sources.filter((s) => isDraftKey(s.key))
+    for (const source of drafts) await recreateDraft(space, source)
     const fetched = await space.bulk.sync(records, () => undefined, signal)
     for (const source of sources) {
+      if (isDraftKey(source.key)) continue
       for (const name of await space.recordNames(source.name)) {
         await space.docs.with(name, (loaded) => void loaded.document.forwardFrom(source))
       }
@@ -144,7 +149,7 @@ async function refetchSchemas(
 
 /**
  * True when a stored document holds fields its name no longer gives the user (or its fields are
- * unknown: a cache from before ADR 0005). Drafts stay: they live in their main document.
+ * unknown: a cache from before ADR 0005).
  */
 function isStale(
   name: string,
@@ -154,7 +159,9 @@ function isStale(
   const { record: doc } = parseSyncName(name)
   const { sobject, key } = parseDocName(doc)
   const schema = schemas.get(sobject)
-  if (!record || !schema || isDraftKey(key)) return false
+  if (!record || !schema) return false
+  // A draft the relay holds is refused like any record; one it never had is only on the device.
+  if (isDraftKey(key) && docState(record, name)?.relaySV) return false
   const fields = docState(record, name)?.fields
   if (!fields) return true
   try {
@@ -191,4 +198,32 @@ async function readSource(
   const { rows } = await space.store.load(name)
   if (rows.length > 0) Y.applyUpdate(engineDoc.ydoc, Y.mergeUpdates(rows))
   return source
+}
+
+/**
+ * Stores a draft again under its key, with the values of its pending create that the user still
+ * reads (a draft no other replica has: nothing to merge with), and schedules its push.
+ */
+async function recreateDraft(space: UserSpace, source: RecordDocument): Promise<void> {
+  const schema = await space.schema(source.sobject)
+  const values: Record<string, unknown> = {}
+  for (const f of source.pending()?.fields ?? []) {
+    if (Object.hasOwn(schema.schema.fields, f.field)) values[f.field] = source.get(f.field)
+  }
+  const { document, ydoc } = await storeDraft(space, schema, values, source.key as DraftKey)
+  const state = {
+    pending: document.pending(),
+    deviceSV: Y.encodeStateVector(ydoc),
+    relaySV: null,
+    fields: Object.keys(document.schema.fields),
+  }
+  document.destroy()
+  space.indexChanged(
+    await space.index.update(
+      [document.name],
+      (r) => (r ? withDerived({ ...r, ...state, draft: true }, space.viewer) : undefined),
+      { durable: true },
+    ),
+  )
+  space.schedulePush(document.name)
 }

@@ -1,5 +1,5 @@
-import type { LookupResult } from '@briefcase/protocol'
-import type { DocName } from '@briefcase/record'
+import type { LookupResult, SchemaResponse } from '@briefcase/protocol'
+import type { DocName, DraftKey } from '@briefcase/record'
 import {
   RecordDocument,
   YjsEngineDoc,
@@ -97,6 +97,27 @@ export async function openRecord(
   )
 }
 
+/** Creates a draft document (the main partition's fields) and stores it; not yet indexed. */
+export async function storeDraft(
+  space: UserSpace,
+  schema: SchemaResponse,
+  values: Readonly<Record<string, unknown>>,
+  draftKey: DraftKey,
+): Promise<{ document: RecordDocument; ydoc: Y.Doc }> {
+  const document = RecordDocument.createDraft({
+    engine: yjsEngine,
+    schema: schema.schema,
+    clock: space.clock,
+    actor: space.actor,
+    values,
+    draftKey,
+  })
+  const engineDoc = document.engineDoc
+  if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
+  await space.store.append(document.name, Y.encodeStateAsUpdate(engineDoc.ydoc))
+  return { document, ydoc: engineDoc.ydoc }
+}
+
 /** Creates a record under a new draft key; stored (document and index) before it returns. */
 export async function createRecord(
   space: UserSpace,
@@ -105,19 +126,14 @@ export async function createRecord(
 ): Promise<OpenRecordHandle> {
   const schema = await space.schema(sobject)
   const random = space.o.random
-  const document = RecordDocument.createDraft({
-    engine: yjsEngine,
-    schema: schema.schema,
-    clock: space.clock,
-    actor: space.actor,
+  const { document, ydoc } = await storeDraft(
+    space,
+    schema,
     values,
-    draftKey: newDraftKey((bytes) => bytes.map(() => Math.floor(random() * 256))),
-  })
-  const engineDoc = document.engineDoc
-  if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
+    newDraftKey((bytes) => bytes.map(() => Math.floor(random() * 256))),
+  )
   const doc = document.name
   const now = space.o.now()
-  await space.store.append(doc, Y.encodeStateAsUpdate(engineDoc.ydoc))
   const record: IndexRecord = {
     ...newIndexRecord({
       doc,
@@ -131,7 +147,8 @@ export async function createRecord(
     }),
     draft: true,
     pending: document.pending(),
-    deviceSV: Y.encodeStateVector(engineDoc.ydoc),
+    deviceSV: Y.encodeStateVector(ydoc),
+    fields: Object.keys(document.schema.fields),
   }
   space.indexChanged(
     await space.index.update([doc], () => withDerived(record, space.viewer), { durable: true }),

@@ -46,7 +46,10 @@ export interface BulkSyncOptions {
  */
 export interface BulkSyncResult extends SyncResult {
   moved: string[]
-  /** Documents refused with `BRIEFCASE_FORBIDDEN` (also in `failed`, by record). */
+  /**
+   * Documents refused with `BRIEFCASE_FORBIDDEN` or `BRIEFCASE_UNKNOWN_FIELD` (also in `failed`,
+   * by record).
+   */
   refused: string[]
 }
 
@@ -168,7 +171,10 @@ export class BulkSync {
           result.moved.push(r.name)
         } else {
           failures.set(r.name, { doc: record, code: r.code, message: r.message })
-          if (r.code === RelayErrorCode.forbidden) result.refused.push(r.name)
+          // A field the user may no longer edit or read: the document may hold an old layout.
+          if (r.code === RelayErrorCode.forbidden || r.code === RelayErrorCode.unknownField) {
+            result.refused.push(r.name)
+          }
         }
         continue
       }
