@@ -1,84 +1,303 @@
 /**
- * Reconnect of a device holding 2,000 cached records, 200 of them edited offline, while 100 were
- * changed on the server: how many round trips, and how long, until the device and the relay agree.
- * Real org, real relay (SQLite file, synchronous FULL), loopback.
+ * Reconnect of a device holding 2,000 / 10,000 / 50,000 cached Accounts, through the real
+ * `@briefcase/client` (its own IndexedDB: fake-indexeddb in Node, as the client's tests use),
+ * against the relay as `apps/server` runs it (its own process, projector and puller on) and the
+ * org emulator (its own process); this process is the device. Each round: a fresh relay data
+ * directory and a fresh device; first fill of the cache (offline preference = a briefcase filter
+ * selecting the N Accounts: cache plan + bulk sync, progress events timed); the device goes
+ * offline and edits 10 % of the records; 5 % others change in the org (REST, sObject
+ * Collections) and the relay's puller merges them (change events); the device comes back and
+ * syncs (`client.sync()`, what it does on reconnect). Reported: round trips (HTTP requests the
+ * client made), wall time, relay CPU seconds and peak RSS (/proc), for the fill and the reconnect.
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-reconnect.ts
+ * Options: SIZES=2000,10000,50000 ROUNDS=3 ROUNDS_50000=1
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createOrg } from '@briefcase/org'
-import { startTestRelay } from '@briefcase/relay/testing'
-import { Device } from '../tests/relay/device.js'
+import type { BriefcaseClient, WebSocketConstructor } from '@briefcase/client'
+import { createBriefcaseClient } from '@briefcase/client'
+import { signInDevice } from '@briefcase/relay/testing'
+import { IDBFactory } from 'fake-indexeddb'
+import WebSocket from 'ws'
+import type { ServerProcess } from './processes.js'
+import {
+  cpuSeconds,
+  freePort,
+  peakRss,
+  resetPeakRss,
+  spread,
+  startOrg,
+  startRelay,
+} from './processes.js'
 
-const RECORDS = 2000
-const EDITED = 200
-const SERVER_CHANGED = 100
-const RUNS = Number(process.env.RUNS ?? 5)
+const SIZES = (process.env.SIZES ?? '2000,10000,50000').split(',').map(Number)
+const ROUNDS = Number(process.env.ROUNDS ?? 3)
+const USER = { username: 'manager@briefcase.test', password: 'manager-password' }
+const FILTER = 'bench-accounts'
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-reconnect-'))
-const org = createOrg({ accounts: RECORDS })
-const relay = await startTestRelay({
-  org,
-  file: join(dir, 'relay.sqlite'),
-  logLevel: process.env.LOG_LEVEL ?? 'silent',
-})
-const names = (org.snapshot().Account ?? []).map((a) => `Account/${String(a.Id)}`).slice(0, RECORDS)
+interface Phase {
+  ms: number
+  trips: number
+  cpu: number
+  rss: number
+}
+interface Round {
+  fill: Phase & { firstProgressMs: number; progressEvents: number }
+  reconnect: Phase
+}
 
-const results: { trips: number; ms: number; sent: number; received: number }[] = []
-for (let run = 0; run < RUNS; run++) {
-  const device = await Device.signIn(relay.url, 'manager', `bench-${run}`)
-  const t0 = performance.now()
-  await device.bulk(names)
-  const fillMs = performance.now() - t0
-  // Offline: the device edits 200 records; meanwhile 100 others change in Salesforce and the
-  // relay's puller has merged them (here applied as the puller does, with applyServerRecord).
-  const at = new Date(Date.now() + 60_000 * (run + 1)).toISOString()
-  for (const name of names.slice(0, EDITED))
-    (await device.open(name)).set('Phone', `41555${run}0100`)
-  for (const name of names.slice(RECORDS - SERVER_CHANGED)) {
-    const id = name.split('/')[1] as string
-    const groups = await relay.store.listDocs({ name })
-    for (const g of groups) {
-      await relay.relay.hub.mutate({ name, group: g.group }, (doc) =>
-        doc.applyServerRecord(
-          { Website: `https://changed-${run}.example` },
-          {
-            salesforceId: id as never,
-            lastModifiedDate: at,
-            systemModstamp: at,
-            lastModifiedById: device.userId,
-          },
-        ),
+/** The client's fetch, counting requests (round trips) by path. */
+function countingFetch(): { fetch: typeof fetch; count: () => number } {
+  let n = 0
+  return {
+    fetch: (input, init) => {
+      n += 1
+      return fetch(input, init)
+    },
+    count: () => n,
+  }
+}
+
+async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms: number,
+): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`Timed out waiting for ${what}`)
+}
+
+/** With PROFILE=<dir>: a CPU profile of this process (the device) around a phase. */
+async function startProfile(): Promise<{ stop: (name: string) => Promise<void> } | undefined> {
+  const dir = process.env.PROFILE
+  if (!dir) return undefined
+  const session = new Session()
+  session.connect()
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, (err, res) => (err ? reject(err) : resolve(res))),
+    )
+  await post('Profiler.enable')
+  await post('Profiler.start')
+  return {
+    async stop(name) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown }
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile))
+      session.disconnect()
+    },
+  }
+}
+
+async function metric(relay: ServerProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${relay.url}/metrics`)).text()
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+  return line ? Number(line.split(' ')[1]) : 0
+}
+
+/** Changes `ids`' Website in the org as the manager (sObject Collections, 200 a call). */
+async function changeInOrg(orgUrl: string, ids: readonly string[], value: string): Promise<void> {
+  const token = (await (
+    await fetch(`${orgUrl}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: 'briefcase-relay',
+        client_secret: 'briefcase-relay-secret',
+        ...USER,
+      }),
+    })
+  ).json()) as { access_token: string; instance_url: string }
+  for (let i = 0; i < ids.length; i += 200) {
+    const records = ids.slice(i, i + 200).map((id) => ({
+      attributes: { type: 'Account' },
+      id,
+      Website: value,
+    }))
+    const res = await fetch(`${token.instance_url}/services/data/v62.0/composite/sobjects`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${token.access_token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ allOrNone: true, records }),
+    })
+    if (!res.ok) throw new Error(`org PATCH ${res.status}: ${await res.text()}`)
+  }
+}
+
+async function round(
+  size: number,
+  r: number,
+  orgUrl: string,
+  port: number,
+  filters: string,
+): Promise<Round> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-reconnect-'))
+  const relay = await startRelay({
+    port,
+    orgUrl,
+    dataDir,
+    args: ['--briefcase-filters', filters],
+  })
+  const pid = relay.child.pid as number
+  let client: BriefcaseClient | undefined
+  try {
+    const token = await signInDevice({ relayUrl: relay.url, ...USER, device: `bench-${size}-${r}` })
+    const counter = countingFetch()
+    client = createBriefcaseClient({
+      relayUrl: relay.url,
+      session: token,
+      indexedDB: new IDBFactory(),
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      environment: { BroadcastChannel: null, locks: null, events: null, document: null },
+      fetch: counter.fetch,
+      autoSync: false,
+      timings: { requestTimeoutMs: 600_000 },
+    })
+    await client.ready
+    const c = client
+    await until(() => c.online, 'online', 30_000)
+
+    // First fill: the offline preference selects the N Accounts; the client refreshes.
+    const progress: number[] = []
+    let t0 = 0
+    client.addEventListener('refresh-progress', (e) => {
+      if (e.done > 0) progress.push(performance.now() - t0)
+    })
+    resetPeakRss(pid)
+    let cpu = cpuSeconds(pid)
+    let trips = counter.count()
+    t0 = performance.now()
+    const filled = await client.savePreferences([`briefcase:${FILTER}`])
+    const fillMs = performance.now() - t0
+    const fill = {
+      ms: fillMs,
+      trips: counter.count() - trips,
+      cpu: cpuSeconds(pid) - cpu,
+      rss: peakRss(pid),
+      firstProgressMs: progress[0] ?? fillMs,
+      progressEvents: progress.length,
+    }
+    const docs = (await client.listCache({ sobject: 'Account' })).map((e) => e.doc)
+    if (docs.length !== size || filled.failed.length > 0)
+      throw new Error(`fill: ${docs.length} cached, ${filled.failed.length} failed`)
+
+    // Offline: 10 % edited on the device; 5 % changed in the org and pulled by the relay.
+    client.goOffline()
+    const edited = docs.slice(0, size / 10)
+    for (const doc of edited) {
+      const handle = await client.open(doc)
+      await handle.set('Phone', `+1 555 ${r}${String(edited.indexOf(doc)).padStart(6, '0')}`)
+      await handle.close()
+    }
+    const changed = docs.slice(size - size / 20)
+    const website = `https://changed-${size}-${r}.example`
+    const pulledBefore = await metric(relay, 'briefcase_pull_merged_records_total')
+    await changeInOrg(
+      orgUrl,
+      changed.map((d) => d.split('/')[1] as string),
+      website,
+    )
+    await until(
+      async () =>
+        (await metric(relay, 'briefcase_pull_merged_records_total')) - pulledBefore >=
+        changed.length,
+      'the relay to pull the org changes',
+      300_000,
+    )
+
+    // Reconnect.
+    await client.goOnline()
+    resetPeakRss(pid)
+    cpu = cpuSeconds(pid)
+    trips = counter.count()
+    const t1 = performance.now()
+    const profile = await startProfile()
+    const synced = await client.sync()
+    await profile?.stop(`reconnect-${size}-${r}`)
+    const reconnect = {
+      ms: performance.now() - t1,
+      trips: counter.count() - trips,
+      cpu: cpuSeconds(pid) - cpu,
+      rss: peakRss(pid),
+    }
+    if (synced.failed.length > 0) throw new Error(`reconnect: ${synced.failed.length} failed`)
+    const entries = await client.listCache({ sobject: 'Account' })
+    const unsent = entries.filter((e) => e.syncStatus === 'saved' || e.syncStatus === 'failed')
+    let received = 0
+    for (const doc of changed) {
+      const handle = await client.open(doc)
+      if (handle.get('Website') === website) received += 1
+      await handle.close()
+    }
+    if (unsent.length > 0 || received !== changed.length)
+      throw new Error(`reconnect: ${unsent.length} edits not on the relay, ${received} changes`)
+    return { fill, reconnect }
+  } finally {
+    await client?.close()
+    await relay.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+const mb = (b: number): number => b / 1024 / 1024
+const lines: string[] = []
+for (const size of SIZES) {
+  const rounds = Number(process.env[`ROUNDS_${size}`] ?? ROUNDS)
+  const ports = await Promise.all(Array.from({ length: rounds }, () => freePort()))
+  const org = await startOrg(
+    size,
+    ports.map((p) => `http://127.0.0.1:${p}/auth/callback`),
+  )
+  const filters = join(mkdtempSync(join(tmpdir(), 'bench-filters-')), 'filters.json')
+  writeFileSync(
+    filters,
+    JSON.stringify([
+      {
+        id: FILTER,
+        label: 'Bench Accounts',
+        sobject: 'Account',
+        where: 'Name != null',
+        limit: size,
+      },
+    ]),
+  )
+  const results: Round[] = []
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const res = await round(size, r, org.url, ports[r] as number, filters)
+      results.push(res)
+      const { fill: f, reconnect: c } = res
+      console.log(
+        `${size} round ${r + 1}: fill ${f.ms.toFixed(0)} ms (${f.trips} requests, first progress ` +
+          `${f.firstProgressMs.toFixed(0)} ms, ${f.progressEvents} progress events; relay ` +
+          `${f.cpu.toFixed(1)} s CPU, ${mb(f.rss).toFixed(0)} MB peak); reconnect ` +
+          `${c.ms.toFixed(0)} ms, ${c.trips} round trips, relay ${c.cpu.toFixed(2)} s CPU, ` +
+          `${mb(c.rss).toFixed(0)} MB peak`,
       )
     }
+  } finally {
+    await org.stop()
   }
-  const before = device.roundTrips
-  const start = performance.now()
-  const answers = await device.bulk()
-  const ms = performance.now() - start
-  const trips = device.roundTrips - before
-  const failed = answers.filter((a) => !a.ok).length
-  const sent = names.slice(0, EDITED).length
-  const received = names
-    .slice(RECORDS - SERVER_CHANGED)
-    .filter((n) => device.docs.get(n)?.get('Website') === `https://changed-${run}.example`).length
-  if (failed > 0 || received !== SERVER_CHANGED)
-    throw new Error(`run ${run}: ${failed} failed, ${received} received`)
-  results.push({ trips, ms, sent, received })
-  console.log(
-    `run ${run + 1}: initial fill ${fillMs.toFixed(0)} ms; reconnect ${trips} round trip(s), ${ms.toFixed(0)} ms ` +
-      `(${sent} edits up, ${received} server changes down; ${(device.lastBulkBytes.sent / 1024).toFixed(0)} KB sent, ` +
-      `${(device.lastBulkBytes.received / 1024).toFixed(0)} KB received)`,
+  const pick = (f: (x: Round) => number, d = 0): string => spread(results.map(f), d)
+  lines.push(
+    `| ${size.toLocaleString('en')} | ${rounds} | ${pick((x) => x.reconnect.trips)} | ` +
+      `${pick((x) => x.reconnect.ms)} | ${pick((x) => x.reconnect.cpu, 2)} | ` +
+      `${pick((x) => mb(x.reconnect.rss))} | ${pick((x) => x.fill.ms)} | ` +
+      `${pick((x) => x.fill.trips)} | ${pick((x) => x.fill.firstProgressMs)} | ` +
+      `${pick((x) => x.fill.cpu, 1)} | ${pick((x) => mb(x.fill.rss))} |`,
   )
 }
-const sorted = results.map((r) => r.ms).sort((a, b) => a - b)
 console.log(
-  `\nreconnect of ${RECORDS} records (${EDITED} edited offline, ${SERVER_CHANGED} changed on the server): ` +
-    `${results[0]?.trips} round trip, median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms, ` +
-    `min ${sorted[0]?.toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms over ${RUNS} runs`,
+  '\n| cached records | rounds | reconnect round trips | reconnect wall (ms) | relay CPU (s) | ' +
+    'relay peak RSS (MB) | first fill (ms) | fill requests | first progress (ms) | fill relay CPU (s) | fill relay peak RSS (MB) |',
 )
-await relay.close()
-await org.close()
-rmSync(dir, { recursive: true, force: true })
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+for (const l of lines) console.log(l)

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { CaptureFact, CaptureOptions, StaticAsset } from '@briefcase/relay'
+import type { BriefcaseFilter, CaptureFact, CaptureOptions, StaticAsset } from '@briefcase/relay'
 
 /** Where the org comes from: embedded in the process (default), or a real org. */
 export type OrgConfig =
@@ -46,6 +46,8 @@ export interface ServerConfig {
   redis: { url: string; prefix: string } | undefined
   /** The relay's store. */
   store: StoreConfig
+  /** Briefcase filters offered as offline items (undefined: the relay's defaults). */
+  briefcaseFilters: BriefcaseFilter[] | undefined
 }
 
 const CAPTURE_FACTS: readonly CaptureFact[] = ['deviceEditedAt', 'deviceId', 'userId']
@@ -97,6 +99,10 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
   --redis <url>        BRIEFCASE_REDIS_URL       redis://host:port of the Redis joining relays that share
                                                  a store (live fan-out; default: none)
   --redis-prefix <p>   BRIEFCASE_REDIS_PREFIX    channel prefix, one per deployment (default briefcase:)
+  --briefcase-filters <file.json>
+                       BRIEFCASE_FILTERS_FILE    the briefcase filters offered as offline items, a JSON
+                                                 array of {id, label, sobject, where, orderBy?, limit?,
+                                                 related?} (default: the relay's four)
   --log-level <l>      LOG_LEVEL                 pino level (default info)
   -h, --help           this text
   --version            the server's version
@@ -142,6 +148,7 @@ export function readConfig(
       'redis-prefix': { type: 'string' },
       store: { type: 'string' },
       'store-schema': { type: 'string' },
+      'briefcase-filters': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -209,6 +216,7 @@ export function readConfig(
             prefix: values['redis-prefix'] ?? env.BRIEFCASE_REDIS_PREFIX ?? 'briefcase:',
           },
     store,
+    briefcaseFilters: readFilters(values['briefcase-filters'] ?? env.BRIEFCASE_FILTERS_FILE),
   }
 }
 
@@ -227,4 +235,23 @@ function storeConfig(url: string | undefined, schema: string | undefined): Store
     )
   }
   return { kind: 'postgres', url, schema: schema ?? 'public' }
+}
+
+/** Reads a briefcase filters file (a JSON array); undefined without one. */
+function readFilters(file: string | undefined): BriefcaseFilter[] | undefined {
+  if (file === undefined) return undefined
+  const list: unknown = JSON.parse(readFileSync(resolve(file), 'utf8'))
+  const valid =
+    Array.isArray(list) &&
+    list.every((f: Partial<BriefcaseFilter> | null) =>
+      ['id', 'label', 'sobject', 'where'].every(
+        (k) => typeof f?.[k as keyof BriefcaseFilter] === 'string',
+      ),
+    )
+  if (!valid) {
+    throw new Error(
+      `--briefcase-filters takes a JSON array of {id, label, sobject, where, …}: ${file}.\n${USAGE}`,
+    )
+  }
+  return list as BriefcaseFilter[]
 }

@@ -112,6 +112,23 @@ describe('readConfig', () => {
       /--capture takes/,
     )
   })
+
+  it('reads the briefcase filters from a JSON file, and refuses one that is not a list of filters', () => {
+    expect((readConfig([], {}, repoRoot) as ServerConfig).briefcaseFilters).toBeUndefined()
+    const filter = { id: 'all', label: 'All Accounts', sobject: 'Account', where: 'Name != null' }
+    const file = join(dir, 'filters.json')
+    writeFileSync(file, JSON.stringify([{ ...filter, limit: 10000 }]))
+    expect(readConfig(['--briefcase-filters', file], {}, repoRoot)).toMatchObject({
+      briefcaseFilters: [{ ...filter, limit: 10000 }],
+    })
+    expect(readConfig([], { BRIEFCASE_FILTERS_FILE: file }, repoRoot)).toMatchObject({
+      briefcaseFilters: [filter],
+    })
+    writeFileSync(file, JSON.stringify([{ id: 'all', sobject: 'Account' }]))
+    expect(() => readConfig(['--briefcase-filters', file], {}, repoRoot)).toThrow(
+      /--briefcase-filters takes/,
+    )
+  })
 })
 
 describe('startServer', () => {

@@ -136,6 +136,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     capture: config.capture,
     assets: config.assets,
     ...(bus ? { bus } : {}),
+    ...(config.briefcaseFilters === undefined ? {} : { briefcaseFilters: config.briefcaseFilters }),
   })
   holder.relay = relay
   relay.start()

@@ -300,7 +300,11 @@ export function createPuller(config: PullerConfig): Puller {
     for (const s of objects) {
       if (!failed.has(s)) await config.store.setWatermark(s, next.get(s) as Watermark)
     }
-    if (report.merged + report.deleted > 0) logger.info({ ...report }, 'Pulled server changes')
+    if (report.merged + report.deleted > 0) {
+      config.metrics?.increment('briefcase_pull_merged_records_total', {}, report.merged)
+      config.metrics?.increment('briefcase_pull_deleted_records_total', {}, report.deleted)
+      logger.info({ ...report }, 'Pulled server changes')
+    }
     return report
   }
 
