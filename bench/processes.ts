@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -51,9 +51,13 @@ function start(
   )
   let out = ''
   let err = ''
+  // BENCH_LOG=<file> keeps the servers' output.
+  const log = process.env.BENCH_LOG
   child.stderr?.on('data', (b: Buffer) => {
     err = (err + b.toString()).slice(-4000)
+    if (log) appendFileSync(log, b)
   })
+  if (log) child.stdout?.on('data', (b: Buffer) => appendFileSync(log, b))
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString()

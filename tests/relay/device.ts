@@ -1,5 +1,15 @@
-import type { BulkResponseDoc, SchemaResponse } from '@briefcase/protocol'
-import { decodeBulkResponse, encodeBulkRequest, parseSyncName, syncName } from '@briefcase/protocol'
+import type { BulkResponseDoc, BulkStreamAnswer, SchemaResponse } from '@briefcase/protocol'
+import {
+  BULK_STREAM_TYPE,
+  decodeBulkResponse,
+  encodeBulkRequest,
+  encodeRequestFrame,
+  encodeStreamEnd,
+  encodeStreamHeader,
+  parseSyncName,
+  readAnswerStream,
+  syncName,
+} from '@briefcase/protocol'
 import type { ObjectSchema, YjsEngineDoc } from '@briefcase/record'
 import {
   RecordDocument,
@@ -181,6 +191,45 @@ export class Device {
     const answers = decodeBulkResponse(received)
     for (const a of answers) {
       if (!a.ok) continue
+      await this.open(a.name, a.update)
+      this.relayVectors.set(a.name, a.stateVector)
+    }
+    return answers
+  }
+
+  /**
+   * {@link bulk} over the streamed route (`/sync/bulk/stream`, one request and one streamed
+   * response); an `aborted` frame ends the answers. Returns the answers.
+   */
+  async stream(names: readonly string[] = [...this.docs.keys()]): Promise<BulkStreamAnswer[]> {
+    const frames = names.map((name) => {
+      const doc = this.docs.get(name)
+      const known = this.relayVectors.get(name)
+      return encodeRequestFrame(
+        doc
+          ? {
+              name,
+              stateVector: doc.encodeStateVector(),
+              update: known ? doc.encodeUpdate(known) : doc.encodeState(),
+            }
+          : { name, stateVector: new Uint8Array(), update: new Uint8Array() },
+      )
+    })
+    return this.rawStream([encodeStreamHeader(), ...frames, encodeStreamEnd()])
+  }
+
+  /** Sends `parts` as a streamed bulk request and applies the answers. */
+  async rawStream(parts: readonly Uint8Array[]): Promise<BulkStreamAnswer[]> {
+    const res = await this.fetch('/sync/bulk/stream', {
+      method: 'POST',
+      headers: { 'content-type': BULK_STREAM_TYPE },
+      body: new Blob(parts as Uint8Array<ArrayBuffer>[]),
+    })
+    if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status} ${await res.text()}`)
+    const answers: BulkStreamAnswer[] = []
+    for await (const a of readAnswerStream(res.body as AsyncIterable<Uint8Array>)) {
+      answers.push(a)
+      if ('aborted' in a || !a.ok) continue
       await this.open(a.name, a.update)
       this.relayVectors.set(a.name, a.stateVector)
     }

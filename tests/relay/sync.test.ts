@@ -83,6 +83,35 @@ describe('sync between devices through the relay', () => {
       expect((await b.open(name)).snapshot()).toEqual((await a.open(name)).snapshot())
   })
 
+  it('reconciles a cache in one streamed request, answering each document, refusals included', async () => {
+    const a = await device('rep1', 'stream-a')
+    const names = accounts.slice(0, 8)
+    const first = await a.stream([...names, 'Account/not-a-record-id'])
+    expect(first.slice(0, 8).every((r) => 'name' in r && r.ok)).toBe(true)
+    expect(first[8]).toMatchObject({ ok: false, code: 'BRIEFCASE_INVALID_NAME' })
+    expect(a.docs.size).toBe(8)
+    for (const name of names.slice(0, 3))
+      (await a.open(name)).set('Website', 'https://streamed.example')
+    const before = a.roundTrips
+    const second = await a.stream(names)
+    expect(a.roundTrips - before).toBe(1)
+    expect(second.map((r) => 'name' in r && r.ok && r.name)).toEqual(names)
+    // Answered only once durable: another device (plain bulk route) reads the edits.
+    const b = await device('rep1', 'stream-b')
+    await b.bulk(names)
+    for (const name of names.slice(0, 3))
+      expect((await b.open(name)).get('Website')).toBe('https://streamed.example')
+  })
+
+  it('ends a malformed stream with an aborted frame carrying BRIEFCASE_BAD_REQUEST', async () => {
+    const a = await device('rep1', 'stream-bad')
+    const answers = await a.rawStream([Uint8Array.of(2, 5, 1, 2)])
+    expect(answers).toHaveLength(1)
+    expect(answers[0]).toMatchObject({ aborted: { code: 'BRIEFCASE_BAD_REQUEST' } })
+    const version = await a.rawStream([Uint8Array.of(1, 0)])
+    expect(version).toMatchObject([{ aborted: { code: 'BRIEFCASE_BAD_REQUEST' } }])
+  })
+
   it('keeps an edit durable: a restarted hub serves it from the store', async () => {
     const a = await device('rep1', 'durable-a')
     const name = accounts[5] as string

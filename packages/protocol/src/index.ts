@@ -27,6 +27,17 @@ export {
   encodeBulkRequest,
   encodeBulkResponse,
 } from './bulk.js'
+export type { BulkStreamAnswer } from './bulk-stream.js'
+export {
+  BULK_STREAM_TYPE,
+  BULK_STREAM_VERSION,
+  encodeAnswerFrame,
+  encodeRequestFrame,
+  encodeStreamEnd,
+  encodeStreamHeader,
+  readAnswerStream,
+  readRequestStream,
+} from './bulk-stream.js'
 export { ErrorBody, RelayErrorCode } from './errors.js'
 export type { SyncNameParts } from './sync-name.js'
 export { parseSyncName, syncName } from './sync-name.js'

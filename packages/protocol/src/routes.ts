@@ -13,6 +13,12 @@ export const Route = {
   logout: '/auth/logout',
   /** `POST` (binary): many documents' state vectors and updates in one request. */
   bulkSync: '/sync/bulk',
+  /**
+   * `POST` (streamed): any number of documents as length-prefixed frames in one request, answered
+   * as frames in one streamed response, each part of it durable before it is sent (format
+   * version 2, `bulk-stream.ts`). Older relays lack it (404): clients then use `bulkSync`.
+   */
+  bulkStream: '/sync/bulk/stream',
   /** WebSocket, y-protocols: `/sync/live/<SObject>/<key>?token=…`. */
   live: '/sync/live',
   /** `GET /api/schemas/<SObject>`: the object's schema as the user sees it. */
@@ -42,7 +48,7 @@ export const TOKEN_PARAM = 'token'
 /** The fragment parameter the sign-in flow returns the session in: `#briefcase_session=<token>`. */
 export const SESSION_FRAGMENT = 'briefcase_session'
 
-/** Most documents one bulk request may carry. */
+/** Most documents one plain bulk request (`/sync/bulk`) may carry; the streamed one has no cap. */
 export const MAX_BULK_DOCS = 5000
 
 /** Largest bulk request body, in bytes. */

@@ -7,7 +7,7 @@ import type {
   SessionInfo,
   ViewResponse,
 } from '@briefcase/protocol'
-import { AUTHORIZATION, Route, RelayErrorCode } from '@briefcase/protocol'
+import { AUTHORIZATION, BULK_STREAM_TYPE, Route, RelayErrorCode } from '@briefcase/protocol'
 import { BriefcaseClientError, BriefcaseClientErrorCode } from '../errors.js'
 
 /** What a request told about the relay. */
@@ -34,6 +34,8 @@ interface RequestOptions {
   contentType?: string
   signal?: AbortSignal | undefined
   token?: string
+  /** The caller times the request itself (through `signal`). */
+  untimed?: boolean
 }
 
 const UNAVAILABLE: ReadonlySet<number> = new Set([502, 503, 504])
@@ -121,6 +123,49 @@ export class RelayApi {
     return new Uint8Array(await response.arrayBuffer())
   }
 
+  /**
+   * `POST /sync/bulk/stream`: the request's frames in, the response's bytes out as they arrive.
+   * The timeout applies to each wait (the answer's start, then each further part), not to the
+   * whole response, which may take long for a large cache.
+   */
+  async bulkStream(
+    parts: readonly Uint8Array[],
+    signal?: AbortSignal,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    const idle = new AbortController()
+    let timer = setTimeout(() => idle.abort(timeoutError()), this.#o.timeoutMs)
+    const response = await this.#request('POST', Route.bulkStream, {
+      body: new Blob(parts as Uint8Array<ArrayBuffer>[]),
+      contentType: BULK_STREAM_TYPE,
+      signal: signal ? AbortSignal.any([signal, idle.signal]) : idle.signal,
+      untimed: true,
+    }).catch((error: unknown) => {
+      clearTimeout(timer)
+      throw error
+    })
+    const body = response.body
+    if (!body) {
+      clearTimeout(timer)
+      throw new BriefcaseClientError(BriefcaseClientErrorCode.relayError, 'Empty bulk stream.')
+    }
+    const timeoutMs = this.#o.timeoutMs
+    return (async function* () {
+      const reader = body.getReader()
+      try {
+        for (;;) {
+          clearTimeout(timer)
+          timer = setTimeout(() => idle.abort(timeoutError()), timeoutMs)
+          const { done, value } = await reader.read()
+          if (done) return
+          yield value
+        }
+      } finally {
+        clearTimeout(timer)
+        reader.releaseLock()
+      }
+    })()
+  }
+
   async #json<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     const response = await this.#request(method, path, options)
     const text = await response.text()
@@ -137,11 +182,15 @@ export class RelayApi {
     }
     const headers: Record<string, string> = { [AUTHORIZATION]: `Bearer ${token}` }
     if (options.contentType) headers['content-type'] = options.contentType
-    const timeout = AbortSignal.timeout(this.#o.timeoutMs)
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+    const timeout = options.untimed ? undefined : AbortSignal.timeout(this.#o.timeoutMs)
+    const signal =
+      options.signal && timeout
+        ? AbortSignal.any([options.signal, timeout])
+        : (timeout ?? options.signal)
     let response: Response
     try {
-      const init: RequestInit = { method, headers, signal }
+      const init: RequestInit = { method, headers }
+      if (signal) init.signal = signal
       if (options.body !== undefined) init.body = options.body
       response = await this.#o.fetch(this.url(path), init)
     } catch (cause) {
@@ -195,6 +244,10 @@ export class RelayApi {
       ...(relayCode === undefined ? {} : { relayCode }),
     })
   }
+}
+
+function timeoutError(): DOMException {
+  return new DOMException('The relay did not answer in time.', 'TimeoutError')
 }
 
 /** A list the relay returned either bare or wrapped in an object under `key`. */

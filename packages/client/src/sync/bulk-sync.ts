@@ -3,11 +3,19 @@ import {
   RelayErrorCode,
   decodeBulkResponse,
   encodeBulkRequest,
+  encodeRequestFrame,
+  encodeStreamEnd,
+  encodeStreamHeader,
   parseSyncName,
+  readAnswerStream,
 } from '@briefcase/protocol'
 import type { DocName } from '@briefcase/record'
 import { PayloadKind, isRecordError } from '@briefcase/record'
-import { isBriefcaseClientError } from '../errors.js'
+import {
+  BriefcaseClientError,
+  BriefcaseClientErrorCode,
+  isBriefcaseClientError,
+} from '../errors.js'
 import type { SyncFailure, SyncResult } from '../briefcase-client.js'
 import type { Viewer } from '../pending/pending-state.js'
 import { withDerived } from '../pending/pending-state.js'
@@ -19,8 +27,10 @@ import type { IndexRecord } from '../storage/index-record.js'
 import { docState, recordDocs, withDocState } from '../storage/index-record.js'
 import { covers, insertsAnything, sealStateVector, unseal } from './state-vectors.js'
 
-/** Documents per bulk request. */
+/** Records per plain bulk request, for a relay without the streamed route. */
 const BATCH = 250
+/** Records read from the index, and answers applied, at a time in a streamed sync. */
+const PAGE = 500
 /** Documents applied at once (each is its own IndexedDB database). */
 const CONCURRENCY = 16
 /**
@@ -59,6 +69,11 @@ export interface BulkSyncResult extends SyncResult {
  * (computed against the relay's last known state vector, so only dirty documents are loaded);
  * the relay answers with what the device lacks and its state vector after a durable commit.
  * Documents whose answer inserts nothing are not loaded.
+ *
+ * The whole sync is one streamed request (`/sync/bulk/stream`): the request is built page by
+ * page from the index (only dirty documents are loaded, and released once encoded), the answers
+ * are applied page by page as they arrive, with progress. A relay without that route gets
+ * batches of {@link BATCH} records on `/sync/bulk`, one after another.
  */
 export class BulkSync {
   readonly #o: BulkSyncOptions
@@ -80,6 +95,13 @@ export class BulkSync {
       refused: [],
     }
     onProgress(0, docs.length)
+    if (docs.length === 0) return result
+    try {
+      await this.#streamed(docs, onProgress, result, signal)
+      return result
+    } catch (error) {
+      if (!isBriefcaseClientError(error) || error.status !== 404) throw error
+    }
     for (let start = 0; start < docs.length; start += BATCH) {
       signal?.throwIfAborted()
       const batch = docs.slice(start, start + BATCH)
@@ -100,11 +122,85 @@ export class BulkSync {
           report(start + batch.length - left),
         )
       } finally {
-        await Promise.all([...held.values()].map((l) => this.#o.docs.release(l)))
+        await this.#releaseAll(held)
       }
       report(start + batch.length)
     }
     return result
+  }
+
+  /** One streamed request for every record; throws with status 404 on a relay without it. */
+  async #streamed(
+    docs: readonly string[],
+    onProgress: (done: number, total: number) => void,
+    result: BulkSyncResult,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const records = new Map<string, IndexRecord>()
+    const parts: Uint8Array[] = [encodeStreamHeader()]
+    for (let start = 0; start < docs.length; start += PAGE) {
+      signal?.throwIfAborted()
+      const page = await this.#o.index.getMany(docs.slice(start, start + PAGE))
+      const held = new Map<string, LoadedDoc>()
+      try {
+        for (const doc of await this.#request(page, held)) parts.push(encodeRequestFrame(doc))
+      } finally {
+        await this.#releaseAll(held)
+      }
+      for (const r of page) records.set(r.doc, r)
+    }
+    parts.push(encodeStreamEnd())
+    const body = await this.#o.api.bulkStream(parts, signal)
+    parts.length = 0
+    // Answers come in request order, a record's documents one after another; progress counts
+    // records.
+    let page: BulkResponseDoc[] = []
+    let done = 0
+    let reported = 0
+    const report = (n: number): void => {
+      if (n <= reported) return
+      reported = n
+      onProgress(Math.min(n, docs.length), docs.length)
+    }
+    const flush = async (): Promise<void> => {
+      const answered = [...new Set(page.map((a) => parseSyncName(a.name).record))]
+      const size = answered.length
+      await this.#apply(
+        page,
+        answered.flatMap((doc) => records.get(doc) ?? []),
+        new Map(),
+        result,
+        (left) => report(done + size - left),
+      )
+      done += size
+      page = []
+      report(done)
+    }
+    try {
+      for await (const answer of readAnswerStream(body)) {
+        if ('aborted' in answer) {
+          const { code, message } = answer.aborted
+          throw new BriefcaseClientError(BriefcaseClientErrorCode.relayError, message, {
+            relayCode: code,
+          })
+        }
+        page.push(answer)
+        if (page.length >= PAGE) await flush()
+      }
+      await flush()
+    } catch (error) {
+      if (isBriefcaseClientError(error)) throw error
+      signal?.throwIfAborted()
+      throw new BriefcaseClientError(
+        BriefcaseClientErrorCode.offline,
+        'The bulk sync stopped before the relay answered every document.',
+        { cause: error },
+      )
+    }
+  }
+
+  #releaseAll(held: Map<string, LoadedDoc>): Promise<unknown> {
+    return Promise.all([...held.values()].map((l) => this.#o.docs.release(l)))
   }
 
   async #request(
@@ -196,8 +292,16 @@ export class BulkSync {
       }
     }
     const recordOf = (name: string): string => parseSyncName(name).record
-    const touched = new Set([...relaySVs.keys(), ...failures.keys()].map(recordOf))
-    // One transaction for every state vector and failure of the batch.
+    const befores = new Map(records.map((r) => [r.doc, r]))
+    // One transaction for the records whose entry changes: most records of a sync did not change,
+    // and their entries are neither read nor written again.
+    const touched = new Set([...failures.keys()].map(recordOf))
+    for (const [name, relaySV] of relaySVs) {
+      const before = befores.get(recordOf(name))
+      const known = before ? docState(before, name) : undefined
+      if (!before || !known || before.syncError !== null || !sameBytes(relaySV, known.relaySV))
+        touched.add(recordOf(name))
+    }
     const changes = await this.#o.index.update([...touched], (record) => {
       if (!record) return undefined
       let next = record
@@ -222,7 +326,6 @@ export class BulkSync {
       const loaded = held.get(doc) ?? this.#o.docs.get(doc)
       if (loaded) loaded.relaySV = relaySV
     }
-    const befores = new Map(records.map((r) => [r.doc, r]))
     const needed = updates.filter((u) => {
       const before = befores.get(recordOf(u.name))
       if (!before) return false

@@ -1,4 +1,4 @@
-import { MAX_BULK_BYTES, RelayErrorCode, syncName } from '@briefcase/protocol'
+import { BULK_STREAM_TYPE, MAX_BULK_BYTES, RelayErrorCode, syncName } from '@briefcase/protocol'
 import { upgradeWebSocket } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
@@ -9,9 +9,11 @@ import type { RelayServices } from '../app/services.js'
 import { RelayError } from '../errors.js'
 import { recordIdOf } from '../docs/record-id.js'
 import { bulkSync } from '../sync/bulk-sync.js'
+import { bulkStream } from '../sync/bulk-stream.js'
 
 /**
- * Sync routes: `POST /sync/bulk` (binary, many documents in one request) and
+ * Sync routes: `POST /sync/bulk` (binary, many documents in one request), `POST /sync/bulk/stream`
+ * (the same, streamed both ways, any number of documents) and
  * `GET /sync/live/<SObject>/<key>?token=` (WebSocket, y-protocols). A live upgrade is refused with
  * an HTTP status (401, 403, 404) before any WebSocket exists.
  */
@@ -36,6 +38,26 @@ export function syncRoutes(services: RelayServices): Hono<RelayEnv> {
       return c.body(out as Uint8Array<ArrayBuffer>, 200, {
         'content-type': 'application/octet-stream',
       })
+    },
+  )
+
+  app.post(
+    '/bulk/stream',
+    requireSession(services),
+    bodyLimit({
+      maxSize: MAX_BULK_BYTES,
+      onError: () => {
+        throw new RelayError(
+          RelayErrorCode.payloadTooLarge,
+          `A bulk request carries at most ${MAX_BULK_BYTES} bytes.`,
+        )
+      },
+    }),
+    (c) => {
+      const body = c.req.raw.body
+      if (!body) throw new RelayError(RelayErrorCode.badRequest, 'A bulk stream needs a body.')
+      const out = bulkStream(services, c.get('session'), body)
+      return c.body(out, 200, { 'content-type': BULK_STREAM_TYPE })
     },
   )
 

@@ -101,18 +101,15 @@ export function movedError(): RelayError {
 }
 
 /**
- * One bulk sync round: decodes the request, resolves every document (access checked, missing
- * records loaded from Salesforce in batches), applies every device update, commits all of it in
- * one durable transaction and answers each document with what the device lacks and the relay's
- * state vector. A document's error never fails the others. Throws `BRIEFCASE_BAD_REQUEST` for
- * bytes that are not a bulk request.
+ * One bulk sync round: decodes the request, then {@link syncDocs}. Throws `BRIEFCASE_BAD_REQUEST`
+ * for bytes that are not a bulk request.
  */
 export async function bulkSync(
   deps: BulkSyncDeps,
   session: RelaySession,
   body: Uint8Array,
 ): Promise<Uint8Array> {
-  const { hub, resolver, metrics } = deps
+  const { metrics } = deps
   const stop = metrics.bulkSeconds.startTimer()
   metrics.bulkRequests.inc()
   metrics.bulkBytes.inc({ direction: 'in' }, body.byteLength)
@@ -123,6 +120,25 @@ export async function bulkSync(
     const message = error instanceof BulkFormatError ? error.message : 'Malformed bulk request.'
     throw new RelayError(RelayErrorCode.badRequest, message, { cause: error })
   }
+  const answers = await syncDocs(deps, session, docs)
+  const out = encodeBulkResponse(answers)
+  metrics.bulkBytes.inc({ direction: 'out' }, out.byteLength)
+  stop()
+  return out
+}
+
+/**
+ * Syncs documents: resolves every one (access checked, missing records loaded from Salesforce in
+ * batches), applies every device update, commits all of it in one durable transaction and
+ * answers each document with what the device lacks and the relay's state vector. A document's
+ * error never fails the others.
+ */
+export async function syncDocs(
+  deps: BulkSyncDeps,
+  session: RelaySession,
+  docs: readonly BulkRequestDoc[],
+): Promise<BulkResponseDoc[]> {
+  const { hub, resolver, metrics } = deps
   const names = docs.map((d) => d.name)
   const creating = new Set(docs.filter((d) => d.update.length > 0).map((d) => d.name))
   const t0 = performance.now()
@@ -206,19 +222,14 @@ export async function bulkSync(
     metrics.bulkDocs.inc({ outcome: a.ok ? 'ok' : 'error' })
     if (!a.ok) metrics.errors.inc({ code: a.code })
   }
-  const t3 = performance.now()
-  const out = encodeBulkResponse(answers)
-  metrics.bulkBytes.inc({ direction: 'out' }, out.byteLength)
-  stop()
   deps.logger?.debug(
     {
       docs: docs.length,
       resolveMs: Math.round(t1 - t0),
       applyMs: Math.round(timing.applied - t1),
-      commitMs: Math.round(t3 - timing.applied),
-      encodeMs: Math.round(performance.now() - t3),
+      commitMs: Math.round(performance.now() - timing.applied),
     },
     'bulk sync',
   )
-  return out
+  return answers
 }
