@@ -227,7 +227,7 @@ export class Device {
     })
     if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status} ${await res.text()}`)
     const answers: BulkStreamAnswer[] = []
-    for await (const a of readAnswerStream(res.body as AsyncIterable<Uint8Array>)) {
+    for await (const a of readAnswerStream(res.body as unknown as AsyncIterable<Uint8Array>)) {
       answers.push(a)
       if ('aborted' in a || !a.ok) continue
       await this.open(a.name, a.update)
