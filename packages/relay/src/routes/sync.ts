@@ -19,47 +19,30 @@ import { bulkStream } from '../sync/bulk-stream.js'
  */
 export function syncRoutes(services: RelayServices): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>()
-
-  app.post(
-    '/bulk',
-    requireSession(services),
-    bodyLimit({
-      maxSize: MAX_BULK_BYTES,
-      onError: () => {
-        throw new RelayError(
-          RelayErrorCode.payloadTooLarge,
-          `A bulk request carries at most ${MAX_BULK_BYTES} bytes.`,
-        )
-      },
-    }),
-    async (c) => {
-      const body = new Uint8Array(await c.req.arrayBuffer())
-      const out = await bulkSync(services, c.get('session'), body)
-      return c.body(out as Uint8Array<ArrayBuffer>, 200, {
-        'content-type': 'application/octet-stream',
-      })
+  const bulkLimit = bodyLimit({
+    maxSize: MAX_BULK_BYTES,
+    onError: () => {
+      throw new RelayError(
+        RelayErrorCode.payloadTooLarge,
+        `A bulk request carries at most ${MAX_BULK_BYTES} bytes.`,
+      )
     },
-  )
+  })
 
-  app.post(
-    '/bulk/stream',
-    requireSession(services),
-    bodyLimit({
-      maxSize: MAX_BULK_BYTES,
-      onError: () => {
-        throw new RelayError(
-          RelayErrorCode.payloadTooLarge,
-          `A bulk request carries at most ${MAX_BULK_BYTES} bytes.`,
-        )
-      },
-    }),
-    (c) => {
-      const body = c.req.raw.body
-      if (!body) throw new RelayError(RelayErrorCode.badRequest, 'A bulk stream needs a body.')
-      const out = bulkStream(services, c.get('session'), body)
-      return c.body(out, 200, { 'content-type': BULK_STREAM_TYPE })
-    },
-  )
+  app.post('/bulk', requireSession(services), bulkLimit, async (c) => {
+    const body = new Uint8Array(await c.req.arrayBuffer())
+    const out = await bulkSync(services, c.get('session'), body)
+    return c.body(out as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/octet-stream',
+    })
+  })
+
+  app.post('/bulk/stream', requireSession(services), bulkLimit, (c) => {
+    const body = c.req.raw.body
+    if (!body) throw new RelayError(RelayErrorCode.badRequest, 'A bulk stream needs a body.')
+    const out = bulkStream(services, c.get('session'), body)
+    return c.body(out, 200, { 'content-type': BULK_STREAM_TYPE })
+  })
 
   app.get(
     '/live/:sobject/:key/:partition?',
