@@ -176,6 +176,20 @@ export class BriefcasePending extends LitElement {
     return this.#pending.descriptions.get(sobject)?.schema.fields[name]
   }
 
+  /**
+   * Runs an action of one change; when it took away the focused button (the change left the list,
+   * or Undo and Discard went), the focus goes to the change's name, else to the list's heading.
+   */
+  async #act(doc: string, action: (doc: string) => Promise<void>): Promise<void> {
+    await action(doc)
+    await this.updateComplete
+    const root = this.renderRoot as ShadowRoot
+    const elsewhere = document.activeElement !== null && document.activeElement !== document.body
+    if (root.activeElement || (elsewhere && document.activeElement !== this)) return
+    const name = root.querySelector<HTMLElement>(`[data-doc="${CSS.escape(doc)}"] .title button`)
+    ;(name ?? root.querySelector<HTMLElement>('#title'))?.focus()
+  }
+
   #open(doc: string, field: string | null = null): void {
     this.dispatchEvent(new OpenRecordEvent(doc, field))
   }
@@ -185,7 +199,7 @@ export class BriefcasePending extends LitElement {
     const changes = pending.changes
     return html`
       <div class="header">
-        <h2 id="title">Pending changes</h2>
+        <h2 id="title" tabindex="-1">Pending changes</h2>
         <span class="weak">${changes.length}</span>
       </div>
       ${pending.error ? html`<p class="notice error" role="alert">${pending.error}</p>` : nothing}
@@ -246,7 +260,10 @@ export class BriefcasePending extends LitElement {
                 >
                   Fix
                 </button>
-                <button ?disabled=${busy} @click=${() => void this.#pending.retry(change.doc)}>
+                <button
+                  ?disabled=${busy}
+                  @click=${() => void this.#act(change.doc, (doc) => this.#pending.retry(doc))}
+                >
                   Retry
                 </button>`
             : nothing
@@ -258,7 +275,7 @@ export class BriefcasePending extends LitElement {
             ? html`<button
                 ?disabled=${busy}
                 aria-label="Undo the delete of ${name}"
-                @click=${() => void this.#pending.undoDelete(change.doc)}
+                @click=${() => void this.#act(change.doc, (doc) => this.#pending.undoDelete(doc))}
               >
                 Undo delete
               </button>`
@@ -266,7 +283,10 @@ export class BriefcasePending extends LitElement {
         }
         ${
           change.superseded.length > 0 || change.deleted
-            ? html`<button ?disabled=${busy} @click=${() => void this.#pending.dismiss(change.doc)}>
+            ? html`<button
+                ?disabled=${busy}
+                @click=${() => void this.#act(change.doc, (doc) => this.#pending.dismiss(doc))}
+              >
                 Dismiss
               </button>`
             : nothing
@@ -277,7 +297,7 @@ export class BriefcasePending extends LitElement {
                 class="destructive"
                 ?disabled=${busy}
                 aria-label="Discard changes to ${name}"
-                @click=${() => void this.#pending.discard(change.doc)}
+                @click=${() => void this.#act(change.doc, (doc) => this.#pending.discard(doc))}
               >
                 Discard
               </button>`

@@ -177,6 +177,19 @@ export class BriefcaseSession extends LitElement {
     })
   }
 
+  /** Whether the unsynced-changes warning was on screen at the last render. */
+  #warned = false
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed)
+    const warned = this.#session.unsynced !== null
+    if (warned === this.#warned) return
+    this.#warned = warned
+    // The warning takes the focus when it appears (Keep working), and gives it back to Sign out.
+    const target = warned ? '[part=dialog] button.brand' : '[part=sign-out]'
+    this.renderRoot.querySelector<HTMLElement>(target)?.focus()
+  }
+
   #sessionChanged(session: Session | null): void {
     if (!session) this.selectRecord(undefined)
     this.dispatchEvent(new SessionChangeEvent(session))
@@ -238,7 +251,14 @@ export class BriefcaseSession extends LitElement {
 
   #renderUnsynced(count: number): TemplateResult {
     const changes = this.#session.unsynced ?? []
-    return html`<div part="dialog" role="alertdialog" aria-labelledby="unsynced-title">
+    return html`<div
+      part="dialog"
+      role="alertdialog"
+      aria-labelledby="unsynced-title"
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape') this.#session.keepSession()
+      }}
+    >
       <h2 id="unsynced-title">
         Changes to ${count === 1 ? '1 record are' : `${count} records are`} not synced yet
       </h2>

@@ -48,6 +48,16 @@ export async function deleteAndUndo(stack: Stack): Promise<void> {
   expect(await device.value('Phone')).toBe('(312) 555-0188')
   await expect.poll(() => page.evaluate(focused).then((f) => f.part)).toBe('delete')
 
+  // Undo from the pending list: the focus goes to the record's name in the list.
+  await record.getByRole('button', { name: 'Delete' }).click()
+  await dialog.getByRole('button', { name: 'Delete' }).click()
+  await listed.waitFor({ state: 'detached' })
+  await change.getByRole('button', { name: `Undo the delete of ${account.name}` }).click()
+  await listed.waitFor()
+  await expect
+    .poll(() => page.evaluate(focused))
+    .toMatchObject({ tag: 'button', text: account.name })
+
   await record.getByRole('button', { name: 'Delete' }).click()
   await dialog.getByRole('button', { name: 'Delete' }).click()
   await listed.waitFor({ state: 'detached' })

@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
 import { users } from '../support/device.js'
+import { focused } from '../support/focus.js'
 import { accountOwnedBy } from '../support/org-data.js'
 import type { Stack } from '../support/stack.js'
 import { openDevice } from '../support/stack.js'
@@ -53,8 +54,11 @@ export async function reloadAndLogout(stack: Stack): Promise<void> {
   expect(named).toMatch(/Employees/)
   expect(named).not.toMatch(/NumberOfEmployees/)
   await device.screenshot('5-sign-out-refused-offline')
-  await unsynced.getByRole('button', { name: 'Keep working' }).click()
+  // The warning takes the focus; Escape keeps working and gives the focus back to Sign out.
+  await expect.poll(() => page.evaluate(focused).then((f) => f.text)).toBe('Keep working')
+  await page.keyboard.press('Escape')
   await unsynced.waitFor({ state: 'detached' })
+  expect((await page.evaluate(focused)).part).toBe('sign-out')
 
   await device.goOnline()
   // Synced: the relay holds the change (Sent to the relay), or Salesforce already has it.
