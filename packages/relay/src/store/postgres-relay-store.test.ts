@@ -88,6 +88,61 @@ describe.skipIf(!postgres.available)(postgres.title('PostgresRelayStore'), () =>
     expect(await a.updateCount(key)).toBe(80)
   })
 
+  it('commits many documents at once from two relays, in any order, without deadlock or loss', async () => {
+    const [a, b] = await twoRelays()
+    const keys = Array.from({ length: 20 }, (_, i) => ({
+      name: `Account/001${String(i).padStart(15, '0')}`,
+      group: 'g',
+    }))
+    const batch = (order: typeof keys, round: number, base: number) =>
+      order.map((k) => ({
+        key: k,
+        meta: { sobject: 'Account', key: k.name.slice(8), engine: 'yjs' },
+        updates: [new Uint8Array([base + round])],
+        pending: {
+          sobject: 'Account',
+          operation: 'update' as const,
+          firstChangeAt: `h${round}`,
+          dependsOn: [`bc-${round}`],
+          status: null,
+        },
+        users: [`u${base}`],
+      }))
+    await Promise.all([
+      (async () => {
+        for (let r = 0; r < 10; r++) await a.commit(batch(keys, r, 0))
+      })(),
+      (async () => {
+        for (let r = 0; r < 10; r++) await b.commit(batch(keys.toReversed(), r, 100))
+      })(),
+    ])
+    const docs = await a.loadDocs(keys)
+    for (const k of keys) {
+      const updates = docs.get(docKeyString(k))?.updates.map((u) => u.data[0] as number) ?? []
+      expect(updates.toSorted((x, y) => x - y)).toEqual([
+        ...Array.from({ length: 10 }, (_, i) => i),
+        ...Array.from({ length: 10 }, (_, i) => 100 + i),
+      ])
+      expect(await a.docUsers(k)).toEqual(['u0', 'u100'])
+    }
+    expect((await a.listPending()).map((p) => p.dependsOn)).toEqual(keys.map(() => ['bc-9']))
+  })
+
+  it('answers each write of a batch with its own last sequence number, one document named twice', async () => {
+    const [a] = await twoRelays()
+    const other = { name: 'Contact/003000000000001AAA', group: 'g' }
+    const seqs = await a.commit([
+      { key, meta, updates: [new Uint8Array([1]), new Uint8Array([2])] },
+      { key: other, meta: { ...meta, sobject: 'Contact' }, users: ['u1'] },
+      { key, updates: [new Uint8Array([3])], meta: { ...meta, displayName: 'Acme' } },
+    ])
+    const doc = (await a.loadDocs([key])).get(docKeyString(key))
+    expect(doc?.updates.map((u) => [...u.data])).toEqual([[1], [2], [3]])
+    expect(seqs).toEqual([doc?.updates[1]?.seq, 0, doc?.updates[2]?.seq])
+    expect(doc?.meta.displayName).toBe('Acme')
+    expect(await a.updateCount(key)).toBe(3)
+  })
+
   it('compacts while another relay appends, losing nothing', async () => {
     const [a, b] = await twoRelays()
     await a.commit([{ key, meta, updates: [new Uint8Array([0])] }])

@@ -1,4 +1,5 @@
 import { PostgresAccountRows } from './postgres-account-rows.js'
+import { writeDocBatch } from './postgres-commit-batch.js'
 import type { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database.js'
 import { openPostgresDatabase } from './postgres-database.js'
 import {
@@ -24,7 +25,6 @@ import type {
   StoredDoc,
   UserRecord,
 } from './relay-store.js'
-import { docKeyString } from './relay-store.js'
 
 /** Options of {@link PostgresRelayStore}. */
 export interface PostgresRelayStoreOptions {
@@ -93,18 +93,14 @@ export class PostgresRelayStore implements RelayStore {
       if (synced) await this.sync()
       return []
     }
-    // Documents are locked in one order (by key), so that two commits never wait on each other.
-    const order = writes
-      .map((w, i) => ({ i, k: docKeyString(w.key) }))
-      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
     const now = this.#now()
     const writtenBefore = this.#writtenCount
     const seqs = await this.database.transaction(
-      async (tx) => {
-        const out = new Array<number>(writes.length).fill(0)
-        for (const { i } of order) out[i] = await writeDocRows(tx, writes[i] as DocWrite, now)
-        return out
-      },
+      async (tx) =>
+        // One document (the live path): its own few statements; more: a fixed number for all.
+        writes.length === 1
+          ? [await writeDocRows(tx, writes[0] as DocWrite, now)]
+          : writeDocBatch(tx, writes, now),
       { synchronousCommit: synced },
     )
     if (!synced) {
