@@ -37,9 +37,12 @@ function isLong(f: PendingChangeView['fields'][number], schema: FieldSchema | un
 /** One side of a short text diff: context, the removed (or added) part marked, context. */
 function renderDiff(change: TextChange, side: 'removed' | 'added'): TemplateResult {
   const part = change[side]
-  return html`${change.cutStart ? '…' : ''}${change.before}${
+  const marked =
     part === '' ? nothing : side === 'removed' ? html`<del>${part}</del>` : html`<ins>${part}</ins>`
-  }${change.after}${change.cutEnd ? '…' : ''}`
+  // One line: the span keeps the text's own line breaks (pre-wrap), so no template whitespace.
+  return html`<span class="diff-text"
+    >${change.cutStart ? '…' : ''}${change.before}${marked}${change.after}${change.cutEnd ? '…' : ''}</span
+  >`
 }
 
 function stampTime(at: HlcString): number {
@@ -138,7 +141,7 @@ export class BriefcasePending extends LitElement {
         color: var(--_text-weak);
         text-decoration: line-through;
       }
-      td.diff {
+      .diff-text {
         white-space: pre-wrap;
       }
       td.diff del {
