@@ -48,6 +48,29 @@ export interface ServerConfig {
   store: StoreConfig
   /** Briefcase filters offered as offline items (undefined: the relay's defaults). */
   briefcaseFilters: BriefcaseFilter[] | undefined
+  /** Tunables read from the environment only (tests shorten them). */
+  tuning: {
+    /** `BRIEFCASE_LEASE_TTL_MS`: how long a dead relay's leases last (default 10 000). */
+    leaseTtlMs: number | undefined
+    /**
+     * `BRIEFCASE_IN_FLIGHT_SETTLE_MS`: how long a call left in flight that Salesforce does not
+     * show may still land before it is sent again (default 20 000).
+     */
+    inFlightSettleMs: number | undefined
+  }
+}
+
+/** A positive whole number of ms from the environment, or undefined. */
+function msFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): number | undefined {
+  const text = env[name]
+  if (text === undefined || text === '') return undefined
+  const ms = Number(text)
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`${name} must be a whole number of ms, got "${text}".`)
+  return ms
 }
 
 const CAPTURE_FACTS: readonly CaptureFact[] = ['deviceEditedAt', 'deviceId', 'userId']
@@ -217,6 +240,10 @@ export function readConfig(
           },
     store,
     briefcaseFilters: readFilters(values['briefcase-filters'] ?? env.BRIEFCASE_FILTERS_FILE),
+    tuning: {
+      leaseTtlMs: msFromEnv(env, 'BRIEFCASE_LEASE_TTL_MS'),
+      inFlightSettleMs: msFromEnv(env, 'BRIEFCASE_IN_FLIGHT_SETTLE_MS'),
+    },
   }
 }
 

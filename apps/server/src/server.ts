@@ -6,6 +6,7 @@ import type { Org, OrgLogger } from '@briefcase/org'
 import { createOrg } from '@briefcase/org'
 import type { Relay, RelayBus, RelayStore } from '@briefcase/relay'
 import {
+  PostgresLeases,
   PostgresRelayStore,
   SqliteRelayStore,
   connectRedisBus,
@@ -125,6 +126,16 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           redirectUri,
         }
   org?.registerConnectedApp({ ...CONNECTED_APP, redirectUris: [redirectUri] })
+  // Relays sharing PostgreSQL share the work by leases: one projects a record, one pulls.
+  const leases =
+    store instanceof PostgresRelayStore
+      ? new PostgresLeases({
+          database: store.database,
+          holder: `relay-${process.pid}-${randomBytes(4).toString('hex')}`,
+          logger: logger.child({ module: 'leases' }),
+          ...(config.tuning.leaseTtlMs === undefined ? {} : { ttlMs: config.tuning.leaseTtlMs }),
+        })
+      : undefined
   const relay = createRelay({
     store,
     salesforce,
@@ -137,6 +148,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     assets: config.assets,
     ...(bus ? { bus } : {}),
     ...(config.briefcaseFilters === undefined ? {} : { briefcaseFilters: config.briefcaseFilters }),
+    ...(leases ? { leases } : {}),
+    ...(config.tuning.inFlightSettleMs === undefined
+      ? {}
+      : { projection: { options: { inFlightSettleMs: config.tuning.inFlightSettleMs } } }),
   })
   holder.relay = relay
   relay.start()
@@ -152,6 +167,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         if ('closeAllConnections' in server) server.closeAllConnections()
       })
       await bus?.close()
+      await leases?.close()
       await store.close()
       await org?.close()
     },

@@ -15,6 +15,7 @@ import { createSecrets } from './auth/secrets.js'
 import { createSessions } from './auth/sessions.js'
 import { BusBridge } from './bus/bus-bridge.js'
 import type { RelayBus } from './bus/relay-bus.js'
+import { LocalRelayBus } from './bus/relay-bus.js'
 import type { Leases } from './lease/leases.js'
 import type { BriefcaseFilter } from './cache/briefcase-filters.js'
 import { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
@@ -200,6 +201,8 @@ export function createRelay(options: RelayOptions): Relay {
       ? {}
       : { heldTtlMs: options.cacheTtlMs.heldAccess }),
   })
+  // Other relays write to the same store (a shared bus, or shared leases: PostgreSQL).
+  const shared = (options.bus?.shared ?? false) || (options.leases?.shared ?? false)
   const hub = new DocHub({
     store,
     engine,
@@ -207,7 +210,7 @@ export function createRelay(options: RelayOptions): Relay {
     now,
     ...(options.maxHotDocs === undefined ? {} : { maxHotDocs: options.maxHotDocs }),
     ...(options.compactAfter === undefined ? {} : { compactAfter: options.compactAfter }),
-    shared: options.bus?.shared ?? false,
+    shared,
     onTransaction: (info) => {
       metrics.commits.inc({ durability: info.durability })
       metrics.committedUpdates.inc(info.updates)
@@ -255,9 +258,10 @@ export function createRelay(options: RelayOptions): Relay {
       ? {}
       : { pingIntervalMs: options.livePingIntervalMs }),
   })
-  const bridge: BusBridge | undefined = options.bus?.shared
+  // Without a bus (no Redis), the bridge still catches live documents up from the store.
+  const bridge: BusBridge | undefined = shared
     ? new BusBridge({
-        bus: options.bus,
+        bus: options.bus ?? new LocalRelayBus(),
         hub,
         live,
         logger: logger.child({ module: 'bus' }),
