@@ -98,13 +98,15 @@ describe.skipIf(!available)(title, () => {
     docs[0]?.set('Phone', '4155550170')
     docs[1]?.set('Website', 'https://three.example')
     docs[2]?.insertText('Description', 0, 'Merged on three relays. ')
-    await until(() =>
-      docs.every(
-        (d) =>
-          d.get('Phone') === '4155550170' &&
-          d.get('Website') === 'https://three.example' &&
-          d.text('Description').startsWith('Merged on three relays. '),
-      ),
+    await until(
+      () =>
+        docs.every(
+          (d) =>
+            d.get('Phone') === '4155550170' &&
+            d.get('Website') === 'https://three.example' &&
+            d.text('Description').startsWith('Merged on three relays. '),
+        ),
+      20_000,
     )
     // Bulk: each relay gets two records edited offline, in one request.
     const want = new Map<string, Row>()
@@ -234,7 +236,7 @@ describe.skipIf(!available)(title, () => {
       const docA = await (a as Device).open(name)
       const docB = await (b as Device).open(name)
       docA.set('Phone', '4155550180')
-      await until(() => docB.get('Phone') === '4155550180')
+      await until(() => docB.get('Phone') === '4155550180', 20_000)
       await own.stop()
       docA.set('Website', 'https://outage.example')
       docB.insertText('Description', 0, 'While Redis was down. ')
@@ -246,7 +248,7 @@ describe.skipIf(!available)(title, () => {
         20_000,
       )
       docB.set('Phone', '4155550181')
-      await until(() => docA.get('Phone') === '4155550181')
+      await until(() => docA.get('Phone') === '4155550181', 20_000)
       expect(docA.snapshot()).toEqual(docB.snapshot())
     } finally {
       await own?.stop()
