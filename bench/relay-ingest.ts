@@ -1,112 +1,235 @@
 /**
- * Durable ingest rate: device updates per second the relay checks, applies and commits to SQLite.
- * - live: 50 devices, each on its own record, send 200 single-field edits (made beforehand) as
- *   y-websocket update frames as fast as the sockets take them; counted when committed (group
- *   commit; in the WAL, fsynced within 1 s);
+ * Durable ingest rate: device updates per second the relay checks, applies and commits, the relay
+ * in a process of its own as `npm start` runs it (bench/servers.ts: separate org, projection on,
+ * fresh SQLite data directory each round), the load here.
+ * - live: 50 devices, each on its own record, send 200 single-field edits each (made beforehand)
+ *   as y-websocket update frames on raw sockets, as fast as the sockets take them; timed until each
+ *   socket's closing sync step 1 is answered (the relay answers it only after every earlier update
+ *   of that socket is committed: in the WAL). `@y/websocket-server` 0.1.1 takes the same frames, in
+ *   memory only (not durable), as the reference; rounds alternate relay, stock.
  * - bulk: one device sends one edit to each of 2,000 records in one request; counted when the
  *   answer arrives (fsynced before the answer; the device's own encoding and decoding included).
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-ingest.ts
+ * Environment: ROUNDS (5), DEVICES (50), EDITS (200), BULK=0 skips the bulk part, BASE_ROOT=<a
+ * built checkout> adds its relay (before and after in one run).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createOrg } from '@briefcase/org'
-import { startTestRelay } from '@briefcase/relay/testing'
 import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
-import { Device } from '../tests/relay/device.js'
+import { Device, updateFrame } from '../tests/relay/device.js'
+import type { ServerProcess } from './servers.js'
+import {
+  buildOnce,
+  formatSpread,
+  freePort,
+  loadAverage,
+  startOrg,
+  startRelay,
+  startStock,
+} from './servers.js'
 
-/** A y-websocket update message. */
-function updateFrame(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 0)
-  encoding.writeVarUint(e, 2)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
-}
-
+const ROUNDS = Number(process.env.ROUNDS ?? 5)
 const DEVICES = Number(process.env.DEVICES ?? 50)
 const EDITS = Number(process.env.EDITS ?? 200)
 const BULK_DOCS = 2000
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'))
-const org = createOrg({ accounts: BULK_DOCS })
-const t = await startTestRelay({
-  org,
-  file: join(dir, 'relay.sqlite'),
-  logLevel: process.env.LOG_LEVEL ?? 'silent',
-})
-const names = (org.snapshot().Account ?? []).map((a) => `Account/${String(a.Id)}`)
-const committed = async (): Promise<number> =>
-  (await t.relay.metrics.committedUpdates.get()).values.reduce((s, v) => s + v.value, 0)
-const commits = async (): Promise<number> =>
-  (await t.relay.metrics.commits.get()).values.reduce((s, v) => s + v.value, 0)
+/** y-protocols sync step 1 with an empty state vector (asks for everything; answered in order). */
+function step1(): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint8Array(e, new Uint8Array([0]))
+  return encoding.toUint8Array(e)
+}
 
-// Live: each device's 200 updates are made first (client work is not timed), then sent as
-// y-websocket update frames on raw WebSocket connections, interleaved, as fast as the sockets take
-// them; timed until the relay has committed them all.
-const sockets: WebSocket[] = []
-const frames: Uint8Array[][] = []
-for (let i = 0; i < DEVICES; i++) {
-  const d = await Device.signIn(t.url, 'manager', `ingest-${i}`)
-  const name = names[i] as string
-  await d.bulk([name])
-  const doc = await d.open(name)
-  const mine: Uint8Array[] = []
-  doc.engineDoc.onChange((payload) => mine.push(updateFrame(payload)))
-  for (let k = 0; k < EDITS; k++) doc.set('Website', `https://e${k}.example`)
-  frames.push(mine)
-  const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/sync/live/${name}?token=${d.token}`)
+interface Load {
+  names: string[]
+  /** Per device: its document's state, then its edits, as update frames. */
+  base: Uint8Array[]
+  frames: Uint8Array[][]
+}
+
+async function socket(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(url)
+  ws.binaryType = 'arraybuffer'
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())
     ws.once('error', reject)
   })
-  sockets.push(ws)
+  return ws
 }
-const before = await committed()
-const commitsBefore = await commits()
-const start = performance.now()
-for (let k = 0; k < EDITS; k++) {
-  for (let i = 0; i < DEVICES; i++) (sockets[i] as WebSocket).send(frames[i]?.[k] as Uint8Array)
-}
-const expected = before + DEVICES * EDITS
-const deadline = Date.now() + 120_000
-while ((await committed()) < expected) {
-  if (Date.now() > deadline) throw new Error('updates not committed in time')
-  await new Promise((r) => setTimeout(r, 2))
-}
-const liveMs = performance.now() - start
-const liveCommits = (await commits()) - commitsBefore
-for (const ws of sockets) ws.close()
-const liveRate = ((DEVICES * EDITS) / liveMs) * 1000
-console.log(
-  `live: ${DEVICES * EDITS} updates from ${DEVICES} devices committed in ${liveMs.toFixed(0)} ms ` +
-    `= ${liveRate.toFixed(0)} updates/s (${liveCommits} store transactions, ${((DEVICES * EDITS) / liveCommits).toFixed(1)} updates each)`,
-)
 
-// Bulk.
-const bulk = await Device.signIn(t.url, 'manager', 'ingest-bulk')
-await bulk.bulk(names.slice(0, BULK_DOCS))
-const rates: number[] = []
-for (let run = 0; run < 3; run++) {
-  for (const name of names.slice(0, BULK_DOCS))
-    (await bulk.open(name)).set('Phone', `41555${run}0199`)
-  const s = performance.now()
-  const answers = await bulk.bulk()
-  const ms = performance.now() - s
-  if (answers.some((a) => !a.ok)) throw new Error('bulk refused')
-  rates.push((BULK_DOCS / ms) * 1000)
+/** Resolves on the socket's next sync step 2 (the answer to our step 1). */
+function answered(ws: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (data: ArrayBuffer): void => {
+      const b = new Uint8Array(data)
+      if (b[0] !== 0 || b[1] !== 1) return
+      ws.off('message', on)
+      resolve()
+    }
+    ws.on('message', on)
+  })
+}
+
+/** Sends every frame, interleaving the sockets; resolves when every socket's marker is answered. */
+async function send(sockets: WebSocket[], frames: Uint8Array[][]): Promise<number> {
+  const done = Promise.all(sockets.map(answered))
+  const start = performance.now()
+  for (let k = 0; k < EDITS; k++) {
+    for (let i = 0; i < sockets.length; i++) sockets[i]?.send(frames[i]?.[k] as Uint8Array)
+  }
+  for (const ws of sockets) ws.send(step1())
+  await done
+  return performance.now() - start
+}
+
+interface Result {
+  rate: number
+  cpuPerUpdate: number
+  load: string
+}
+
+async function measure(server: ServerProcess, sockets: WebSocket[], frames: Uint8Array[][]) {
+  const load = loadAverage()
+  const cpu = server.stats().cpuMs
+  const ms = await send(sockets, frames)
+  const used = server.stats().cpuMs - cpu
+  for (const ws of sockets) ws.close()
+  const n = DEVICES * EDITS
+  return { rate: (n / ms) * 1000, cpuPerUpdate: used / n, load }
+}
+
+async function relayRound(
+  orgUrl: string,
+  port: number,
+  names: string[],
+  root?: string,
+): Promise<[Result, Load]> {
+  const relay = await startRelay({ port, orgUrl, ...(root ? { root } : {}) })
+  const sockets: WebSocket[] = []
+  const load: Load = { names, base: [], frames: [] }
+  for (let i = 0; i < DEVICES; i++) {
+    const d = await Device.signIn(relay.url, 'manager', `ingest-${i}`)
+    const name = names[i] as string
+    await d.bulk([name])
+    const doc = await d.open(name)
+    load.base.push(updateFrame(doc.encodeState()))
+    const mine: Uint8Array[] = []
+    const off = doc.engineDoc.onChange((payload) => mine.push(updateFrame(payload)))
+    for (let k = 0; k < EDITS; k++) doc.set('Website', `https://e${k}.example`)
+    off()
+    load.frames.push(mine)
+    sockets.push(
+      await socket(`${relay.url.replace(/^http/, 'ws')}/sync/live/${name}?token=${d.token}`),
+    )
+  }
+  const r = await measure(relay, sockets, load.frames)
+  await relay.stop()
+  return [r, load]
+}
+
+async function stockRound(load: Load): Promise<Result> {
+  const stock = await startStock({ port: await freePort() })
+  const sockets = await Promise.all(
+    load.names
+      .slice(0, DEVICES)
+      .map((name) => socket(`${stock.url.replace(/^http/, 'ws')}/${name}`)),
+  )
+  // The documents' starting state first, untimed, so that the edits apply as they do on the relay.
+  const ready = Promise.all(sockets.map(answered))
+  sockets.forEach((ws, i) => {
+    ws.send(load.base[i] as Uint8Array)
+    ws.send(step1())
+  })
+  await ready
+  const r = await measure(stock, sockets, load.frames)
+  await stock.stop()
+  return r
+}
+
+process.setMaxListeners(0)
+buildOnce()
+const relayPort = await freePort()
+const org = await startOrg({
+  port: await freePort(),
+  accounts: BULK_DOCS,
+  redirectUri: `http://127.0.0.1:${relayPort}/auth/callback`,
+})
+const snapshot = (await (await fetch(`${org.url}/__org/snapshot`)).json()) as {
+  Account: { Id: string }[]
+}
+const names = snapshot.Account.map((a) => `Account/${a.Id}`)
+/** Another built checkout whose relay runs beside this one's (before and after in one run). */
+const BASE_ROOT = process.env.BASE_ROOT
+const live: { relay: Result[]; stock: Result[]; base: Result[] } = {
+  relay: [],
+  stock: [],
+  base: [],
+}
+for (let round = 0; round < ROUNDS; round++) {
+  const [r, load] = await relayRound(org.url, relayPort, names)
+  live.relay.push(r)
+  const s = await stockRound(load)
+  live.stock.push(s)
+  if (BASE_ROOT) {
+    const [b] = await relayRound(org.url, relayPort, names, BASE_ROOT)
+    live.base.push(b)
+    console.log(`round ${round + 1}: base relay ${b.rate.toFixed(0)} updates/s (load ${b.load})`)
+  }
   console.log(
-    `bulk: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms = ${((BULK_DOCS / ms) * 1000).toFixed(0)} updates/s`,
+    `round ${round + 1}: relay ${r.rate.toFixed(0)} updates/s (${(r.cpuPerUpdate * 1000).toFixed(0)} µs CPU each, load ${r.load}); ` +
+      `stock ${s.rate.toFixed(0)} updates/s (${(s.cpuPerUpdate * 1000).toFixed(0)} µs, load ${s.load})`,
   )
 }
-rates.sort((a, b) => a - b)
+
+const bulkRates: number[] = []
+if (process.env.BULK !== '0') {
+  const relay = await startRelay({ port: relayPort, orgUrl: org.url })
+  const bulk = await Device.signIn(relay.url, 'manager', 'ingest-bulk')
+  await bulk.bulk(names.slice(0, BULK_DOCS))
+  for (let run = 0; run < 3; run++) {
+    for (const name of names.slice(0, BULK_DOCS))
+      (await bulk.open(name)).set('Phone', `41555${run}0199`)
+    const s = performance.now()
+    const answers = await bulk.bulk()
+    const ms = performance.now() - s
+    if (answers.some((a) => !a.ok)) throw new Error('bulk refused')
+    bulkRates.push((BULK_DOCS / ms) * 1000)
+    console.log(
+      `bulk: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms (load ${loadAverage()})`,
+    )
+  }
+  await relay.stop()
+}
+await org.stop()
+
+const rate = (rs: Result[]): string =>
+  formatSpread(
+    rs.map((r) => r.rate),
+    0,
+  )
+const cpu = (rs: Result[]): string =>
+  formatSpread(
+    rs.map((r) => r.cpuPerUpdate * 1000),
+    0,
+  )
+console.log(`\n${ROUNDS} rounds, median (min–max); ${DEVICES} devices × ${EDITS} edits\n`)
 console.log(
-  `\n| path | updates/s |\n| --- | --- |\n| live (${DEVICES} devices × ${EDITS} edits, group commit) | ${liveRate.toFixed(0)} |\n` +
-    `| bulk (${BULK_DOCS} updates per request, median of 3) | ${rates[1]?.toFixed(0)} |`,
+  '| path | server | updates/s | server CPU µs/update | load (1 min) |\n| --- | --- | --- | --- | --- |',
 )
-await t.close()
-await org.close()
-rmSync(dir, { recursive: true, force: true })
+console.log(
+  `| live | relay (durable: in the WAL) | ${rate(live.relay)} | ${cpu(live.relay)} | ${live.relay.map((r) => r.load.split(' ')[0]).join(', ')} |`,
+)
+console.log(
+  `| live | @y/websocket-server 0.1.1 (memory) | ${rate(live.stock)} | ${cpu(live.stock)} | ${live.stock.map((r) => r.load.split(' ')[0]).join(', ')} |`,
+)
+if (BASE_ROOT)
+  console.log(
+    `| live | relay built at ${BASE_ROOT} | ${rate(live.base)} | ${cpu(live.base)} | ${live.base.map((r) => r.load.split(' ')[0]).join(', ')} |`,
+  )
+if (bulkRates.length > 0)
+  console.log(
+    `| bulk (${BULK_DOCS} updates per request, 3 runs) | relay (fsynced) | ${formatSpread(bulkRates, 0)} | | |`,
+  )
 process.exit(0)

@@ -1,213 +1,220 @@
 /**
- * Live edit latency with 100 clients on one record: one client edits a field, the time until each
- * of the 99 others sees it (p50/p99 over every edit and receiver). The relay (durable: every
- * update committed to SQLite before it is broadcast: by default written to the WAL (survives a relay
- * crash) and fsynced within a second; with synchronous=FULL fsynced before broadcast) against
- * `@y/websocket-server` 0.1.1 (in memory, not durable), same machine, same run, same clients
- * (y-websocket's WebsocketProvider with `ws`, record documents from packages/record).
+ * Live edit latency, relay against the stock y-websocket server, each server in a process of its
+ * own (bench/servers.ts), the clients here: 20 and 100 real y-websocket clients on one record,
+ * each editing once a second; per edit, the time until each other client holds it. Each round
+ * starts every server afresh (a fresh relay data directory; a fresh stock document), the servers
+ * alternate A B A B, and the table gives medians with min–max over the rounds, with each
+ * server's CPU time per edit, peak RSS, and the sync updates and bytes each receiver got per
+ * edit. The relay is durable (an update is in the SQLite WAL before anyone receives it) and runs
+ * its projection (Salesforce writes) as `npm start` does; the stock server keeps documents in
+ * memory only.
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-live-latency.ts
+ * Environment: ROUNDS (5), SIZES (20,100), MEASURE_S (15), WARM_S (3), EMBEDDED=1 adds the relay
+ * with its org embedded (as `npm start` runs it with no --org-url), BASE_ROOT=<a built checkout>
+ * adds its relay (before and after in one run), RELAY_NODE_FLAGS (for `--cpu-prof`).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createOrg } from '@briefcase/org'
-import type { ObjectSchema, YjsEngineDoc } from '@briefcase/record'
-import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@briefcase/record'
-import { SqliteRelayStore } from '@briefcase/relay'
-import { signInDevice, startTestRelay } from '@briefcase/relay/testing'
-import { setupWSConnection } from '@y/websocket-server/utils'
-import WebSocket, { WebSocketServer } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
+import type { ObjectSchema } from '@briefcase/record'
 import { Device } from '../tests/relay/device.js'
+import type { ClientIdentity, LiveRun } from './live-clients.js'
+import { connectClients, percentile, runEdits } from './live-clients.js'
+import type { ServerProcess } from './servers.js'
+import {
+  buildOnce,
+  formatSpread,
+  freePort,
+  loadAverage,
+  startOrg,
+  startRelay,
+  startStock,
+} from './servers.js'
 
-const CLIENTS = Number(process.env.CLIENTS ?? 100)
-const EDITS = Number(process.env.EDITS ?? 200)
+const ROUNDS = Number(process.env.ROUNDS ?? 5)
+const SIZES = (process.env.SIZES ?? '20,100').split(',').map(Number)
+const MEASURE_MS = Number(process.env.MEASURE_S ?? 15) * 1000
+const WARM_MS = Number(process.env.WARM_S ?? 3) * 1000
+const FIELD = 'Website'
 
-interface Client {
-  doc: RecordDocument
-  provider: WebsocketProvider
+interface Row {
+  p50: number
+  p99: number
+  cpuPerEdit: number
+  peakRss: number
+  updates: number
+  bytes: number
+  missing: number
+  load: string
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
-}
+type Subject = 'relay' | 'relay+org' | 'stock' | 'relay (base)'
+/** Another built checkout whose relay runs beside this one's (`BASE_ROOT`: before and after). */
+const BASE_ROOT = process.env.BASE_ROOT
 
-async function connect(
-  url: string,
-  name: string,
-  schema: ObjectSchema,
-  state: Uint8Array,
-  users: { user: string; device: string; token?: string }[],
-): Promise<Client[]> {
-  const clients: Client[] = []
-  for (const u of users) {
-    const clock = createHybridClock({ device: parseDeviceId(u.device) })
-    const doc = RecordDocument.open({
-      engine: yjsEngine,
-      name,
-      schema,
-      actor: { user: u.user, device: clock.device },
-      clock,
-      state,
-    })
-    const provider = new WebsocketProvider(url, name, (doc.engineDoc as YjsEngineDoc).ydoc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      disableBc: true,
-      params: u.token ? { token: u.token } : {},
-    })
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`client ${clients.length} did not sync`)),
-        10_000,
-      )
-      provider.once('sync', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
-    const index = clients.length
-    provider.on('connection-close', (event: { code?: number; reason?: string } | null) => {
-      if (process.env.DEBUG) console.error(`client ${index} closed`, event?.code, event?.reason)
-    })
-    clients.push({ doc, provider })
+// y-websocket adds a process 'exit' listener per provider.
+process.setMaxListeners(0)
+buildOnce()
+const relayPort = await freePort()
+const org = await startOrg({
+  port: await freePort(),
+  redirectUri: `http://127.0.0.1:${relayPort}/auth/callback`,
+})
+const accounts = (await (await fetch(`${org.url}/__org/snapshot`)).json()) as {
+  Account: { Id: string }[]
+}
+const name = `Account/${accounts.Account[0]?.Id}`
+let seed: { schema: ObjectSchema; state: Uint8Array } | undefined
+
+async function signIn(url: string, n: number): Promise<ClientIdentity[]> {
+  const out: ClientIdentity[] = []
+  for (let i = 0; i < n; i += 10) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(10, n - i) }, (_, k) =>
+        Device.signIn(url, 'rep1', `live-${i + k}`),
+      ),
+    )
+    for (const d of batch) out.push({ user: d.userId, device: d.id, token: d.token })
   }
-  return clients
+  return out
 }
 
-/** Edits one at a time; per edit, the latency until every other client has the value. */
-async function measure(
-  clients: Client[],
-  label: string,
-): Promise<{ p50: number; p99: number; mean: number }> {
-  const latencies: number[] = []
-  for (let i = 0; i < EDITS; i++) {
-    const editor = clients[i % clients.length] as Client
-    const value = `https://${label}-${i}.example`
-    const waiting = clients.filter((c) => c !== editor)
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(`${label}: edit ${i} reached ${waiting.length - left} of ${waiting.length}`),
-          ),
-        10_000,
-      )
-      let left = waiting.length
-      const start = performance.now()
-      for (const c of waiting) {
-        const ydoc = (c.doc.engineDoc as YjsEngineDoc).ydoc
-        const check = (): void => {
-          if (c.doc.get('Website') !== value) return
-          ydoc.off('update', check)
-          latencies.push(performance.now() - start)
-          if (--left === 0) {
-            clearTimeout(timer)
-            resolve()
-          }
-        }
-        ydoc.on('update', check)
-      }
-      editor.doc.set('Website', value)
-    })
-    await done
+async function recordName(server: ServerProcess, subject: Subject): Promise<string> {
+  if (subject !== 'relay+org') return name
+  const snapshot = (await (await fetch(`${server.url}/__org/snapshot`)).json()) as {
+    Account: { Id: string }[]
   }
-  latencies.sort((a, b) => a - b)
-  const mean = latencies.reduce((s, x) => s + x, 0) / latencies.length
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), mean }
+  return `Account/${snapshot.Account[0]?.Id}`
 }
 
-const org = createOrg({ accounts: 20 })
-const account = (org.snapshot().Account ?? [])[0]
-const name = `Account/${String(account?.Id)}`
-const results = new Map<string, { p50: number; p99: number; mean: number }>()
-
-async function relayRun(
-  sync: 'NORMAL' | 'FULL',
-): Promise<{ schema: ObjectSchema; state: Uint8Array }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-live-'))
-  const store = new SqliteRelayStore({ file: join(dir, 'relay.sqlite'), synchronous: sync })
-  const relay = await startTestRelay({ org, relay: { store } })
-  const seed = await Device.signIn(relay.url, 'rep1', 'seed')
-  await seed.bulk([name])
-  const schema = await seed.schema('Account')
-  const state = (await seed.open(name)).encodeState()
-  const users = await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, i) => ({
-      user: seed.userId,
-      device: `live-${i}`,
-      token: await signInDevice({
-        relayUrl: relay.url,
-        username: 'rep1@briefcase.test',
-        password: 'rep1-password',
-        device: `live-${i}`,
-      }),
-    })),
-  )
-  const clients = await connect(
-    `${relay.url.replace(/^http/, 'ws')}/sync/live`,
-    name,
-    schema,
-    state,
-    users,
-  )
-  await measure(clients.slice(0, 10), `warm-${sync}`)
-  const r = await measure(clients, `relay-${sync}`)
-  const label =
-    sync === 'NORMAL'
-      ? 'relay (default): in the SQLite WAL before broadcast, fsynced within 1 s or with the next acknowledgement'
-      : 'relay, synchronous=FULL: every update fsynced before broadcast'
-  results.set(label, r)
-  console.log(
-    `${label}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, mean ${r.mean.toFixed(2)} ms`,
-  )
+/** One run: a fresh server, `n` clients, the edits; the server stopped after. */
+async function once(subject: Subject, n: number): Promise<Row> {
+  let server: ServerProcess
+  let identities: ClientIdentity[]
+  let url: string
+  let record = name
+  let state: Uint8Array
+  let schema: ObjectSchema
+  if (subject === 'stock') {
+    if (!seed) throw new Error('the relay runs first: it gives the record')
+    server = await startStock({ port: await freePort() })
+    identities = Array.from({ length: n }, (_, i) => ({ user: 'u', device: `y-${i}` }))
+    url = server.url.replace(/^http/, 'ws')
+    ;({ schema, state } = seed)
+  } else {
+    const embedded = subject === 'relay+org'
+    server = await startRelay({
+      port: embedded ? await freePort() : relayPort,
+      ...(embedded ? {} : { orgUrl: org.url }),
+      ...(subject === 'relay (base)' && BASE_ROOT ? { root: BASE_ROOT } : {}),
+    })
+    record = await recordName(server, subject)
+    const setup = await Device.signIn(server.url, 'rep1', 'seed')
+    await setup.bulk([record])
+    schema = await setup.schema('Account')
+    state = (await setup.open(record)).encodeState()
+    if (subject === 'relay') seed ??= { schema, state }
+    identities = await signIn(server.url, n)
+    url = `${server.url.replace(/^http/, 'ws')}/sync/live`
+  }
+  const clients = await connectClients(url, record, schema, state, identities)
+  const load = loadAverage()
+  const cpuBefore = server.stats().cpuMs
+  const run: LiveRun = await runEdits(clients, FIELD, {
+    warmMs: WARM_MS,
+    measureMs: MEASURE_MS,
+    drainMs: 5000,
+    tag: subject,
+  })
+  const stats = server.stats()
   for (const c of clients) c.provider.destroy()
-  await relay.close()
-  rmSync(dir, { recursive: true, force: true })
-  return { schema, state }
-}
-
-async function ywsRun(schema: ObjectSchema, state: Uint8Array): Promise<void> {
-  const server = createServer()
-  const wss = new WebSocketServer({ noServer: true })
-  server.on('upgrade', (req, socket, head) =>
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      setupWSConnection(ws, req, {
-        docName: (req.url ?? '').slice(1).split('?')[0] ?? '',
-        gc: true,
-      }),
-    ),
-  )
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const users = Array.from({ length: CLIENTS }, (_, i) => ({ user: 'u', device: `y-${i}` }))
-  const clients = await connect(url, name, schema, state, users)
-  await measure(clients.slice(0, 10), 'warm-yws')
-  const y = await measure(clients, 'yws')
-  const label = '@y/websocket-server 0.1.1 (memory, not durable)'
-  results.set(label, y)
+  await server.stop()
+  const row: Row = {
+    p50: percentile(run.latencies, 50),
+    p99: percentile(run.latencies, 99),
+    // CPU over the whole run (warm-up and drain included) over every edit made in it.
+    cpuPerEdit: (stats.cpuMs - cpuBefore) / run.allEdits,
+    peakRss: stats.peakRssMb,
+    updates: run.updatesPerEdit,
+    bytes: run.bytesPerEdit,
+    missing: run.missing,
+    load,
+  }
   console.log(
-    `${label}: p50 ${y.p50.toFixed(2)} ms, p99 ${y.p99.toFixed(2)} ms, mean ${y.mean.toFixed(2)} ms`,
+    `${subject.padEnd(12)} ${String(n).padStart(3)} clients: p50 ${row.p50.toFixed(1)} ms, ` +
+      `p99 ${row.p99.toFixed(1)} ms, CPU ${row.cpuPerEdit.toFixed(2)} ms/edit, ` +
+      `peak RSS ${row.peakRss.toFixed(0)} MB, ${row.updates.toFixed(2)} updates / ` +
+      `${row.bytes.toFixed(0)} B per edit per receiver` +
+      `${row.missing ? `, ${row.missing} receipts missing` : ''} (load ${load})`,
   )
-  for (const c of clients) c.provider.destroy()
-  for (const ws of wss.clients) ws.terminate()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return row
 }
 
-// Two rounds, alternating, so that neither server profits from the other's JIT warm-up; the
-// table shows the second round.
-for (let round = 0; round < 2; round++) {
-  const { schema, state } = await relayRun('NORMAL')
-  await ywsRun(schema, state)
-  await relayRun('FULL')
+const subjects: Subject[] = [
+  'relay',
+  'stock',
+  ...(BASE_ROOT ? ['relay (base)' as const] : []),
+  ...(process.env.EMBEDDED ? ['relay+org' as const] : []),
+]
+const rows = new Map<string, Row[]>()
+for (const n of SIZES) {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const subject of subjects) {
+      const key = `${n}\t${subject}`
+      rows.set(key, [...(rows.get(key) ?? []), await once(subject, n)])
+    }
+  }
+}
+await org.stop()
+
+const LABEL: Record<Subject, string> = {
+  relay: 'relay (npm start, separate org)',
+  'relay+org': 'relay + embedded org (npm start)',
+  stock: '@y/websocket-server 0.1.1',
+  'relay (base)': `relay built at BASE_ROOT (${BASE_ROOT ?? ''})`,
 }
 console.log(
-  `\n${CLIENTS} clients on one record, ${EDITS} edits, latency to every other client (ms):`,
+  `\n${ROUNDS} rounds (A B alternating, fresh server each), ${MEASURE_MS / 1000} s measured, ` +
+    `1 edit/s/client; median (min–max) over rounds\n`,
 )
-console.log('| server | p50 | p99 | mean |\n| --- | --- | --- | --- |')
-for (const [label, r] of results)
-  console.log(`| ${label} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.mean.toFixed(2)} |`)
-await org.close()
+console.log(
+  '| clients | server | p50 ms | p99 ms | CPU ms/edit | peak RSS MB | updates/edit/receiver | bytes/edit/receiver | load (1/5/15 min) |',
+)
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+for (const [key, rs] of rows) {
+  const [n, subject] = key.split('\t') as [string, Subject]
+  const loads = rs.map((r) => r.load.split(' ')[0]).join(', ')
+  console.log(
+    `| ${n} | ${LABEL[subject]} | ${formatSpread(rs.map((r) => r.p50))} | ${formatSpread(rs.map((r) => r.p99))} | ` +
+      `${formatSpread(
+        rs.map((r) => r.cpuPerEdit),
+        2,
+      )} | ${formatSpread(
+        rs.map((r) => r.peakRss),
+        0,
+      )} | ` +
+      `${formatSpread(
+        rs.map((r) => r.updates),
+        2,
+      )} | ${formatSpread(
+        rs.map((r) => r.bytes),
+        0,
+      )} | ${loads} |`,
+  )
+}
+for (const n of SIZES) {
+  for (const subject of subjects.filter((x) => x !== 'stock')) {
+    const ratio = (f: (r: Row) => number): string => {
+      const a = rows.get(`${n}\t${subject}`)?.map(f) ?? []
+      const b = rows.get(`${n}\tstock`)?.map(f) ?? []
+      return formatSpread(
+        a.map((x, i) => x / (b[i] as number)),
+        2,
+      )
+    }
+    console.log(
+      `${n} clients, ${subject} ÷ stock per round, median (min–max): p50 ${ratio((r) => r.p50)}×, ` +
+        `p99 ${ratio((r) => r.p99)}×, CPU/edit ${ratio((r) => r.cpuPerEdit)}×, ` +
+        `peak RSS ${ratio((r) => r.peakRss)}×`,
+    )
+  }
+}
 process.exit(0)
