@@ -1,4 +1,3 @@
-import type { Durability } from '../store/relay-store.js'
 import type { HotDoc } from './hot-doc.js'
 
 /** An update waiting for its commit, with where it came from. */
@@ -22,8 +21,6 @@ export interface QueuedDoc {
  */
 export class CommitBatch {
   readonly docs: Map<HotDoc, QueuedDoc> = new Map()
-  /** `synced` when someone waiting for this batch needs it on stable storage. */
-  durability: Durability = 'written'
   readonly done: Promise<void>
   #resolve!: () => void
   #reject!: (error: unknown) => void

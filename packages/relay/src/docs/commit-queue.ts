@@ -3,13 +3,17 @@ import { CommitBatch } from './commit-batch.js'
 import type { QueuedUpdate } from './commit-batch.js'
 import type { HotDoc } from './hot-doc.js'
 
-/** Commits a batch; resolves when its transaction is done (the batch settles its waiters). */
+/**
+ * Commits a batch as `written` (the store's transaction, then the listeners: a live update is
+ * broadcast once it is in the WAL); resolves when done (the batch settles its waiters).
+ */
 export type CommitFn = (batch: CommitBatch) => Promise<void>
 
 /**
- * Group commit: changes made meanwhile gather in one batch, committed in one transaction, one
- * batch at a time, in order. Tracks which commits were only `written`, so that a `synced` flush
- * with nothing new to commit still syncs the store.
+ * Group commit: changes made meanwhile gather in one batch, committed in one `written`
+ * transaction, one batch at a time, in order. A `synced` flush then waits for one store sync
+ * (fsync) that began after its batch was written; syncs run beside the write chain, never in it
+ * (a broadcast never waits for a disk flush), and every flush waiting at once shares the next one.
  */
 export class CommitQueue {
   readonly #store: RelayStore
@@ -17,13 +21,12 @@ export class CommitQueue {
   readonly #onError: (error: unknown) => void
   #batch = new CommitBatch()
   readonly #committing = new Set<CommitBatch>()
-  #inflight: Promise<void> = Promise.resolve()
+  /** The last write dispatched (rejects when its commit failed). */
+  #written: Promise<void> = Promise.resolve()
+  /** The sync running, and the one queued to start after it (shared by its waiters). */
+  #syncing: Promise<void> | null = null
+  #nextSync: Promise<void> | null = null
   #scheduled = false
-  /** Dispatch order of commits and syncs (they run one at a time, in this order). */
-  #dispatched = 0
-  /** The last `written` commit dispatched, and the last commit or sync known `synced`. */
-  #lastWritten = 0
-  #lastSynced = 0
 
   constructor(store: RelayStore, commit: CommitFn, onError: (error: unknown) => void) {
     this.#store = store
@@ -62,40 +65,41 @@ export class CommitQueue {
    */
   flush(durability: Durability): Promise<void> {
     const batch = this.#batch
-    const previous = this.#inflight
-    let chain: Promise<void>
-    if (batch.empty) {
-      if (durability === 'written' || this.#lastWritten <= this.#lastSynced) return previous
-      const seq = ++this.#dispatched
-      chain = previous
-        .catch(() => undefined)
-        .then(() => this.#store.sync())
-        .then(() => this.#synced(seq))
-    } else {
-      if (durability === 'synced') batch.durability = 'synced'
-      const seq = ++this.#dispatched
-      if (batch.durability === 'written') this.#lastWritten = seq
+    const previous = this.#written
+    let written = previous
+    if (!batch.empty) {
       this.#batch = new CommitBatch()
       this.#committing.add(batch)
-      chain = previous
+      written = previous
         .catch(() => undefined)
         .then(() => this.#commit(batch))
         .finally(() => this.#committing.delete(batch))
         .then(() => batch.done)
-        .then(() => {
-          if (batch.durability === 'synced') this.#synced(seq)
-        })
+      this.#written = written
+      const settled = (): void => {
+        if (this.#written === written) this.#written = Promise.resolve()
+      }
+      written.then(settled, settled)
     }
-    this.#inflight = chain
-    const settled = (): void => {
-      if (this.#inflight === chain) this.#inflight = Promise.resolve()
-    }
-    chain.then(settled, settled)
-    return Promise.all([previous, chain]).then(() => undefined)
+    const done = Promise.all([previous, written]).then(() => undefined)
+    return durability === 'written' ? done : done.then(() => this.#sync())
   }
 
-  #synced(seq: number): void {
-    this.#lastSynced = Math.max(this.#lastSynced, seq)
+  /** A store sync that starts after this call: the next one queued, shared by its waiters. */
+  #sync(): Promise<void> {
+    if (this.#nextSync) return this.#nextSync
+    const next = (this.#syncing ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.#nextSync = null
+        this.#syncing = next
+        return this.#store.sync()
+      })
+      .finally(() => {
+        if (this.#syncing === next) this.#syncing = null
+      })
+    this.#nextSync = next
+    return next
   }
 
   #schedule(): void {

@@ -403,15 +403,15 @@ export class DocHub {
         events.push({ key: q.hot.key, hot: q.hot, updates: q.updates, pending: w.pending ?? null })
       }
       const started = performance.now()
+      // `written` (in the WAL): a `synced` flush waits for the store's sync after this (see
+      // CommitQueue), so that no broadcast waits for a disk flush.
       const seqs =
-        writes.length > 0 || batch.durability === 'synced'
-          ? await this.store.commit(writes, { durability: batch.durability })
-          : []
+        writes.length > 0 ? await this.store.commit(writes, { durability: 'written' }) : []
       if (writes.length > 0) {
         this.#onTransaction?.({
           docs: writes.length,
           updates: writes.reduce((n, w) => n + (w.updates?.length ?? 0), 0),
-          durability: batch.durability,
+          durability: 'written',
           ms: performance.now() - started,
         })
       }

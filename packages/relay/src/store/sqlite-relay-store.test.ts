@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -37,6 +37,31 @@ describe('SqliteRelayStore', () => {
       [5],
     )
     await b.close()
+  })
+
+  it('checkpoints on a worker thread, never on the relay connection, and the WAL reaches the database file', async () => {
+    const file = join(dir, 'checkpoint.sqlite')
+    const store = new SqliteRelayStore({ file, syncIntervalMs: 20 })
+    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+    const key = { name: 'Account/001000000000002AAA', group: 'g' }
+    const big = new Uint8Array(512 * 1024).fill(7)
+    await store.commit(
+      [
+        {
+          key,
+          meta: { sobject: 'Account', key: '001000000000002AAA', engine: 'yjs' },
+          updates: [big],
+        },
+      ],
+      { durability: 'written' },
+    )
+    await store.sync()
+    const deadline = Date.now() + 15_000
+    while (statSync(file).size < big.byteLength && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20))
+    expect(statSync(file).size).toBeGreaterThanOrEqual(big.byteLength)
+    expect(store.checkpointErrors).toEqual([])
+    await store.close()
   })
 
   it('fsyncs every commit with synchronous FULL', async () => {

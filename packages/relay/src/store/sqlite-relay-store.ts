@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3'
+import type { FileHandle } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import type {
   CommitOptions,
   DocKey,
@@ -16,6 +18,7 @@ import type {
 import { SqliteAccountRows } from './sqlite-account-rows.js'
 import { SqliteDocRows } from './sqlite-doc-rows.js'
 import { migrate } from './sqlite-schema.js'
+import { WalCheckpointer } from './wal-checkpointer.js'
 
 /** Options of {@link SqliteRelayStore}. */
 export interface SqliteRelayStoreOptions {
@@ -24,10 +27,10 @@ export interface SqliteRelayStoreOptions {
   /** An open better-sqlite3 database to share (the projector keeps its tables in it too). */
   database?: Database.Database
   /**
-   * `NORMAL` (default): a `synced` commit is fsynced before it resolves (SQLite's `synchronous`
-   * is raised to `FULL` for it, which syncs the whole WAL, earlier `written` commits included); a
-   * `written` commit is in the WAL, so it survives a relay crash, and is synced by the next synced
-   * commit or within `syncIntervalMs`. `FULL`: every commit is fsynced.
+   * `NORMAL` (default): a `written` commit is in the WAL, so it survives a relay crash, and is
+   * fsynced by the next `sync()` (or synced commit) or within `syncIntervalMs`; the fsync of the
+   * WAL file runs on libuv's thread pool, and checkpoints (with their fsyncs) on a worker thread,
+   * never on the event loop. `FULL`: every commit is fsynced inside its transaction.
    */
   synchronous?: 'FULL' | 'NORMAL'
   /** Longest time a `written` commit waits for its fsync, in ms (default 1000). */
@@ -60,7 +63,12 @@ export class SqliteRelayStore implements RelayStore {
   readonly #accounts: SqliteAccountRows
   readonly #alwaysSync: boolean
   readonly #timer: ReturnType<typeof setInterval> | undefined
+  readonly #checkpointer: WalCheckpointer | undefined
+  /** The WAL file, opened for fsync on first use (file databases only). */
+  #wal: Promise<FileHandle> | undefined
   #unsynced = false
+  /** Failed checkpoints (kept for tests and diagnostics; the next checkpoint retries). */
+  readonly #checkpointErrors: string[] = []
 
   constructor(options: SqliteRelayStoreOptions = {}) {
     this.#owned = options.database === undefined
@@ -73,13 +81,21 @@ export class SqliteRelayStore implements RelayStore {
       db.pragma('busy_timeout = 5000')
     }
     db.pragma(`synchronous = ${this.#alwaysSync ? 'FULL' : 'NORMAL'}`)
+    const interval = options.syncIntervalMs ?? 1000
     if (!this.#alwaysSync) {
       this.#timer = setInterval(() => {
-        if (this.#unsynced && db.open) this.#syncNow()
-      }, options.syncIntervalMs ?? 1000)
+        // A failed fsync leaves the store unsynced: the next sync() retries it and reports.
+        if (this.#unsynced && db.open) this.sync().catch(() => undefined)
+      }, interval)
       this.#timer.unref()
     }
     migrate(db)
+    if (!this.#alwaysSync && !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal') {
+      db.pragma('wal_autocheckpoint = 0')
+      this.#checkpointer = new WalCheckpointer(db.name, interval, (message) => {
+        this.#checkpointErrors.push(message)
+      })
+    }
     this.#docs = new SqliteDocRows(db, (sql) => this.#stmt(sql), this.#now)
     this.#accounts = new SqliteAccountRows(db, (sql) => this.#stmt(sql))
     this.#commitTx = db.transaction((writes: readonly DocWrite[]) =>
@@ -90,30 +106,41 @@ export class SqliteRelayStore implements RelayStore {
   // ── documents ──────────────────────────────────────────────────────────────────────────────
 
   commit(writes: readonly DocWrite[], options: CommitOptions = {}): Promise<number[]> {
+    const synced = (options.durability ?? 'synced') === 'synced'
     return this.#run(() => {
-      const synced = (options.durability ?? 'synced') === 'synced'
-      if (writes.length === 0) {
-        if (synced) this.#syncNow()
-        return []
-      }
-      if (this.#alwaysSync || !synced) {
-        const seqs = this.#commitTx(writes)
-        if (!this.#alwaysSync) this.#unsynced = true
-        return seqs
-      }
-      this.#stmt('PRAGMA synchronous = FULL').run()
-      try {
-        const seqs = this.#commitTx(writes)
-        this.#unsynced = false
-        return seqs
-      } finally {
-        this.#stmt('PRAGMA synchronous = NORMAL').run()
-      }
+      if (writes.length === 0) return []
+      const seqs = this.#commitTx(writes)
+      if (!this.#alwaysSync) this.#unsynced = true
+      return seqs
+    }).then(async (seqs) => {
+      if (synced && !this.#alwaysSync) await this.sync()
+      return seqs
     })
   }
 
-  sync(): Promise<void> {
-    return this.#run(() => this.#syncNow())
+  /**
+   * Fsyncs what the WAL holds (every commit made before the call), off the event loop: SQLite
+   * wrote the frames to the WAL file at commit, so syncing the file makes them durable; frames a
+   * checkpoint has already copied were synced into the database file by that checkpoint before
+   * the WAL can restart over them.
+   */
+  async sync(): Promise<void> {
+    if (!this.#unsynced || !this.database.open) return
+    this.#unsynced = false
+    try {
+      if (this.database.memory) return
+      this.#wal ??= open(`${this.database.name}-wal`, 'r+')
+      await (await this.#wal).sync()
+    } catch (error) {
+      this.#unsynced = true
+      this.#wal = undefined
+      throw error
+    }
+  }
+
+  /** Checkpoint failures seen so far (the next checkpoint retries). */
+  get checkpointErrors(): readonly string[] {
+    return this.#checkpointErrors
   }
 
   /** A passive checkpoint syncs the WAL (and the database after copying into it). */
@@ -215,9 +242,11 @@ export class SqliteRelayStore implements RelayStore {
     return this.#run(() => this.#accounts.putPreferences(userId, items, at))
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer)
+    await this.#checkpointer?.close()
+    await (await this.#wal?.catch(() => undefined))?.close()
     return this.#run(() => {
-      if (this.#timer) clearInterval(this.#timer)
       if (this.database.open) this.#syncNow()
       if (this.#owned && this.database.open) this.database.close()
     })
