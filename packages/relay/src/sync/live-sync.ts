@@ -420,20 +420,27 @@ export class LiveSync {
   #broadcast(event: DocCommitEvent): void {
     const room = this.#rooms.get(event.hot)
     if (!room) return
+    let sent = 0
     for (const u of event.updates) {
       const message = updateMessage(u.payload)
-      for (const conn of room.conns) if (conn !== u.origin) this.#send(conn, message, 'sync')
+      for (const conn of room.conns) if (conn !== u.origin && this.#write(conn, message)) sent++
     }
+    if (sent > 0) this.#metrics.liveFrames.inc({ direction: 'out', type: 'sync' }, sent)
   }
 
   #send(conn: Connection, message: Uint8Array, type: string): void {
-    if (conn.closed || conn.ws.readyState !== 1) return
+    if (this.#write(conn, message)) this.#metrics.liveFrames.inc({ direction: 'out', type })
+  }
+
+  /** Sends a frame unless the connection is gone or too slow (then closed); true when sent. */
+  #write(conn: Connection, message: Uint8Array): boolean {
+    if (conn.closed || conn.ws.readyState !== 1) return false
     if (raw(conn.ws).bufferedAmount > this.#maxBuffered) {
       this.#close(conn, LiveCloseCode.tryAgainLater, 'too slow')
-      return
+      return false
     }
     conn.ws.send(message as Uint8Array<ArrayBuffer>)
-    this.#metrics.liveFrames.inc({ direction: 'out', type })
+    return true
   }
 
   #close(conn: Connection, code: number, reason: string): void {
