@@ -119,8 +119,15 @@ export class PostgresRelayStore implements RelayStore {
    */
   async sync(): Promise<void> {
     if (!this.#unsynced) return
-    await this.database.query('UPDATE relay_sync_mark SET at = $1 WHERE id = 1', [this.#now()])
+    // Cleared first: a `written` commit made while the mark is in flight sets it again, so that
+    // the next sync covers it (the hub's syncs run beside its commits).
     this.#unsynced = false
+    try {
+      await this.database.query('UPDATE relay_sync_mark SET at = $1 WHERE id = 1', [this.#now()])
+    } catch (error) {
+      this.#unsynced = true
+      throw error
+    }
   }
 
   loadDocs(keys: readonly DocKey[]): Promise<Map<string, StoredDoc>> {
