@@ -39,10 +39,11 @@ describe('SqliteRelayStore', () => {
     await b.close()
   })
 
-  it('checkpoints on a worker thread, never on the relay connection, and the WAL reaches the database file', async () => {
+  it('checkpoints on a worker thread from its first document commit, never on the relay connection, and the WAL reaches the database file', async () => {
     const file = join(dir, 'checkpoint.sqlite')
     const store = new SqliteRelayStore({ file, syncIntervalMs: 20 })
-    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+    // Idle: no thread yet, SQLite's automatic checkpoints on.
+    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
     const key = { name: 'Account/001000000000002AAA', group: 'g' }
     const big = new Uint8Array(512 * 1024).fill(7)
     await store.commit(
@@ -55,6 +56,7 @@ describe('SqliteRelayStore', () => {
       ],
       { durability: 'written' },
     )
+    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
     await store.sync()
     const deadline = Date.now() + 15_000
     while (statSync(file).size < big.byteLength && Date.now() < deadline)

@@ -63,7 +63,11 @@ export class SqliteRelayStore implements RelayStore {
   readonly #accounts: SqliteAccountRows
   readonly #alwaysSync: boolean
   readonly #timer: ReturnType<typeof setInterval> | undefined
-  readonly #checkpointer: WalCheckpointer | undefined
+  /** Started with the first document commit (an idle relay holds no extra thread). */
+  #checkpointer: WalCheckpointer | undefined
+  readonly #checkpointInterval: number
+  /** Whether this database gets a checkpointer thread (a WAL file, not FULL). */
+  readonly #wantsCheckpointer: boolean
   /** The WAL file, opened for fsync on first use (file databases only). */
   #wal: Promise<FileHandle> | undefined
   #unsynced = false
@@ -90,12 +94,9 @@ export class SqliteRelayStore implements RelayStore {
       this.#timer.unref()
     }
     migrate(db)
-    if (!this.#alwaysSync && !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal') {
-      db.pragma('wal_autocheckpoint = 0')
-      this.#checkpointer = new WalCheckpointer(db.name, interval, (message) => {
-        this.#checkpointErrors.push(message)
-      })
-    }
+    this.#checkpointInterval = interval
+    this.#wantsCheckpointer =
+      !this.#alwaysSync && !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal'
     this.#docs = new SqliteDocRows(db, (sql) => this.#stmt(sql), this.#now)
     this.#accounts = new SqliteAccountRows(db, (sql) => this.#stmt(sql))
     this.#commitTx = db.transaction((writes: readonly DocWrite[]) =>
@@ -111,6 +112,7 @@ export class SqliteRelayStore implements RelayStore {
       if (writes.length === 0) return []
       const seqs = this.#commitTx(writes)
       if (!this.#alwaysSync) this.#unsynced = true
+      if (this.#wantsCheckpointer && !this.#checkpointer) this.#startCheckpointer()
       return seqs
     }).then(async (seqs) => {
       if (synced && !this.#alwaysSync) await this.sync()
@@ -136,6 +138,19 @@ export class SqliteRelayStore implements RelayStore {
       this.#wal = undefined
       throw error
     }
+  }
+
+  /**
+   * From now on, checkpoints run on the worker thread: automatic checkpoints (on the relay's
+   * connection, inside a commit, with their fsyncs) are switched off.
+   */
+  #startCheckpointer(): void {
+    this.database.pragma('wal_autocheckpoint = 0')
+    this.#checkpointer = new WalCheckpointer(
+      this.database.name,
+      this.#checkpointInterval,
+      (message) => this.#checkpointErrors.push(message),
+    )
   }
 
   /** Checkpoint failures seen so far (the next checkpoint retries). */
