@@ -11,16 +11,15 @@ import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { cpuSeconds, freePort, peakRss, spread } from './processes.js'
+
+export { freePort }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-/** Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`). */
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
 
 /** The connected app the org seeds (see packages/org). */
 const CONNECTED_APP = { id: 'briefcase-relay', secret: 'briefcase-relay-secret' }
@@ -49,27 +48,13 @@ export interface ServerProcess {
 
 /** CPU time and memory of `pid`, read from /proc. */
 export function procStats(pid: number): ProcStats {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // Fields 14 and 15 of stat(5) (utime, stime); the slice starts at field 3.
-  const ticks = Number(fields[11]) + Number(fields[12])
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (key: string): number =>
-    Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1])
+  const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1])
   return {
-    cpuMs: (ticks / CLK_TCK) * 1000,
-    rssMb: kb('VmRSS') / 1024,
-    peakRssMb: kb('VmHWM') / 1024,
+    cpuMs: cpuSeconds(pid) * 1000,
+    rssMb: rssKb / 1024,
+    peakRssMb: peakRss(pid) / (1024 * 1024),
   }
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const { port } = s.address() as AddressInfo
-  await new Promise<void>((resolve) => s.close(() => resolve()))
-  return port
 }
 
 /** The machine's load averages (`/proc/loadavg`, as `uptime` prints them). */
@@ -202,17 +187,7 @@ export function startStock(options: { port: number }): Promise<ServerProcess> {
   ).then((s) => ({ ...s, url: `http://127.0.0.1:${options.port}` }))
 }
 
-/** Median, min and max of `xs`. */
-export function spread(xs: readonly number[]): { median: number; min: number; max: number } {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  const median =
-    s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
-  return { median, min: s[0] ?? NaN, max: s.at(-1) ?? NaN }
-}
-
-/** `median (min–max)` with `digits` decimals. */
+/** `median (min–max)` of `xs` with `digits` decimals (default 1). */
 export function formatSpread(xs: readonly number[], digits = 1): string {
-  const { median, min, max } = spread(xs)
-  return `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`
+  return spread(xs, digits)
 }
