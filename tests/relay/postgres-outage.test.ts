@@ -29,7 +29,7 @@ describe.skipIf(!postgres.available)(
     beforeAll(async () => {
       org = createOrg({ accounts: 3 })
       const store = new PostgresRelayStore({ database: await schemas.open() })
-      t = await startTestRelay({ org, relay: { store } })
+      t = await startTestRelay({ org, relay: { store }, projection: true })
       accounts = (org.snapshot().Account ?? []).map((a) => `Account/${String(a.Id)}`)
     })
     afterAll(async () => {
@@ -57,6 +57,8 @@ describe.skipIf(!postgres.available)(
         // Not acknowledged: the device still holds its change and the relay's vector it knew.
         expect(a.relayVectors.get(name)).toEqual(relayVector)
         expect((await a.open(name)).get('Phone')).toBe('4155550101')
+        // Long enough for the background work (projector, puller, leases) to meet the outage.
+        await new Promise((r) => setTimeout(r, 2000))
       } finally {
         proxy.restore()
       }
@@ -65,6 +67,10 @@ describe.skipIf(!postgres.available)(
       const b = await device('bulk-b')
       await b.bulk([name])
       expect((await b.open(name)).get('Phone')).toBe('4155550101')
+      // The projector and puller lived through the outage and write the change to the org.
+      const phone = () =>
+        org.snapshot().Account?.find((r) => `Account/${String(r.Id)}` === name)?.Phone
+      await until(() => phone() === '4155550101', 20_000)
     })
 
     it('closes live connections with 1013 when an edit cannot be stored, and the devices converge once PostgreSQL is back', async () => {
@@ -92,6 +98,9 @@ describe.skipIf(!postgres.available)(
       const c = await device('live-c')
       await c.bulk([name])
       expect((await c.open(name)).get('Phone')).toBe('4155550202')
+      const phone = () =>
+        org.snapshot().Account?.find((r) => `Account/${String(r.Id)}` === name)?.Phone
+      await until(() => phone() === '4155550202', 20_000)
     })
   },
 )
