@@ -1,6 +1,6 @@
 import { ProfileName } from '@briefcase/org'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RelayHarness } from './testing/relay-harness.js'
+import type { RelayHarness, TestDevice } from './testing/relay-harness.js'
 import { eventually, startRelayHarness } from './testing/relay-harness.js'
 import { storedText } from './testing/stored-text.js'
 
@@ -23,6 +23,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close()
 })
+
+/** A rep's and a manager's devices, online. */
+async function repAndManager(name: string): Promise<{ rep: TestDevice; manager: TestDevice }> {
+  const rep = await h.device(`${name}-rep`, 'rep1@briefcase.test')
+  const manager = await h.device(`${name}-manager`, 'manager@briefcase.test')
+  await eventually(() => rep.client.online && manager.client.online, 'both online')
+  return { rep, manager }
+}
 
 const orgRow = (doc: string): Row | undefined =>
   h.org.snapshot().Account?.find((r: Row) => `Account/${String(r.Id)}` === doc)
@@ -91,9 +99,7 @@ describe('documents that moved', () => {
 
   it('moves a field reps lose mid-run out of the rep’s open record, keeping the rep’s offline edits (a draft too), and none of it stays on the rep’s device', async () => {
     const doc = accounts[1] as string
-    const rep = await h.device('fls-rep', 'rep1@briefcase.test')
-    const manager = await h.device('fls-manager', 'manager@briefcase.test')
-    await eventually(() => rep.client.online && manager.client.online, 'both online')
+    const { rep, manager } = await repAndManager('fls')
     const r = await rep.client.open(doc)
     const m = await manager.client.open(doc)
     await eventually(() => r.live && m.live, 'both live', 15_000)
@@ -161,6 +167,27 @@ describe('documents that moved', () => {
     expect(stored).not.toContain('4155550444')
     expect(stored).not.toContain('4155550555')
     expect(r.documents.some((d) => Object.hasOwn(d.schema.fields, 'Phone'))).toBe(false)
+    await r.close()
+    await m.close()
+  }, 90_000)
+
+  it('gives an open record the partition its user gains mid-run, on the next full sync', async () => {
+    const doc = accounts[2] as string
+    const { rep, manager } = await repAndManager('gain')
+    const m = await manager.client.open(doc)
+    await m.set('Credit_Limit__c', 4_242)
+    const r = await rep.client.open(doc)
+    expect(r.documents).toHaveLength(1)
+    expect(Object.hasOwn(r.schema.schema.fields, 'Credit_Limit__c')).toBe(false)
+
+    h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Credit_Limit__c', 'edit')
+    await rep.client.sync()
+    await eventually(() => r.documents.length === 2, 'the rep’s handle has the partition', 20_000)
+    expect(r.get('Credit_Limit__c')).toBe(4_242)
+    await eventually(() => r.live, 'live again', 15_000)
+    // Now one document shared by both: an edit meets live.
+    await r.set('Credit_Limit__c', 5_353)
+    await eventually(() => m.get('Credit_Limit__c') === 5_353, 'the manager sees it', 10_000)
     await r.close()
     await m.close()
   }, 90_000)

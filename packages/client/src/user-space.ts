@@ -17,7 +17,7 @@ import { indexEvents } from './pending/index-events.js'
 import type { Viewer } from './pending/pending-state.js'
 import type { LoadedDoc } from './records/loaded-doc.js'
 import { LoadedDocs } from './records/loaded-docs.js'
-import { moveDocuments } from './records/move-documents.js'
+import { moveDocuments, reopenChanged } from './records/move-documents.js'
 import type { OpenRecordHandle } from './records/open-record-handle.js'
 import { partitionNames } from './records/record-parts.js'
 import type { RelayApi } from './relay/relay-api.js'
@@ -301,6 +301,7 @@ export class UserSpace {
           const after = await moveDocuments(this, next, signal)
           if (after) more.push(after)
         }
+        await reopenChanged(this, changed)
       }
       return more.reduce(
         (all, r) => ({

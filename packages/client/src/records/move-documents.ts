@@ -16,6 +16,7 @@ import { docState, withDocState } from '../storage/index-record.js'
 import type { BulkSyncResult } from '../sync/bulk-sync.js'
 import type { UserSpace } from '../user-space.js'
 import type { LoadedDoc } from './loaded-doc.js'
+import type { OpenRecordHandle } from './open-record-handle.js'
 import { storeDraft } from './record-access.js'
 import { mergedSchema, schemaOfDoc } from './record-parts.js'
 
@@ -112,17 +113,7 @@ async function moveNow(
     }
     return result
   } finally {
-    await Promise.all(
-      handles.map(async (h) => {
-        let docs: LoadedDoc[] = []
-        try {
-          docs = await space.acquireRecord(h.doc)
-        } catch (error) {
-          space.o.onIgnoredError(error, `reopen ${h.doc}`)
-        }
-        h.reopen(docs)
-      }),
-    )
+    await Promise.all(handles.map((h) => reopen(space, h)))
   }
 }
 
@@ -226,4 +217,32 @@ async function recreateDraft(space: UserSpace, source: RecordDocument): Promise<
     ),
   )
   space.schedulePush(document.name)
+}
+
+/**
+ * Hands open records of `sobjects` their current documents when the user's partitions of the
+ * object changed (a partition gained or lost, after a full sync fetched it).
+ */
+export async function reopenChanged(
+  space: UserSpace,
+  sobjects: ReadonlySet<string>,
+): Promise<void> {
+  for (const handle of [...space.handles]) {
+    if (!sobjects.has(handle.sobject)) continue
+    const names = await space.recordNames(handle.doc)
+    if (names.join('\n') === handle.docNames.join('\n')) continue
+    await handle.suspend()
+    await reopen(space, handle)
+  }
+}
+
+/** Hands a suspended handle its record's current documents (none if they cannot load). */
+async function reopen(space: UserSpace, handle: OpenRecordHandle): Promise<void> {
+  let docs: LoadedDoc[] = []
+  try {
+    docs = await space.acquireRecord(handle.doc)
+  } catch (error) {
+    space.o.onIgnoredError(error, `reopen ${handle.doc}`)
+  }
+  handle.reopen(docs)
 }

@@ -64,6 +64,11 @@ export class OpenRecordHandle extends EventTarget implements RecordHandle {
     return this.#docs.map((d) => d.document)
   }
 
+  /** The wire names of the documents the handle holds (main first). */
+  get docNames(): string[] {
+    return this.#docs.map((d) => d.doc)
+  }
+
   get awareness(): Awareness {
     return this.#main.awareness
   }
