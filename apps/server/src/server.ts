@@ -56,10 +56,13 @@ function orgLogger(logger: Logger): OrgLogger {
 
 /** Opens the configured store: PostgreSQL (checked and migrated) or the data directory's SQLite. */
 async function openStore(config: ServerConfig, logger: Logger): Promise<RelayStore> {
-  if (config.store.kind === 'sqlite') {
-    return new SqliteRelayStore({ file: join(config.dataDir, 'relay.sqlite') })
-  }
   const log = logger.child({ module: 'store' })
+  if (config.store.kind === 'sqlite') {
+    return new SqliteRelayStore({
+      file: join(config.dataDir, 'relay.sqlite'),
+      onIgnoredError: (error) => log.warn({ err: error }, 'SQLite background sync failed'),
+    })
+  }
   return PostgresRelayStore.open({
     url: config.store.url,
     schema: config.store.schema,

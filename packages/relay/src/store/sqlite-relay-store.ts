@@ -37,6 +37,15 @@ export interface SqliteRelayStoreOptions {
   syncIntervalMs?: number
   /** The clock for `updatedAt` (default `Date.now`). */
   now?: () => number
+  /**
+   * Hears what the store absorbs and retries by itself: a failed checkpoint on the checkpointer
+   * thread, a failed background fsync (the next `sync()` retries it and rejects if it fails again).
+   */
+  onIgnoredError?: (error: Error) => void
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
 }
 
 /**
@@ -71,13 +80,13 @@ export class SqliteRelayStore implements RelayStore {
   /** The WAL file, opened for fsync on first use (file databases only). */
   #wal: Promise<FileHandle> | undefined
   #unsynced = false
-  /** Failed checkpoints (kept for tests and diagnostics; the next checkpoint retries). */
-  readonly #checkpointErrors: string[] = []
+  readonly #onIgnoredError: (error: Error) => void
 
   constructor(options: SqliteRelayStoreOptions = {}) {
     this.#owned = options.database === undefined
     this.database = options.database ?? new Database(options.file ?? ':memory:')
     this.#now = options.now ?? Date.now
+    this.#onIgnoredError = options.onIgnoredError ?? (() => undefined)
     const db = this.database
     this.#alwaysSync = options.synchronous === 'FULL'
     if (options.database === undefined) {
@@ -89,7 +98,8 @@ export class SqliteRelayStore implements RelayStore {
     if (!this.#alwaysSync) {
       this.#timer = setInterval(() => {
         // A failed fsync leaves the store unsynced: the next sync() retries it and reports.
-        if (this.#unsynced && db.open) this.sync().catch(() => undefined)
+        if (this.#unsynced && db.open)
+          this.sync().catch((error: unknown) => this.#onIgnoredError(asError(error)))
       }, interval)
       this.#timer.unref()
     }
@@ -149,13 +159,8 @@ export class SqliteRelayStore implements RelayStore {
     this.#checkpointer = new WalCheckpointer(
       this.database.name,
       this.#checkpointInterval,
-      (message) => this.#checkpointErrors.push(message),
+      (message) => this.#onIgnoredError(new Error(`SQLite checkpoint failed: ${message}`)),
     )
-  }
-
-  /** Checkpoint failures seen so far (the next checkpoint retries). */
-  get checkpointErrors(): readonly string[] {
-    return this.#checkpointErrors
   }
 
   /** A passive checkpoint syncs the WAL (and the database after copying into it). */
@@ -280,7 +285,7 @@ export class SqliteRelayStore implements RelayStore {
     try {
       return Promise.resolve(fn())
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+      return Promise.reject(asError(error))
     }
   }
 }
