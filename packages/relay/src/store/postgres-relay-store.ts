@@ -62,6 +62,11 @@ export class PostgresRelayStore implements RelayStore {
   #unsynced = false
   /** `written` commits so far: a synced commit clears `#unsynced` only if none finished meanwhile. */
   #writtenCount = 0
+  /**
+   * This store's row of `relay_sync_mark` (random, 2–32767): relays sharing the database sync
+   * through rows of their own, so that one's sync never waits on another's row lock.
+   */
+  readonly #markId = 2 + Math.floor(Math.random() * 32_766)
 
   constructor(options: PostgresRelayStoreOptions) {
     this.database = options.database
@@ -123,7 +128,11 @@ export class PostgresRelayStore implements RelayStore {
     // the next sync covers it (the hub's syncs run beside its commits).
     this.#unsynced = false
     try {
-      await this.database.query('UPDATE relay_sync_mark SET at = $1 WHERE id = 1', [this.#now()])
+      await this.database.query(
+        `INSERT INTO relay_sync_mark (id, at) VALUES ($1, $2)
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at`,
+        [this.#markId, this.#now()],
+      )
     } catch (error) {
       this.#unsynced = true
       throw error
