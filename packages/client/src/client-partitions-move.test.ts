@@ -2,6 +2,7 @@ import { ProfileName } from '@briefcase/org'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RelayHarness, TestDevice } from './testing/relay-harness.js'
 import { eventually, startRelayHarness } from './testing/relay-harness.js'
+import { asPreviousVersionIndex } from './testing/seed.js'
 import { storedText } from './testing/stored-text.js'
 
 type Row = Record<string, unknown>
@@ -48,6 +49,7 @@ describe('documents that moved', () => {
     // document per record under its name, an index entry without partitions, a schema without.
     const manager = await h.device('move-manager', 'manager@briefcase.test')
     await eventually(() => manager.client.online, 'online')
+    const managerId = manager.client.session?.user.id ?? ''
     const before = await manager.client.open(doc)
     expect(before.documents).toHaveLength(1)
     expect(Object.keys(before.document.schema.fields)).toContain('Credit_Limit__c')
@@ -58,6 +60,12 @@ describe('documents that moved', () => {
     await before.insertText('Description', 0, '<mg>')
     await before.close()
     await manager.client.close()
+    // Exactly the shape earlier clients stored (git log packages/client: before partitions, an
+    // index entry had no `parts` nor `fields`); the rows are `{ doc, update }` under the record.
+    expect(await asPreviousVersionIndex(manager.factory, managerId)).toBeGreaterThan(0)
+    const stored = await storedText(manager.factory)
+    expect(stored).toContain('Credit_Limit__c')
+    expect(stored).not.toContain(`${doc}/`)
 
     // A rep signs in: Credit_Limit__c moves to a document of its own.
     const rep = await h.device('move-rep', 'rep1@briefcase.test')

@@ -112,3 +112,24 @@ export async function seedRecord(
 
 /** A fetch that never reaches anything (the relay is down or the device offline). */
 export const unreachableFetch: typeof fetch = () => Promise.reject(new TypeError('fetch failed'))
+
+/**
+ * Rewrites a user's cache index entries as clients before ADR 0005 stored them: one document per
+ * record, without the partition states (`parts`) and stored field lists (`fields`) of later ones.
+ */
+export async function asPreviousVersionIndex(factory: IDBFactory, user: string): Promise<number> {
+  const index = await CacheIndex.open(factory, `briefcase:${user}:index`, guard, 'relaxed')
+  try {
+    const docs = (await index.all()).map((r) => r.doc)
+    const changes = await index.update(docs, (r) => {
+      if (!r) return undefined
+      const previous = { ...r }
+      delete previous.parts
+      delete previous.fields
+      return previous
+    })
+    return changes.length
+  } finally {
+    index.close()
+  }
+}
