@@ -121,6 +121,20 @@ export class LoadedDocs {
     }
   }
 
+  /**
+   * Resolves `true` once nothing holds the document any more (it is unloaded and stored), or
+   * `false` if something still holds it after `timeoutMs`.
+   */
+  async whenUnloaded(doc: string, timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs
+    while (this.#loaded.has(doc) || this.#loading.has(doc)) {
+      if (Date.now() > until) return false
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await this.#closing.get(doc)
+    return true
+  }
+
   /** Rewrites a loaded document's index entry now (e.g. after its relay state vector changed). */
   refreshSummary(loaded: LoadedDoc): Promise<void> {
     return this.#scheduleSummary(loaded, false)

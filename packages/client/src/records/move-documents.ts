@@ -52,6 +52,9 @@ export function moveDocuments(
   return run
 }
 
+/** How long a move waits for other work to let go of a document it drops. */
+const UNLOAD_WAIT_MS = 5_000
+
 const recordOf = (name: string): string => parseSyncName(name).record
 
 async function moveNow(
@@ -78,6 +81,10 @@ async function moveNow(
   const handles = [...space.handles].filter((h) => byRecord.has(h.doc))
   await Promise.all(handles.map((h) => h.suspend()))
   try {
+    // A sync still holding an old document would store into it again: wait, else try later.
+    for (const name of drop) {
+      if (!(await space.docs.whenUnloaded(name, UNLOAD_WAIT_MS))) return resultOf(probe)
+    }
     const sources = await Promise.all(local.map((name) => readSource(space, name, schemas)))
     for (const name of drop) await space.store.remove(name)
     const changes = await space.index.update(records, (record) => {
