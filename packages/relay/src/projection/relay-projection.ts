@@ -242,7 +242,9 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
         pullStore: options.pullStore,
         logger: options.logger ?? silentLogger,
         objects: async () => [...new Set((await docs.tracked()).map((d) => d.sobject))].sort(),
-        ...hubChangeTarget(options.hub),
+        ...hubChangeTarget(options.hub, (n) =>
+          options.metrics?.increment('briefcase_pull_merged_records_total', {}, n),
+        ),
         outbox: () => options.projectionStore.unsettledIntents(),
         ...(options.beforePull ? { beforeApply: options.beforePull } : {}),
       })

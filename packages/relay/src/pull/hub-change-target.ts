@@ -14,6 +14,8 @@ import type { ChangeStreamConfig } from './change-stream.js'
  */
 export function hubChangeTarget(
   hub: Pick<ProjectionHub, 'store' | 'mutate'>,
+  /** Told how many documents an event's values were merged into (for metrics). */
+  onMerged?: (documents: number) => void,
 ): Pick<ChangeStreamConfig, 'holds' | 'deleted' | 'apply'> {
   const refsOf = async (sobject: string, id: string) =>
     (await hub.store.findBySalesforceId(sobject, id)).map((m) => ({ name: m.name, group: m.group }))
@@ -32,13 +34,16 @@ export function hubChangeTarget(
       }
     },
     apply: async (event, values) => {
+      let merged = 0
       for (const raw of event.recordIds) {
         const id = toSalesforceId(raw)
         if (!id) continue
         for (const ref of await refsOf(event.sobject, id)) {
           await hub.mutate(ref, (doc) => applyEventValues(doc, event, id, values))
+          merged += 1
         }
       }
+      if (merged > 0) onMerged?.(merged)
     },
   }
 }
