@@ -67,6 +67,8 @@ export interface RelayOptions {
   readOnlyFields?: Readonly<Record<string, readonly string[]>>
   /** Documents kept in memory when unused (default 5000). */
   maxHotDocs?: number
+  /** Encoded bytes of the documents kept in memory when unused (default 32 MiB). */
+  maxHotBytes?: number
   /** Compact a document after this many updates (default 200). */
   compactAfter?: number
   /** Live-sync ping period in ms (default 30 000). */
@@ -209,6 +211,7 @@ export function createRelay(options: RelayOptions): Relay {
     logger: logger.child({ module: 'docs' }),
     now,
     ...(options.maxHotDocs === undefined ? {} : { maxHotDocs: options.maxHotDocs }),
+    ...(options.maxHotBytes === undefined ? {} : { maxHotBytes: options.maxHotBytes }),
     ...(options.compactAfter === undefined ? {} : { compactAfter: options.compactAfter }),
     shared,
     onTransaction: (info) => {

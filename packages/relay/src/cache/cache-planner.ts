@@ -16,6 +16,8 @@ const DEFAULT_OBJECTS = 5
 const DEFAULT_DASHBOARDS = 5
 /** Records an object-tab preference brings. */
 const TAB_RECORDS = 50
+/** Planned records resolved (loaded, written, released) at a time. */
+const PLAN_STEP = 500
 
 /** Options of {@link CachePlanner}. */
 export interface CachePlannerOptions {
@@ -149,16 +151,21 @@ export class CachePlanner {
       const doc = existing.find((m) => m.name !== `${r.sobject}/${r.id}`)?.name ?? r.doc
       named.push({ ...r, doc })
     }
-    const resolved = await this.#o.resolver.resolve(
-      userId,
-      named.map((r) => r.doc),
-      { createDrafts: () => false },
-    )
-    try {
-      for (const r of resolved) if (r.ok) r.init?.()
-      await this.#o.hub.flush('written')
-    } finally {
-      for (const r of resolved) if (r.ok) this.#o.hub.release(r.hot)
+    // In steps, so that a plan of tens of thousands of records never holds them all in memory.
+    const resolved: Awaited<ReturnType<DocResolver['resolve']>> = []
+    for (let at = 0; at < named.length; at += PLAN_STEP) {
+      const step = await this.#o.resolver.resolve(
+        userId,
+        named.slice(at, at + PLAN_STEP).map((r) => r.doc),
+        { createDrafts: () => false, transient: true },
+      )
+      try {
+        for (const r of step) if (r.ok) r.init?.()
+        await this.#o.hub.flush('written')
+      } finally {
+        for (const r of step) if (r.ok) this.#o.hub.release(r.hot)
+      }
+      resolved.push(...step)
     }
     const refused = resolved.filter((r) => !r.ok)
     if (refused.length > 0) {

@@ -3,8 +3,10 @@ import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@br
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SqliteRelayStore } from '../store/sqlite-relay-store.js'
+import { docKeyString } from '../store/relay-store.js'
 import { DocHub } from './doc-hub.js'
 import type { DocCommitEvent } from './doc-hub.js'
+import type { HotDoc } from './hot-doc.js'
 
 const schema: ObjectSchema = {
   name: 'Account',
@@ -32,7 +34,9 @@ describe('DocHub', () => {
   afterEach(async () => {
     for (const s of stores.splice(0)) await s.close()
   })
-  const make = (options: { maxHotDocs?: number; compactAfter?: number } = {}) => {
+  const make = (
+    options: { maxHotDocs?: number; maxHotBytes?: number; compactAfter?: number } = {},
+  ) => {
     const store = new SqliteRelayStore()
     stores.push(store)
     return { store, hub: new DocHub({ store, engine: yjsEngine, logger, ...options }) }
@@ -126,6 +130,46 @@ describe('DocHub', () => {
     expect(back.size).toBe(4)
     for (const h of back.values()) hub.release(h)
     hub.release(held)
+  })
+
+  it('bounds unused documents by their bytes, and drops what a pass over many documents loaded', async () => {
+    const { hub, store } = make({ maxHotBytes: 3000 })
+    await hub.putGroup(group)
+    const keys = [1, 2, 3, 4, 5, 6].map((n) => ({ name: `Account/${id(n)}AAA`, group: 'g1' }))
+    for (const [i, key] of keys.entries()) {
+      const hot = hub.create(key, group)
+      hot.doc.applyServerRecord({ Name: key.name, Description: 'x'.repeat(900) }, info(i + 1))
+      await hub.flush()
+      hub.release(hot)
+    }
+    // Each document is over 900 bytes: at most three unused ones fit in 3,000.
+    expect(hub.hotCount).toBeLessThanOrEqual(3)
+    expect(hub.hotCount).toBeGreaterThan(0)
+    // A live user's document stays; what a bulk pass loads leaves once released.
+    const live = (await hub.acquire([keys[5] as (typeof keys)[0]])).get(
+      docKeyString(keys[5] as (typeof keys)[0]),
+    ) as HotDoc
+    const before = hub.hotCount
+    const pass = await hub.acquire(keys.slice(0, 3), { transient: true })
+    expect(pass.size).toBe(3)
+    for (const h of pass.values()) hub.release(h)
+    expect(hub.hotCount).toBeLessThanOrEqual(before)
+    const again = await hub.acquire([keys[5] as (typeof keys)[0]], { transient: true })
+    for (const h of again.values()) hub.release(h)
+    expect(live.doc.get('Name')).toBe(keys[5]?.name)
+    expect(
+      (await hub.acquire([keys[5] as (typeof keys)[0]])).get(
+        docKeyString(keys[5] as (typeof keys)[0]),
+      ),
+    ).toBe(live)
+    hub.release(live)
+    hub.release(live)
+    // With room to spare, a pass still keeps nothing it loaded; a live user's load stays.
+    const fresh = new DocHub({ store, engine: yjsEngine, logger })
+    for (const h of (await fresh.acquire(keys, { transient: true })).values()) fresh.release(h)
+    expect(fresh.hotCount).toBe(0)
+    for (const h of (await fresh.acquire(keys.slice(0, 2))).values()) fresh.release(h)
+    expect(fresh.hotCount).toBe(2)
   })
 
   it('rejects the flush and drops the document when its commit fails', async () => {

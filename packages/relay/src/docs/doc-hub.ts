@@ -32,6 +32,11 @@ export interface DocHubOptions {
   now?: () => number
   /** Documents kept in memory when nothing uses them (default 5000). */
   maxHotDocs?: number
+  /**
+   * Encoded bytes of the documents kept in memory when nothing uses them (default 32 MiB; a
+   * document in memory takes several times its encoded size).
+   */
+  maxHotBytes?: number
   /** Compact a document after this many appended updates (default 200). */
   compactAfter?: number
   /** Called after each store transaction (for metrics). */
@@ -80,6 +85,9 @@ export class DocHub {
   readonly #logger: Logger
   readonly #now: () => number
   readonly #maxHot: number
+  readonly #maxBytes: number
+  /** Encoded bytes of the hot documents. */
+  #bytes = 0
   readonly #compactAfter: number
   readonly #onTransaction: ((info: TransactionInfo) => void) | undefined
   readonly #hot = new Map<string, HotDoc>()
@@ -98,6 +106,7 @@ export class DocHub {
     this.#logger = options.logger
     this.#now = options.now ?? Date.now
     this.#maxHot = options.maxHotDocs ?? 5000
+    this.#maxBytes = options.maxHotBytes ?? 32 * 1024 * 1024
     this.#compactAfter = options.compactAfter ?? 200
     this.#onTransaction = options.onTransaction
     this.#shared = options.shared ?? false
@@ -144,9 +153,14 @@ export class DocHub {
 
   /**
    * The documents of `keys` that exist (in memory or in the store), pinned: call
-   * {@link DocHub.release} for each when done. Missing ones are absent from the map.
+   * {@link DocHub.release} for each when done. Missing ones are absent from the map. `transient`:
+   * for a pass over many documents; those it loads are dropped once released.
    */
-  async acquire(keys: readonly DocKey[]): Promise<Map<string, HotDoc>> {
+  async acquire(
+    keys: readonly DocKey[],
+    options: { transient?: boolean } = {},
+  ): Promise<Map<string, HotDoc>> {
+    const transient = options.transient === true
     const out = new Map<string, HotDoc>()
     const missing: DocKey[] = []
     const waits: Promise<void>[] = []
@@ -156,6 +170,7 @@ export class DocHub {
       const hot = this.#hot.get(k)
       if (hot && !hot.broken) {
         this.#touch(k, hot)
+        if (!transient) hot.transient = false
         hot.pins++
         out.set(k, hot)
         held.push(hot)
@@ -183,6 +198,7 @@ export class DocHub {
             (h) => {
               this.#loading.delete(k)
               if (!h) return
+              if (transient && h.pins === 0) h.transient = true
               h.pins++
               out.set(k, h)
             },
@@ -209,15 +225,22 @@ export class DocHub {
    * A new, empty document in memory, pinned. It reaches the store with its first change.
    * `owner` is the user creating a draft. Returns the existing one when it is already hot.
    */
-  create(key: DocKey, group: FieldGroupRecord, owner: string | null = null): HotDoc {
+  create(
+    key: DocKey,
+    group: FieldGroupRecord,
+    owner: string | null = null,
+    options: { transient?: boolean } = {},
+  ): HotDoc {
     const k = docKeyString(key)
     const existing = this.#hot.get(k)
     if (existing && !existing.broken) {
+      if (options.transient !== true) existing.transient = false
       existing.pins++
       return existing
     }
     const hot = this.#hold(key, group, null)
     hot.owner = owner
+    hot.transient = options.transient === true
     hot.pins++
     return hot
   }
@@ -225,7 +248,8 @@ export class DocHub {
   /** Unpins a document taken with {@link DocHub.acquire} or {@link DocHub.create}. */
   release(hot: HotDoc): void {
     hot.pins = Math.max(0, hot.pins - 1)
-    if (hot.pins === 0 && hot.broken) this.#drop(hot)
+    if (hot.pins === 0 && (hot.broken || (hot.transient && !this.#queue.holds(hot))))
+      this.#drop(hot)
     else this.#evict()
   }
 
@@ -373,7 +397,12 @@ export class DocHub {
 
   #hold(key: DocKey, group: FieldGroupRecord, stored: StoredDoc | null): HotDoc {
     const hot = openHotDoc({ key, group, engine: this.engine, now: this.#now, stored })
+    const replaced = this.#hot.get(docKeyString(key))
+    if (replaced) this.#bytes -= replaced.bytes
+    this.#bytes += hot.bytes
     const unsubscribe = hot.doc.engineDoc.onChange((payload, origin) => {
+      hot.bytes += payload.length
+      this.#bytes += payload.length
       if (isRemoteOrigin(origin)) {
         this.#emit({
           key: hot.key,
@@ -478,10 +507,12 @@ export class DocHub {
     this.#hot.set(k, hot)
   }
 
+  /** Least recently used first, while over either bound; never a document in use or queued. */
   #evict(): void {
-    if (this.#hot.size <= this.#maxHot) return
+    const over = (): boolean => this.#hot.size > this.#maxHot || this.#bytes > this.#maxBytes
+    if (!over()) return
     for (const hot of this.#hot.values()) {
-      if (this.#hot.size <= this.#maxHot) break
+      if (!over()) break
       if (hot.pins > 0 || this.#queue.holds(hot)) continue
       this.#drop(hot)
     }
@@ -489,7 +520,10 @@ export class DocHub {
 
   #drop(hot: HotDoc): void {
     const k = docKeyString(hot.key)
-    if (this.#hot.get(k) === hot) this.#hot.delete(k)
+    if (this.#hot.get(k) === hot) {
+      this.#hot.delete(k)
+      this.#bytes -= hot.bytes
+    }
     this.#unsubscribe.get(hot)?.()
     this.#unsubscribe.delete(hot)
     hot.doc.destroy()

@@ -31,6 +31,17 @@ export interface ResolvedDoc {
   init: (() => void) | null
 }
 
+/** Options of {@link DocResolver.resolve}. */
+export interface ResolveOptions {
+  /**
+   * True when a draft-key name the relay does not have may become a new, empty draft owned by
+   * the user (a device is about to create it).
+   */
+  createDrafts: (name: string) => boolean
+  /** A pass over many documents (bulk sync, cache plan): documents it loads are not kept hot. */
+  transient?: boolean
+}
+
 /** A document a user may not sync, and why. */
 export interface RefusedDoc {
   name: string
@@ -93,7 +104,7 @@ export class DocResolver {
   async resolve(
     userId: string,
     names: readonly string[],
-    options: { createDrafts: (name: string) => boolean },
+    options: ResolveOptions,
   ): Promise<(ResolvedDoc | RefusedDoc)[]> {
     const results: (ResolvedDoc | RefusedDoc | undefined)[] = names.map(() => undefined)
     const refuse = (i: number, error: unknown): void => {
@@ -123,7 +134,11 @@ export class DocResolver {
         refuse(p.index, error)
       }
     }
-    const hot = await this.#hub.acquire(wanted.map((w) => w.key))
+    const transient = { transient: options.transient === true }
+    const hot = await this.#hub.acquire(
+      wanted.map((w) => w.key),
+      transient,
+    )
     // A current document the relay lacks, of a record it holds in a retired layout, is created
     // from the retired documents (their edits are forwarded into it), not loaded afresh.
     for (const w of wanted) {
@@ -183,7 +198,7 @@ export class DocResolver {
     userId: string,
     list: Wanted[],
     hot: Map<string, HotDoc>,
-    options: { createDrafts: (name: string) => boolean },
+    options: ResolveOptions,
     results: (ResolvedDoc | RefusedDoc | undefined)[],
   ): Promise<void> {
     const ok = (w: Wanted, h: HotDoc, created: boolean, init: (() => void) | null = null): void => {
@@ -266,7 +281,9 @@ export class DocResolver {
           no(w, RelayErrorCode.forbidden, `You may not read ${w.parts.name}, or it does not exist.`)
           continue
         }
-        const h = hot.get(docKeyString(w.key)) ?? this.#hub.create(w.key, w.group)
+        const h =
+          hot.get(docKeyString(w.key)) ??
+          this.#hub.create(w.key, w.group, null, { transient: options.transient === true })
         const values = partitionValues(serverValuesOf(record), w.group)
         ok(w, h, true, () => {
           if (h.doc.salesforceId() === null) h.doc.applyServerRecord(values, info)

@@ -35,6 +35,13 @@ export interface HotDoc {
   readonly users: Set<string>
   /** Set when a commit failed: the in-memory state is no longer trusted. */
   broken: boolean
+  /** Encoded bytes of its state and updates (what the hub's memory bound counts). */
+  bytes: number
+  /**
+   * Loaded only for a pass over many documents (a bulk sync, a cache plan): dropped when its last
+   * user releases it, instead of pushing documents in live use out of the hub.
+   */
+  transient: boolean
 }
 
 /** What {@link openHotDoc} builds a hot document from. */
@@ -89,6 +96,8 @@ export function openHotDoc(input: OpenHotDocInput): HotDoc {
     owners: null,
     users: new Set(),
     broken: false,
+    bytes: parts.reduce((n, p) => n + p.length, 0),
+    transient: false,
   }
 }
 

@@ -144,6 +144,7 @@ export async function syncDocs(
   const t0 = performance.now()
   const resolved = await resolver.resolve(session.userId, names, {
     createDrafts: (name) => creating.has(name),
+    transient: true,
   })
   // Record-level rights of every existing record an update comes for, asked in one go.
   const writing = new Map<number, string>()
