@@ -1,4 +1,4 @@
-import { Connection } from 'jsforce'
+import type { Connection } from 'jsforce'
 
 /** The connected app the change stream signs in with. */
 export interface StreamSessionOptions {
@@ -11,7 +11,8 @@ export interface StreamSessionOptions {
 /**
  * A session for the change stream: the connected app's OAuth client-credentials flow, which runs
  * as the app's integration user (in a real org: enable the flow and pick a run-as user with View
- * All Data). A new token each time the stream opens.
+ * All Data). A new token each time the stream opens. jsforce is loaded here, on first use, not
+ * when the relay starts (it is the heaviest module the relay imports).
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@ export interface StreamSessionOptions {
  * ```
  */
 export async function clientCredentialsSession(options: StreamSessionOptions): Promise<Connection> {
+  const { Connection } = await import('jsforce')
   const conn = new Connection({
     oauth2: {
       loginUrl: options.loginUrl,

@@ -3,7 +3,7 @@ import type { SessionInfo } from '@briefcase/protocol'
 import { RelayErrorCode, SESSION_FRAGMENT } from '@briefcase/protocol'
 import { isDeviceId } from '@briefcase/record'
 import { Hono } from 'hono'
-import { Connection } from 'jsforce'
+import type { Connection } from 'jsforce'
 import type { RelayEnv } from '../app/env.js'
 import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
@@ -83,7 +83,7 @@ export function authRoutes(services: RelayServices): Hono<RelayEnv> {
     })
     bindSignIn(c, services.secrets, state, SIGN_IN_TTL_MS / 1000)
     const hint = c.req.query('login_hint')
-    const url = services.salesforce.oauth2().getAuthorizationUrl({
+    const url = (await services.salesforce.oauth2()).getAuthorizationUrl({
       state,
       scope: 'api refresh_token',
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
@@ -120,7 +120,7 @@ export function authRoutes(services: RelayServices): Hono<RelayEnv> {
     const error = c.req.query('error')
     const code = c.req.query('code')
     if (error || !code) return back(`briefcase_error=${encodeURIComponent(error ?? 'no_code')}`)
-    const oauth2 = services.salesforce.oauth2()
+    const oauth2 = await services.salesforce.oauth2()
     let identity: Identity
     let refreshToken: string
     let conn: Connection
@@ -132,6 +132,7 @@ export function authRoutes(services: RelayServices): Hono<RelayEnv> {
         )
       }
       refreshToken = token.refresh_token
+      const { Connection } = await import('jsforce')
       conn = new Connection({
         oauth2,
         instanceUrl: token.instance_url,

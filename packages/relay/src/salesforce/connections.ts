@@ -1,5 +1,5 @@
 import { RelayErrorCode } from '@briefcase/protocol'
-import { Connection, OAuth2 } from 'jsforce'
+import type { Connection, OAuth2 } from 'jsforce'
 import type { Logger } from 'pino'
 import type { RelaySecrets } from '../auth/secrets.js'
 import { RelayError } from '../errors.js'
@@ -55,8 +55,12 @@ export class SalesforceSessions {
     this.#logger = options.logger
   }
 
-  /** The connected app as jsforce's OAuth2 client. */
-  oauth2(): OAuth2 {
+  /**
+   * The connected app as jsforce's OAuth2 client. jsforce is loaded on first use (a sign-in or a
+   * user's first call), not when the relay starts: it is the heaviest module the relay imports.
+   */
+  async oauth2(): Promise<OAuth2> {
+    const { OAuth2 } = await import('jsforce')
     const { loginUrl, clientId, clientSecret, redirectUri } = this.options
     return new OAuth2({ loginUrl, clientId, clientSecret, redirectUri })
   }
@@ -96,13 +100,14 @@ export class SalesforceSessions {
       )
     }
     const refreshToken = this.#secrets.open(user.refreshToken)
-    const oauth2 = this.oauth2()
+    const oauth2 = await this.oauth2()
     let token
     try {
       token = await oauth2.refreshToken(refreshToken)
     } catch (error) {
       throw fromSalesforceError(error, 'refreshing the sign-in')
     }
+    const { Connection } = await import('jsforce')
     const conn = new Connection({
       oauth2,
       instanceUrl: token.instance_url || user.instanceUrl,
