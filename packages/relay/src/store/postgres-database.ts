@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import pg from 'pg'
+import type pg from 'pg'
 import { migratePostgres } from './postgres-schema.js'
 import { StoreError, StoreErrorCode, isStoreError, redactUrl } from './store-errors.js'
 
@@ -51,10 +51,12 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGE = /Connection terminated|connection error|timeout exceeded|not queryable/i
 
 /** Type parsers of `pg` with BIGINT as a number (our BIGINTs are ms timestamps and sequences). */
-const parseInt8AsNumber = ((oid: number, format: 'text' | 'binary' = 'text'): unknown =>
-  oid === INT8_OID && format === 'text'
-    ? (value: string) => Number(value)
-    : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser
+function int8AsNumber(types: typeof pg.types): typeof pg.types.getTypeParser {
+  return ((oid: number, format: 'text' | 'binary' = 'text'): unknown =>
+    oid === INT8_OID && format === 'text'
+      ? (value: string) => Number(value)
+      : (types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser
+}
 
 /** True when a driver error means the server cannot be reached (rather than a bad statement). */
 export function isConnectionError(error: unknown): boolean {
@@ -205,6 +207,8 @@ export async function openPostgresDatabase(
     throw new Error(`A schema name is lower-case letters, digits and _, got "${schema}".`)
   }
   const url = redactUrl(options.url)
+  // pg is loaded here, not when the relay's entry is imported: a relay on SQLite never loads it.
+  const { default: pg } = await import('pg')
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
@@ -214,7 +218,7 @@ export async function openPostgresDatabase(
     application_name: `briefcase-relay:${schema}`.slice(0, 63),
     // `synced` commits are flushed whatever the server's default; `written` ones turn it off.
     options: `-c search_path=${schema} -c synchronous_commit=on`,
-    types: { getTypeParser: parseInt8AsNumber },
+    types: { getTypeParser: int8AsNumber(pg.types) },
   })
   const database = new PostgresDatabase(pool, schema, url, options.onIgnoredError)
   try {
