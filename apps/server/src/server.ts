@@ -3,13 +3,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Org, OrgLogger } from '@briefcase/org'
-import { createOrg } from '@briefcase/org'
 import type { Relay, RelayBus, RelayStore } from '@briefcase/relay'
 import {
   PostgresLeases,
   PostgresRelayStore,
   SqliteRelayStore,
-  connectRedisBus,
   createLiveSocketServer,
   createRelay,
 } from '@briefcase/relay'
@@ -80,18 +78,26 @@ async function openStore(config: ServerConfig, logger: Logger): Promise<RelaySto
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true })
   const store = await openStore(config, logger)
-  // Redis next: unreachable, the server does not start (BRIEFCASE_REDIS_UNREACHABLE).
-  const bus: RelayBus | undefined = config.redis
-    ? await connectRedisBus({ ...config.redis, logger: logger.child({ module: 'bus' }) }).catch(
-        async (error: unknown) => {
+  // Redis next: unreachable, the server does not start (BRIEFCASE_REDIS_UNREACHABLE). ioredis is
+  // loaded only when Redis is configured.
+  const redis = config.redis
+  const bus: RelayBus | undefined = redis
+    ? await import('@briefcase/relay/redis')
+        .then(({ connectRedisBus }) =>
+          connectRedisBus({ ...redis, logger: logger.child({ module: 'bus' }) }),
+        )
+        .catch(async (error: unknown) => {
           await store.close()
           throw error
-        },
-      )
+        })
     : undefined
+  // The org emulator is loaded only when it is embedded (no real org configured).
   const org =
     config.org.kind === 'embedded'
-      ? createOrg({ dataFile: join(config.dataDir, 'org.json'), logger: orgLogger(logger) })
+      ? (await import('@briefcase/org')).createOrg({
+          dataFile: join(config.dataDir, 'org.json'),
+          logger: orgLogger(logger),
+        })
       : undefined
   const wss = createLiveSocketServer()
   const holder: { relay?: Relay } = {}

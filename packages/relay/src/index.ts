@@ -21,13 +21,6 @@ export type {
   RelayBus,
 } from './bus/relay-bus.js'
 export { LocalRelayBus } from './bus/relay-bus.js'
-export type { RedisRelayBusOptions } from './bus/redis-relay-bus.js'
-export {
-  REDIS_UNREACHABLE,
-  RedisRelayBus,
-  RedisUnreachableError,
-  connectRedisBus,
-} from './bus/redis-relay-bus.js'
 export type { RemoteOrigin } from './docs/remote-changes.js'
 export type { Leases } from './lease/leases.js'
 export { LocalLeases, PULL_LEASE, recordLease } from './lease/leases.js'
