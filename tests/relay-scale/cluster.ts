@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { openPostgresDatabase } from '@briefcase/relay'
 import { bundleChild } from '../relay-crash/child-bundle.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -95,15 +96,15 @@ export class Cluster {
     this.#options = options
   }
 
-  /** Bundles the server and org entries and starts the org. */
-  async start(): Promise<void> {
+  /** Bundles the server and org entries and starts the org (with `accounts` Accounts). */
+  async start(accounts = 100): Promise<void> {
     await Promise.all([
       bundleChild(join(root, 'apps/server/src/main.ts'), this.#bundles.server),
       bundleChild(join(root, 'packages/org/src/cli.ts'), this.#bundles.org),
     ])
     this.org = await startChild(
       this.#bundles.org,
-      ['--port', '0', '--host', '127.0.0.1', '--accounts', '100'],
+      ['--port', '0', '--host', '127.0.0.1', '--accounts', String(accounts)],
       {},
       /listening on (http:\/\/\S+)/,
     )
@@ -157,6 +158,13 @@ export class Cluster {
     if (!res.ok) throw new Error(`registering ${relay.url}: ${res.status} ${await res.text()}`)
     this.relays.push(relay)
     return relay
+  }
+
+  /** Drops the relays' PostgreSQL schema (after {@link Cluster.stop}). */
+  async dropSchema(): Promise<void> {
+    const db = await openPostgresDatabase({ url: this.#options.postgresUrl, schema: this.schema })
+    await db.exec(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`)
+    await db.close()
   }
 
   /** Kills every process and removes the bundles and data directories. */

@@ -83,9 +83,7 @@ describe.skipIf(!available)(title, () => {
   afterAll(async () => {
     for (const d of devices) d.close()
     await cluster.stop()
-    const db = await openPostgresDatabase({ url: testPostgresUrl(), schema: cluster.schema })
-    await db.exec(`DROP SCHEMA IF EXISTS "${cluster.schema}" CASCADE`)
-    await db.close()
+    await cluster.dropSchema()
   }, 60_000)
 
   it('clients spread over the relays converge, and the org ends with the merged state, each write once', async () => {
