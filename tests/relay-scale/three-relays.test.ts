@@ -59,7 +59,13 @@ describe.skipIf(!available)(title, () => {
           const row = rows.find((r) => `Account/${String(r.Id)}` === name)
           return Object.entries(fields).some(([f, v]) => row?.[f] !== v)
         })
-        last = wrong.map(([n]) => n).join(', ')
+        last = wrong
+          .map(([n, fields]) => {
+            const row = rows.find((r) => `Account/${String(r.Id)}` === n)
+            const diff = Object.entries(fields).filter(([f, v]) => row?.[f] !== v)
+            return `${n} (${diff.map(([f, v]) => `${f}: org ${JSON.stringify(row?.[f])}, want ${JSON.stringify(v)}`).join('; ')})`
+          })
+          .join(', ')
         return wrong.length === 0
       }, ms)
     } catch {
@@ -89,7 +95,9 @@ describe.skipIf(!available)(title, () => {
   it('clients spread over the relays converge, and the org ends with the merged state, each write once', async () => {
     const [live, ...bulkNames] = fresh(7) as [string, ...string[]]
     const relays = cluster.relays
-    // Live: one y-websocket client per relay on the same record, each editing its own field.
+    const before = (await snapshot()).find((r) => `Account/${String(r.Id)}` === live)
+    // Live: one y-websocket client per relay on the same record, each editing its own field
+    // (the three relays load the record from Salesforce at once: one of them creates it).
     const lives = await Promise.all(relays.map((r, i) => device(r, `live-${i}`)))
     await Promise.all(lives.map((d) => d.live(live)))
     const docs = await Promise.all(lives.map((d) => d.open(live)))
@@ -105,6 +113,10 @@ describe.skipIf(!available)(title, () => {
             d.text('Description').startsWith('Merged on three relays. '),
         ),
       20_000,
+    )
+    // The text is the org's once, with the insert: not one copy per relay that loaded it.
+    expect(docs[0]?.text('Description')).toBe(
+      `Merged on three relays. ${typeof before?.Description === 'string' ? before.Description : ''}`,
     )
     // Bulk: each relay gets two records edited offline, in one request.
     const want = new Map<string, Row>()

@@ -21,6 +21,7 @@ import type { BriefcaseFilter } from './cache/briefcase-filters.js'
 import { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
 import { CachePlanner } from './cache/cache-planner.js'
 import { DocHub } from './docs/doc-hub.js'
+import { CreationLocks } from './docs/creation-locks.js'
 import { DocResolver } from './docs/doc-resolver.js'
 import { ObjectLayouts } from './docs/object-layouts.js'
 import { RetiredDocs } from './docs/retired-docs.js'
@@ -241,7 +242,15 @@ export function createRelay(options: RelayOptions): Relay {
     },
   })
   const retired = new RetiredDocs({ hub, layouts, logger: logger.child({ module: 'layout' }) })
-  const resolver = new DocResolver({ hub, views, access, layouts, retired, logger })
+  const resolver = new DocResolver({
+    hub,
+    views,
+    access,
+    layouts,
+    retired,
+    logger,
+    ...(options.leases?.shared ? { creation: new CreationLocks(options.leases) } : {}),
+  })
   const live = new LiveSync({
     hub,
     retired,

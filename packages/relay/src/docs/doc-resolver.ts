@@ -10,6 +10,7 @@ import { docKeyString } from '../store/relay-store.js'
 import type { DocKey, FieldGroupRecord } from '../store/relay-store.js'
 import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
+import type { CreationLocks } from './creation-locks.js'
 import type { ObjectLayouts } from './object-layouts.js'
 import type { RetiredDocs } from './retired-docs.js'
 
@@ -57,6 +58,8 @@ export interface DocResolverOptions {
   layouts: ObjectLayouts
   retired: RetiredDocs
   logger: Logger
+  /** Among relays sharing a store: one creates a document from Salesforce at a time. */
+  creation?: CreationLocks
 }
 
 interface Parsed {
@@ -86,8 +89,10 @@ export class DocResolver {
   readonly #layouts: ObjectLayouts
   readonly #retired: RetiredDocs
   readonly #logger: Logger
+  readonly #creation: CreationLocks | undefined
 
   constructor(options: DocResolverOptions) {
+    this.#creation = options.creation
     this.#hub = options.hub
     this.#views = options.views
     this.#access = options.access
@@ -264,6 +269,13 @@ export class DocResolver {
         }
       }
     }
+    if (load.length > 0 && this.#creation) {
+      // Another relay may be creating these now: wait for it, then take what it committed.
+      const keys = load.filter((w) => !hot.has(docKeyString(w.key))).map((w) => w.key)
+      await this.#creation.take(keys)
+      for (const [k, h] of await this.#hub.acquire(keys)) hot.set(k, h)
+      await this.#creation.release(keys.filter((k) => hot.has(docKeyString(k))))
+    }
     if (load.length > 0) {
       const fields = selectFields([
         ...new Set(load.flatMap((w) => Object.keys(w.group.schema.fields))),
@@ -281,12 +293,20 @@ export class DocResolver {
           no(w, RelayErrorCode.forbidden, `You may not read ${w.parts.name}, or it does not exist.`)
           continue
         }
+        const existing = hot.get(docKeyString(w.key))
         const h =
-          hot.get(docKeyString(w.key)) ??
+          existing ??
           this.#hub.create(w.key, w.group, null, { transient: options.transient === true })
         const values = partitionValues(serverValuesOf(record), w.group)
+        const creation = existing ? undefined : this.#creation
         ok(w, h, true, () => {
           if (h.doc.salesforceId() === null) h.doc.applyServerRecord(values, info)
+          // The creation lease goes once the first state is committed.
+          if (creation)
+            void this.#hub
+              .flush('written')
+              .catch(() => undefined)
+              .then(() => creation.release([w.key]))
         })
       }
     }
