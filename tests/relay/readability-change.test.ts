@@ -138,4 +138,24 @@ describe('a readability change with unsent offline edits', () => {
     manager.close()
     rep.close()
   }, 60_000)
+  it('closes live connections to a retired document with 4409 as soon as the layout changes', async () => {
+    const { org, t, record } = await start()
+    const rep = await Device.signIn(t.url, 'rep1', 'rc-rep-3')
+    const manager = await Device.signIn(t.url, 'manager', 'rc-manager-3')
+    await rep.bulk([record])
+    await manager.bulk(await manager.names(record))
+    const provider = await manager.live(record)
+    const closes: number[] = []
+    provider.on('connection-close', (event: { code: number } | null) => {
+      if (event) closes.push(event.code)
+    })
+
+    // The admin hides Phone from Field Reps; the relay learns it when a rep next syncs.
+    org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Phone', 'hidden')
+    await rep.describe('Account', true)
+    await rep.bulk([record])
+    await until(() => closes.includes(4409), 10_000)
+    manager.close()
+    rep.close()
+  }, 60_000)
 })

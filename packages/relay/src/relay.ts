@@ -234,6 +234,13 @@ export function createRelay(options: RelayOptions): Relay {
   metrics.watchHotDocuments(() => hub.hotCount)
   const layouts: ObjectLayouts = new ObjectLayouts(hub, {
     onChange: (sobject) => {
+      void layouts.current(sobject).then(
+        (layout) => {
+          const ids = new Set(layout.partitions.map((p) => p.id))
+          live.closeRetired(sobject, (group) => ids.has(group))
+        },
+        (error: unknown) => logger.error({ err: error, sobject }, 'reading the new layout failed'),
+      )
       retired
         .sweep(sobject)
         .catch((error: unknown) =>

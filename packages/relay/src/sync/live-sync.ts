@@ -253,6 +253,20 @@ export class LiveSync {
     }
   }
 
+  /**
+   * Closes the live connections of `sobject`'s documents that are no longer current partitions
+   * (ADR 0005: a readability change retired them) with close code 4409
+   * (`BRIEFCASE_DOCUMENT_MOVED`), so devices move to the new layout at once and nobody keeps
+   * receiving edits of a document whose fields they may no longer all read.
+   */
+  closeRetired(sobject: string, isCurrent: (group: string) => boolean): void {
+    for (const room of [...this.#rooms.values()]) {
+      if (room.hot.doc.sobject !== sobject || isCurrent(room.hot.key.group)) continue
+      for (const conn of [...room.conns])
+        this.#close(conn, LiveCloseCode.documentMoved, RelayErrorCode.documentMoved)
+    }
+  }
+
   /** Documents with live connections on this relay. */
   liveKeys(): DocKey[] {
     return [...this.#rooms.keys()].map((hot) => hot.key)
