@@ -92,6 +92,19 @@ describe('the relay follows Salesforce change events', () => {
     await t.close()
   })
 
+  it('reads once the changes made between an object’s first document and its subscription', async () => {
+    const id = String(org.snapshot().Account?.[2]?.Id)
+    const name = `Account/${id}`
+    const t = await startTestRelay({ org, projection: NO_POLL })
+    const phone = await Device.signIn(t.url, 'rep1', 'cdc-window')
+    await phone.bulk([name])
+    // The relay held no Account before: its subscription is still on its way.
+    expect(t.relay.projection?.stream?.status().streamed).not.toContain('Account')
+    expect((await patch(id, { Industry: 'In the window' })).status).toBe(204)
+    await sees(phone, name, 'Industry', 'In the window', 10_000)
+    await t.close()
+  })
+
   it("applies an event to each partition's document (only the fields its readers may read), with no Salesforce call", async () => {
     const id = String(org.snapshot().Account?.[1]?.Id)
     const name = `Account/${id}`

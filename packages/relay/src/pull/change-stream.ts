@@ -194,16 +194,22 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
         void stage('received', event).then(kick, kick)
       },
       onSubscribed: (sobject) => {
-        streamed.add(sobject)
         restartDelay = o.restartDelayMs ?? 1000
         const whole = fullPull.delete(sobject)
         const fromScratch = catchUp.delete(sobject) && !acked.has(changeChannel(sobject))
         // Changes made before the subscription are read once: after a gap, the whole object; for
-        // an object held before the stream opened and never acknowledged, what changed since the
-        // last pull (an object watched because a document of it just appeared needs nothing).
-        if (whole) resync(sobject).catch((e: unknown) => warn(e, 'A full pull failed'))
-        else if (fromScratch)
-          config.puller.pullObjects([sobject]).catch((e: unknown) => warn(e, 'A pull failed'))
+        // an object never acknowledged (held before the stream opened, or whose first documents
+        // just appeared), what changed since the last pull. The object counts as streamed once
+        // that read is done.
+        const read = whole
+          ? resync(sobject).catch((e: unknown) => warn(e, 'A full pull failed'))
+          : fromScratch
+            ? config.puller.pullObjects([sobject]).catch((e: unknown) => warn(e, 'A pull failed'))
+            : Promise.resolve()
+        const subscribedOn = client
+        void read.then(() => {
+          if (client === subscribedOn) streamed.add(sobject)
+        })
       },
       onRefused: (sobject, refusal, error) => {
         streamed.delete(sobject)
@@ -258,7 +264,27 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
     const now = await config.objects()
     const added = now.filter((s) => !known.includes(s))
     known = now
-    for (const s of added) client?.subscribe(s)
+    for (const s of added) follow(s)
+  }
+
+  /**
+   * Follows an object that had no documents when the stream opened. Its documents were read from
+   * Salesforce just now, so the changes made until its subscription holds are read once it does,
+   * from a watermark set now (the puller reads from a minute before it), not the whole object.
+   */
+  const follow = (sobject: string): void => {
+    catchUp.add(sobject)
+    config.pullStore
+      .watermark(sobject)
+      .then(async (mark) => {
+        if (mark.updated === null)
+          await config.pullStore.setWatermark(sobject, {
+            ...mark,
+            updated: new Date().toISOString(),
+          })
+      })
+      .catch((e: unknown) => warn(e, 'Setting a watermark failed'))
+      .finally(() => client?.subscribe(sobject))
   }
 
   return {
@@ -285,7 +311,7 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
     watch(sobject) {
       if (!running || !sobject || known.includes(sobject)) return
       known = [...known, sobject]
-      if (client) client.subscribe(sobject)
+      follow(sobject)
     },
     async stop() {
       running = false
