@@ -386,17 +386,17 @@ export class UserSpace {
   onOnline(first: boolean): void {
     this.live?.setEnabled(true)
     if (!this.o.autoSync) return
-    this.sync(null, first ? 'start' : 'reconnect').then(
-      async () => {
+    this.sync(null, first ? 'start' : 'reconnect')
+      .then(async () => {
         // Edits stored while offline (this session or an earlier one) that a full sync skipped
         // as too recent did not send.
         for (const r of await this.index.pending()) {
           if (!relayHasAll(r)) this.#dirty.add(r.doc)
         }
         await this.pushNow()
-      },
-      (e: unknown) => this.o.onIgnoredError(e, 'sync on reconnect'),
-    )
+      })
+      // The sync, or the look for what it skipped (the client may have closed meanwhile).
+      .catch((e: unknown) => this.o.onIgnoredError(e, 'sync on reconnect'))
   }
 
   onOffline(): void {
