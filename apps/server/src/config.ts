@@ -210,11 +210,12 @@ export function readConfig(
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new Error(`--redis takes a redis:// or rediss:// URL, got "${redisUrl}".\n${USAGE}`)
   }
-  if (redisUrl !== undefined && !env.BRIEFCASE_SESSION_SECRET) {
-    // Relays joined by Redis serve the same devices: a session signed in on one is verified, and
+  if ((redisUrl !== undefined || store.kind === 'postgres') && !env.BRIEFCASE_SESSION_SECRET) {
+    // Relays sharing a store serve the same devices: a session signed in on one is verified, and
     // its refresh token opened, on another. A secret generated per data directory would differ.
+    const flag = redisUrl !== undefined ? '--redis joins' : 'a PostgreSQL store is shared by'
     throw new Error(
-      `--redis joins several relays: set BRIEFCASE_SESSION_SECRET, the same on every relay.\n${USAGE}`,
+      `${flag} several relays: set BRIEFCASE_SESSION_SECRET, the same on every relay.\n${USAGE}`,
     )
   }
   return {

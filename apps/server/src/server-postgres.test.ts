@@ -20,21 +20,29 @@ const postgres = await checkPostgres()
 const schemas = testSchemas()
 afterAll(() => schemas.dropAll())
 
+const SECRET = { BRIEFCASE_SESSION_SECRET: 'a-secret-shared-by-the-relays' }
+
 describe('--store', () => {
   it('selects PostgreSQL by flag or BRIEFCASE_STORE_URL, SQLite without, and refuses other URLs', () => {
     const url = 'postgres://relay:pw@db.example:5432/relay'
     expect(readConfig([], {}, repoRoot)).toMatchObject({ store: { kind: 'sqlite' } })
-    expect(readConfig(['--store', url], {}, repoRoot)).toMatchObject({
+    // Relays sharing the store share the session secret: without it, a clear refusal.
+    expect(() => readConfig(['--store', url], {}, repoRoot)).toThrow(/BRIEFCASE_SESSION_SECRET/)
+    expect(readConfig(['--store', url], SECRET, repoRoot)).toMatchObject({
       store: { kind: 'postgres', url, schema: 'public' },
     })
     expect(
-      readConfig([], { BRIEFCASE_STORE_URL: url, BRIEFCASE_STORE_SCHEMA: 'relay_a' }, repoRoot),
+      readConfig(
+        [],
+        { ...SECRET, BRIEFCASE_STORE_URL: url, BRIEFCASE_STORE_SCHEMA: 'relay_a' },
+        repoRoot,
+      ),
     ).toMatchObject({ store: { kind: 'postgres', url, schema: 'relay_a' } })
     expect(() => readConfig(['--store', 'mysql://x/y'], {}, repoRoot)).toThrow(/postgres:\/\//)
     expect(() => readConfig(['--store-schema', 'x'], {}, repoRoot)).toThrow(/needs --store/)
-    expect(() => readConfig(['--store', url, '--store-schema', 'Bad-Name'], {}, repoRoot)).toThrow(
-      /lower-case/,
-    )
+    expect(() =>
+      readConfig(['--store', url, '--store-schema', 'Bad-Name'], SECRET, repoRoot),
+    ).toThrow(/lower-case/)
   })
 
   it('exits non-zero with BRIEFCASE_STORE_UNREACHABLE, naming the URL without its password', async () => {
@@ -52,7 +60,7 @@ describe('--store', () => {
         '--store',
         'postgres://relay:s3cret@127.0.0.1:1/relay',
       ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: repoRoot, env: { ...process.env, ...SECRET }, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let err = ''
     let out = ''
@@ -82,7 +90,7 @@ describe.skipIf(!postgres.available)(postgres.title('startServer on PostgreSQL')
         '--store-schema',
         database.schema,
       ],
-      {},
+      SECRET,
       repoRoot,
     ) as ServerConfig
     const logger = pino({ level: 'silent' })
