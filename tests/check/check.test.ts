@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { chromiumArgs } from '../../vitest.config.js'
 
 // scripts/check.mjs (`npm test`) run for real on tiny workspaces: the repository's check and
 // pnpm scripts, a package.json whose lint and typecheck pass, the repository's node_modules
@@ -26,7 +27,7 @@ export default defineConfig({ test: { projects: [
   { test: { name: 'browser', include: ['browser/*.test.mjs'], browser: { enabled: true,
     headless: true, screenshotFailures: false, instances: [{ browser: 'chromium' }],
     provider: playwright({ launchOptions: { executablePath: process.env.CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu'] } }) } } },
+      args: ${JSON.stringify(chromiumArgs)} } }) } } },
 ] } })
 `
 
@@ -87,14 +88,14 @@ describe.concurrent('npm test (scripts/check.mjs)', () => {
   it('is green when lint, typecheck and the Node and browser tests all pass', async () => {
     const dir = workspace({ 'node/a.test.mjs': PASSING, 'browser/b.test.mjs': IN_BROWSER })
     const r = await check(dir, chromium)
-    expect(r.last).toBe('4 passed, 0 failed')
+    expect(r.last, r.out).toBe('4 passed, 0 failed')
     expect(r.status).toBe(0)
   }, 200_000)
 
   it('is red when a vitest test fails', async () => {
     const dir = workspace({ 'node/a.test.mjs': PASSING, 'node/b.test.mjs': FAILING })
     const r = await check(dir, chromium)
-    expect(r.last).toBe('3 passed, 1 failed')
+    expect(r.last, r.out).toBe('3 passed, 1 failed')
     expect(r.status).toBe(1)
   }, 200_000)
 
@@ -105,7 +106,7 @@ describe.concurrent('npm test (scripts/check.mjs)', () => {
     writeFileSync(broken, '#!/bin/sh\nexit 1\n', { mode: 0o755 })
     const r = await check(dir, broken)
     expect(r.out).toContain(`✗ did not run: ${join(dir, 'browser/b.test.mjs')}`)
-    expect(r.last).toBe('3 passed, 1 failed')
+    expect(r.last, r.out).toBe('3 passed, 1 failed')
     expect(r.status).toBe(1)
   }, 200_000)
 
