@@ -233,14 +233,10 @@ export function createRelay(options: RelayOptions): Relay {
   })
   metrics.watchHotDocuments(() => hub.hotCount)
   const layouts: ObjectLayouts = new ObjectLayouts(hub, {
-    onChange: (sobject) => {
-      void layouts.current(sobject).then(
-        (layout) => {
-          const ids = new Set(layout.partitions.map((p) => p.id))
-          live.closeRetired(sobject, (group) => ids.has(group))
-        },
-        (error: unknown) => logger.error({ err: error, sobject }, 'reading the new layout failed'),
-      )
+    onChange: (sobject, layout) => {
+      // Devices on a retired document move now, not at their next sync.
+      const current = new Set(layout.partitions.map((p) => p.id))
+      live.closeRetired(sobject, (group) => current.has(group))
       retired
         .sweep(sobject)
         .catch((error: unknown) =>

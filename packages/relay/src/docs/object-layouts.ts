@@ -10,11 +10,14 @@ import { layoutOf } from './partitions.js'
  */
 export class ObjectLayouts {
   readonly #hub: DocHub
-  readonly #onChange: (sobject: string) => void
+  readonly #onChange: (sobject: string, layout: ObjectLayout) => void
   readonly #cache = new Map<string, { views: string; layout: Promise<ObjectLayout> }>()
 
-  /** `onChange(sobject)`: a new view changed the object's partitions (after it is stored). */
-  constructor(hub: DocHub, options: { onChange?: (sobject: string) => void } = {}) {
+  /** `onChange(sobject, layout)`: a new view changed the object's partitions (after it is stored). */
+  constructor(
+    hub: DocHub,
+    options: { onChange?: (sobject: string, layout: ObjectLayout) => void } = {},
+  ) {
     this.#hub = hub
     this.#onChange = options.onChange ?? (() => undefined)
   }
@@ -51,7 +54,7 @@ export class ObjectLayouts {
     this.#cache.set(sobject, entry)
     if (before) {
       const ids = (await before.layout).partitions.map((p) => p.id).join()
-      if (ids !== layout.partitions.map((p) => p.id).join()) this.#onChange(sobject)
+      if (ids !== layout.partitions.map((p) => p.id).join()) this.#onChange(sobject, layout)
     }
     return layout
   }
