@@ -20,11 +20,14 @@ const PASSING = `import { expect, test } from 'vitest'\ntest('adds', () => expec
 const FAILING = `import { expect, test } from 'vitest'\ntest('adds wrong', () => expect(1 + 1).toBe(3))\n`
 const IN_BROWSER = `import { expect, test } from 'vitest'\ntest('has a document', () => expect(typeof document.createElement).toBe('function'))\n`
 
+// Each fixture keeps vite's cache in its own folder: by default it lives in node_modules/.vite,
+// and node_modules is the repository's, so fixtures running side by side (and the repository's own
+// browser project) would re-optimize and wipe one another's dependencies mid-run.
 const CONFIG = `import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
-export default defineConfig({ test: { projects: [
-  { test: { name: 'node', include: ['node/*.test.mjs'] } },
-  { test: { name: 'browser', include: ['browser/*.test.mjs'], browser: { enabled: true,
+export default defineConfig({ cacheDir: '.vite-cache', test: { projects: [
+  { cacheDir: '.vite-cache', test: { name: 'node', include: ['node/*.test.mjs'] } },
+  { cacheDir: '.vite-cache', test: { name: 'browser', include: ['browser/*.test.mjs'], browser: { enabled: true,
     headless: true, screenshotFailures: false, instances: [{ browser: 'chromium' }],
     provider: playwright({ launchOptions: { executablePath: process.env.CHROMIUM_PATH,
       args: ${JSON.stringify(chromiumArgs)} } }) } } },
