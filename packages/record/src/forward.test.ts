@@ -4,7 +4,7 @@ import type { SalesforceId } from './ids.js'
 import { parseDeviceId, toSalesforceId } from './ids.js'
 import { RecordDocument } from './record-document.js'
 import type { ObjectSchema } from './schema.js'
-import { yjsEngine } from './yjs-engine.js'
+import { YjsEngineDoc, yjsEngine } from './yjs-engine.js'
 
 const field = { Name: { name: 'Name', type: 'string' as const } }
 const wide: ObjectSchema = {
@@ -48,19 +48,29 @@ function relayDoc(schema: ObjectSchema, values: Record<string, unknown>): Record
   return doc
 }
 
+/** A replica of `doc` (its state) on a device whose clock reads `now()`, edited by `user`. */
+function replicaOf(
+  doc: RecordDocument,
+  device: string,
+  user: string,
+  now: () => number,
+): RecordDocument {
+  const clock = createHybridClock({ device: parseDeviceId(device), now })
+  return RecordDocument.open({
+    engine: yjsEngine,
+    name: doc.name,
+    schema: doc.schema,
+    clock,
+    actor: { user, device: clock.device },
+    state: doc.encodeState(),
+  })
+}
+
 describe('forwarding a retired document into the current ones (ADR 0005)', () => {
   it('moves each unwritten edit once, with its stamp and author, into the document of its field', () => {
     const retired = relayDoc(wide, loaded)
     const time = { now: T0 + 1_000 }
-    const clock = createHybridClock({ device: parseDeviceId('laptop'), now: () => time.now })
-    const laptop = RecordDocument.open({
-      engine: yjsEngine,
-      name: retired.name,
-      schema: wide,
-      clock,
-      actor: { user: MANAGER, device: clock.device },
-      state: retired.encodeState(),
-    })
+    const laptop = replicaOf(retired, 'laptop', MANAGER, () => time.now)
     laptop.set('Phone', '4155550111')
     laptop.set('Credit_Limit__c', 500)
     laptop.insertText('Description', 5, ' more')
@@ -68,15 +78,7 @@ describe('forwarding a retired document into the current ones (ADR 0005)', () =>
 
     const current = relayDoc(main, loaded)
     // Someone else changed Phone later in the current document: the later edit keeps it.
-    const later = createHybridClock({ device: parseDeviceId('phone'), now: () => T0 + 5_000 })
-    const phone = RecordDocument.open({
-      engine: yjsEngine,
-      name: current.name,
-      schema: main,
-      clock: later,
-      actor: { user: '005000000000001AAA', device: later.device },
-      state: current.encodeState(),
-    })
+    const phone = replicaOf(current, 'phone', '005000000000001AAA', () => T0 + 5_000)
     phone.set('Phone', '4155550999')
     current.applyUpdate(phone.encodeUpdate(current.encodeStateVector()))
     const hidden = relayDoc(credit, loaded)
@@ -106,5 +108,42 @@ describe('forwarding a retired document into the current ones (ADR 0005)', () =>
     retired.applyUpdate(laptop.encodeUpdate(retired.encodeStateVector()))
     retired.settleForwarded(current.forwardFrom(retired))
     expect(current.text('Description')).toBe('<m>seed. more')
+  })
+
+  it('forwards from a replica the relay refused only what the relay does not hold (ADR 0005)', () => {
+    const retired = relayDoc(wide, loaded)
+    const time = { now: T0 + 1_000 }
+    const laptop = replicaOf(retired, 'laptop', MANAGER, () => time.now)
+    const engine = laptop.engineDoc
+    if (!(engine instanceof YjsEngineDoc)) throw new Error('a Yjs document')
+    // Typed online: the relay holds it, unwritten, and forwards it itself when the layout changes.
+    laptop.insertText('Description', 0, '<held>')
+    retired.applyUpdate(laptop.encodeUpdate(retired.encodeStateVector()))
+    const acknowledged = engine.encodeStateVector()
+    const current = relayDoc(main, loaded)
+    retired.settleForwarded(current.forwardFrom(retired))
+    expect(current.text('Description')).toBe('<held>seed.')
+    // Someone inserts next to it in the current document.
+    const phone = replicaOf(current, 'phone', '005000000000001AAA', () => T0 + 2_000)
+    phone.insertText('Description', '<held>'.length, '<mid>')
+    current.applyUpdate(phone.encodeUpdate(current.encodeStateVector()))
+
+    // Offline, the laptop types before its held insertion, deletes a loaded character, edits a
+    // field its user loses; the relay refuses the replica.
+    time.now += 1_000
+    laptop.insertText('Description', 0, '<off>')
+    laptop.deleteText('Description', '<off><held>seed'.length, 1)
+    laptop.set('Credit_Limit__c', 900)
+    const held = { Description: engine.heldText('Description', acknowledged) }
+    expect(held.Description).toBe('<held>seed')
+
+    const device = replicaOf(current, 'laptop', MANAGER, () => time.now)
+    device.forwardFrom(laptop, held)
+    expect(device.text('Description')).toBe('<off><held><mid>seed')
+    // Without what the relay holds, the shadow's diff makes the held insertion again.
+    const naive = replicaOf(current, 'laptop', MANAGER, () => time.now)
+    naive.forwardFrom(laptop)
+    expect(naive.text('Description').split('<held>')).toHaveLength(3)
+    expect(JSON.stringify(device.snapshot())).not.toContain('Credit_Limit__c')
   })
 })

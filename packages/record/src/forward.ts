@@ -6,7 +6,7 @@ import { MetaKey, ServerKey, entryKey, isLoadedText, textDigest } from './record
 import type { FieldValue, ObjectSchema } from './schema.js'
 import { isTextField } from './schema.js'
 import { applyTextOps } from './server-updates.js'
-import { mergeTextOps } from './text-diff.js'
+import { mergeTextOps, unionText } from './text-diff.js'
 
 /** What a retired document forwarded, to settle in it (see {@link settleForwarded}). */
 export interface Forwarded {
@@ -17,17 +17,29 @@ export interface Forwarded {
 }
 
 /**
+ * Per long-text field, the part of a retired replica's text that the relay holds already: the
+ * characters of Yjs items its acknowledged state vector covers that the replica still shows
+ * (see `YjsEngineDoc.heldText`). The relay forwarded those itself.
+ */
+export type HeldTexts = Readonly<Record<string, string>>
+
+/**
  * Copies what a retired document has that Salesforce lacks (its pending change) into a current
  * document holding some of its fields (ADR 0005). A scalar edit becomes an entry with its own
  * stamp and author, so the HLC decides against what the target holds; a long-text edit is the
  * character diff from the retired shadow to its text, applied in place, with a touch entry;
  * deletes are copied as they are; a draft's metadata too. Idempotent for entries and deletes.
+ *
+ * `held` (a device forwarding a replica the relay refused): the diff starts from the shadow
+ * joined with what the relay holds of the text, so an insertion the relay forwarded already is
+ * not made again; deleting a character the target lacks changes nothing.
  */
 export function forwardPending(
   w: EngineWriter,
   schema: ObjectSchema,
   source: EngineView,
   pending: PendingChange,
+  held: HeldTexts = {},
 ): Forwarded {
   const out: Forwarded = { fields: {}, deleted: false }
   for (const key of [MetaKey.draftKey, MetaKey.created]) {
@@ -42,7 +54,9 @@ export function forwardPending(
       w.set(MapRoot.authors, device, user)
     }
     if (isTextField(f)) {
-      const base = typeof p.old === 'string' ? p.old : ''
+      const shadowText = typeof p.old === 'string' ? p.old : ''
+      const relayText = held[p.field]
+      const base = relayText === undefined ? shadowText : unionText(shadowText, relayText)
       const incoming = typeof p.new === 'string' ? p.new : ''
       const shadow = w.get(MapRoot.shadow, p.field)
       const current = w.text(p.field)

@@ -66,11 +66,11 @@ export {
   isTextField,
   schemaFromDescribe,
 } from './schema.js'
-export type { Forwarded } from './forward.js'
+export type { Forwarded, HeldTexts } from './forward.js'
 export type { ServerInfo, WriteAck } from './server-updates.js'
 export type { RefusedWrite } from './roll-back.js'
 export type { RecordSnapshot } from './snapshot.js'
 export { snapshotView } from './snapshot.js'
 export type { DiffPart, TextOp } from './text-diff.js'
-export { diffText, mergeTextOps, textOps } from './text-diff.js'
+export { diffText, mergeTextOps, textOps, unionText } from './text-diff.js'
 export { YjsEngineDoc, yjsEngine } from './yjs-engine.js'

@@ -25,7 +25,7 @@ import {
 } from './record-state.js'
 import type { FieldSchema, FieldValue, ObjectSchema } from './schema.js'
 import { checkValue, fieldOf, isTextField } from './schema.js'
-import type { Forwarded } from './forward.js'
+import type { Forwarded, HeldTexts } from './forward.js'
 import { forwardPending, settleForwarded } from './forward.js'
 import type { ServerInfo, WriteAck } from './server-updates.js'
 import {
@@ -327,14 +327,15 @@ export class RecordDocument {
   /**
    * The relay's move of a retired document's unwritten edits into this one, a current document
    * of the same record holding some of its fields (ADR 0005; see `forwardPending`). Returns what
-   * was forwarded, for `source.settleForwarded`.
+   * was forwarded, for `source.settleForwarded`. `held`: what the relay holds of the source's
+   * long texts, when a device forwards a replica the relay refused.
    */
-  forwardFrom(source: RecordDocument): Forwarded {
+  forwardFrom(source: RecordDocument, held?: HeldTexts): Forwarded {
     const pending = source.pending()
     let out: Forwarded = { fields: {}, deleted: false }
     if (!pending || pending.operation === null) return out
     this.#edit((w) => {
-      out = forwardPending(w, this.schema, source.engineDoc, pending)
+      out = forwardPending(w, this.schema, source.engineDoc, pending, held)
     })
     return out
   }

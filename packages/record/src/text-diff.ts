@@ -95,6 +95,17 @@ export function diffText(a: string, b: string): DiffPart[] {
   return parts
 }
 
+/**
+ * Every character of `a` and of `b`, in the order a diff from `a` to `b` puts them (what both
+ * have once, what one has where it has it): the text a replica held before its edits, from the
+ * last Salesforce value it knew (`a`) and what of the text it knows another replica holds (`b`).
+ */
+export function unionText(a: string, b: string): string {
+  return diffText(a, b)
+    .map((p) => p.text)
+    .join('')
+}
+
 /** The edits that turn `from` into `to`, as few characters as the diff finds. */
 export function textOps(from: string, to: string): TextOp[] {
   const ops: TextOp[] = []

@@ -62,6 +62,19 @@ export class YjsEngineDoc implements EngineDoc {
     return this.#textFields.has(field) ? this.ydoc.getText(textRootName(field)).toJSON() : ''
   }
 
+  /**
+   * The part of a long text that a replica with `stateVector` (raw Yjs) holds and this one still
+   * shows: the characters of the items the vector covers, not deleted here (ADR 0005: what a
+   * device knows the relay holds of a text it edited since).
+   */
+  heldText(field: string, stateVector: Uint8Array): string {
+    checkStateVector(stateVector)
+    if (!this.#textFields.has(field)) return ''
+    const held = Y.createSnapshot(Y.snapshot(this.ydoc).ds, Y.decodeStateVector(stateVector))
+    const delta = this.ydoc.getText(textRootName(field)).toDelta(held) as { insert: unknown }[]
+    return delta.map((d) => (typeof d.insert === 'string' ? d.insert : '')).join('')
+  }
+
   transact(fn: (w: EngineWriter) => void): void {
     this.ydoc.transact(() => fn(this.#writer), LOCAL_ORIGIN)
   }

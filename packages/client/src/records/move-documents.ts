@@ -1,10 +1,11 @@
 import type { SchemaResponse } from '@briefcase/protocol'
 import { parseSyncName } from '@briefcase/protocol'
-import type { DocName, DraftKey } from '@briefcase/record'
+import type { DocName, DraftKey, HeldTexts } from '@briefcase/record'
 import {
   RecordDocument,
   YjsEngineDoc,
   isDraftKey,
+  isTextField,
   parseDocName,
   yjsEngine,
 } from '@briefcase/record'
@@ -19,6 +20,12 @@ import type { LoadedDoc } from './loaded-doc.js'
 import type { OpenRecordHandle } from './open-record-handle.js'
 import { storeDraft } from './record-access.js'
 import { mergedSchema, schemaOfDoc } from './record-parts.js'
+
+/** A refused document read for forwarding, and what the relay holds of its long texts. */
+interface Source {
+  document: RecordDocument
+  held: HeldTexts
+}
 
 /** Documents a bulk sync was told about: moved (relay-forwarded) and refused. */
 export interface MoveRequest {
@@ -100,13 +107,14 @@ async function moveNow(
     })
     space.indexChanged(changes)
     // A draft the relay never had is created again from its values the user still reads.
-    const drafts = sources.filter((s) => isDraftKey(s.key))
-    for (const source of drafts) await recreateDraft(space, source)
+    const drafts = sources.filter((s) => isDraftKey(s.document.key))
+    for (const source of drafts) await recreateDraft(space, source.document)
     const fetched = await space.bulk.sync(records, () => undefined, signal)
-    for (const source of sources) {
+    for (const { document: source, held } of sources) {
       if (isDraftKey(source.key)) continue
+      // Only what the relay lacks: it forwarded what it holds itself (ADR 0005).
       for (const name of await space.recordNames(source.name)) {
-        await space.docs.with(name, (loaded) => void loaded.document.forwardFrom(source))
+        await space.docs.with(name, (loaded) => void loaded.document.forwardFrom(source, held))
       }
       source.destroy()
     }
@@ -172,13 +180,14 @@ function isStale(
 
 /**
  * A stored document read as the user's current view of its record (every field they read):
- * what its unsent edits of those fields are, to forward.
+ * what its unsent edits of those fields are, to forward; and, per long text, what of it the
+ * relay acknowledged (the items its last state vector covers that the document still shows).
  */
 async function readSource(
   space: UserSpace,
   name: string,
   schemas: ReadonlyMap<string, SchemaResponse>,
-): Promise<RecordDocument> {
+): Promise<Source> {
   const record = recordOf(name)
   const schema =
     schemas.get(parseDocName(record).sobject) ?? (await space.schema(parseDocName(record).sobject))
@@ -195,7 +204,15 @@ async function readSource(
   if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
   const { rows } = await space.store.load(name)
   if (rows.length > 0) Y.applyUpdate(engineDoc.ydoc, Y.mergeUpdates(rows))
-  return source
+  const entry = await space.index.get(record)
+  const relaySV = entry ? docState(entry, name)?.relaySV : null
+  const held: Record<string, string> = {}
+  if (relaySV) {
+    for (const [field, f] of Object.entries(source.schema.fields)) {
+      if (isTextField(f)) held[field] = engineDoc.heldText(field, relaySV)
+    }
+  }
+  return { document: source, held }
 }
 
 /**

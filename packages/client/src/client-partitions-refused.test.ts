@@ -1,0 +1,106 @@
+import { ProfileName } from '@briefcase/org'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RelayHarness, TestDevice } from './testing/relay-harness.js'
+import { eventually, startRelayHarness } from './testing/relay-harness.js'
+import { storedText } from './testing/stored-text.js'
+
+type Row = Record<string, unknown>
+
+let h: RelayHarness
+/** Accounts rep1 owns (the manager reads them too). */
+let accounts: string[]
+beforeAll(async () => {
+  // No projection: whatever the relay holds stays unwritten to Salesforce (the shadows never
+  // take it). The relay describes a user afresh on every request: a changed profile is seen at
+  // once.
+  h = await startRelayHarness(4, { projection: false, relay: { cacheTtlMs: { describe: 0 } } })
+  const rep1 = h.org.users.find((u) => u.username === 'rep1@briefcase.test')
+  accounts = (h.org.snapshot().Account ?? [])
+    .filter((r: Row) => r.IsDeleted !== true && r.OwnerId === rep1?.id)
+    .map((r: Row) => `Account/${String(r.Id)}`)
+}, 60_000)
+afterAll(async () => {
+  await h.close()
+})
+
+const count = (text: string, part: string): number => text.split(part).length - 1
+
+/** Waits until the relay acknowledged every change of `doc` that `device` made. */
+const received = (device: TestDevice, doc: string, what: string): Promise<void> =>
+  eventually(
+    async () =>
+      (await device.client.listCache({ sobject: 'Account' })).some(
+        (e) => e.doc === doc && e.syncStatus === 'received',
+      ),
+    what,
+    10_000,
+  )
+
+/**
+ * A document the relay refuses (an offline edit of a field the user lost, ADR 0005) is forwarded
+ * by the device: only the edits the relay does not hold already. The relay holds (and forwards
+ * itself) what it received earlier and has not written to Salesforce yet.
+ */
+describe('a refused document holding edits the relay already has', () => {
+  it('forwards each long-text insertion once, others’ concurrent insertions kept in place, and keeps nothing of the lost field', async () => {
+    const doc = accounts[0] as string
+    const rep = await h.device('held-rep', 'rep1@briefcase.test')
+    const manager = await h.device('held-manager', 'manager@briefcase.test')
+    await eventually(() => rep.client.online && manager.client.online, 'both online')
+    const r = await rep.client.open(doc)
+    const m = await manager.client.open(doc)
+    await eventually(() => r.live && m.live, 'both live', 15_000)
+    const seed = String(r.get('Description') ?? '')
+    const phone = String(r.get('Phone'))
+
+    // Typed online: the relay durably holds it (the rep's device saw it acknowledged), and
+    // nothing writes it to Salesforce.
+    await r.insertText('Description', 0, '<held>')
+    await eventually(() => m.get('Description') === `<held>${seed}`, 'the manager sees it')
+    await received(rep, doc, 'the relay acknowledged the rep’s insertion')
+
+    // Offline: the rep types before it and edits a field it is about to lose.
+    rep.client.goOffline()
+    await r.insertText('Description', 0, '<off>')
+    await r.set('Phone', '4155550666')
+    // Meanwhile the manager inserts into the same text, next to the rep's held insertion and at
+    // its end.
+    await m.insertText('Description', '<held>'.length, '<mid>')
+    await m.insertText('Description', `<held><mid>${seed}`.length, '<end>')
+    await received(manager, doc, 'the relay holds the manager’s insertions')
+    h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Phone', 'hidden')
+
+    // Back online: the rep's document is refused (Phone), its edits move to the current ones.
+    await rep.client.goOnline()
+    await eventually(
+      () => !Object.hasOwn(r.schema.schema.fields, 'Phone'),
+      'the rep’s handle lost Phone',
+      20_000,
+    )
+    const expected = `<off><held><mid>${seed}<end>`
+    await eventually(() => r.get('Description') === expected, 'the rep’s text', 20_000).catch(
+      () => {
+        throw new Error(`The rep's text is ${JSON.stringify(r.get('Description'))}`)
+      },
+    )
+    manager.client.goOffline()
+    await manager.client.goOnline()
+    await eventually(() => m.documents.length === 3 && m.live, 'the manager moved', 20_000)
+    await eventually(() => m.get('Description') === expected, 'the manager’s text', 20_000).catch(
+      () => {
+        throw new Error(`The manager's text is ${JSON.stringify(m.get('Description'))}`)
+      },
+    )
+    expect(count(String(r.get('Description')), '<held>')).toBe(1)
+    // Phone was the rep's to edit no more: the manager still reads Salesforce's value.
+    expect(m.get('Phone')).toBe(phone)
+
+    const stored = await storedText(rep.factory)
+    expect(stored).not.toContain(phone)
+    expect(stored).not.toContain('4155550666')
+    expect(r.documents.some((d) => Object.hasOwn(d.schema.fields, 'Phone'))).toBe(false)
+    await r.close()
+    await m.close()
+    await h.closeDevices()
+  }, 90_000)
+})
