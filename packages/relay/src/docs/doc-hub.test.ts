@@ -85,13 +85,36 @@ describe('DocHub', () => {
     expect(await store.listPending()).toMatchObject([
       { name: key.name, group: 'g1', operation: 'update', firstChangeAt: stamp, status: null },
     ])
+    // A later edit leaves the row as it was (its first change is still the oldest unsent).
+    const later = device.set('Phone', '3')
+    hot.doc.applyUpdate(device.encodeUpdate(hot.doc.encodeStateVector()))
+    await hub.flush()
+    expect(await store.listPending()).toMatchObject([{ name: key.name, firstChangeAt: stamp }])
     await hub.mutate(key, (doc) =>
       doc.acknowledgeWrite({
-        fields: { Phone: { value: '2', stamp } },
+        fields: { Phone: { value: '3', stamp: later } },
         info: info(1, '2026-01-02T00:00:00.000Z'),
       }),
     )
     expect(await store.listPending()).toEqual([])
+    // Once cleared, the next edit writes the row again.
+    device.applyUpdate(hot.doc.encodeUpdate(device.encodeStateVector()))
+    const again = device.set('Phone', '4')
+    hot.doc.applyUpdate(device.encodeUpdate(hot.doc.encodeStateVector()))
+    await hub.flush()
+    expect(await store.listPending()).toMatchObject([{ name: key.name, firstChangeAt: again }])
+    // The metadata an edit leaves unchanged is kept in the store; a change is written.
+    expect((await store.docMetas([key])).get(docKeyString(key))).toMatchObject({
+      displayName: 'Acme',
+      salesforceId: '001000000000001AAA',
+    })
+    device.set('Name', 'Acme Corp')
+    hot.doc.applyUpdate(device.encodeUpdate(hot.doc.encodeStateVector()))
+    await hub.flush()
+    expect((await store.docMetas([key])).get(docKeyString(key))).toMatchObject({
+      displayName: 'Acme Corp',
+      salesforceId: '001000000000001AAA',
+    })
     hub.release(hot)
   })
 

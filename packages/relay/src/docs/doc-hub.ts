@@ -14,7 +14,7 @@ import type {
 import { docKeyString } from '../store/relay-store.js'
 import type { CommitBatch, QueuedUpdate } from './commit-batch.js'
 import { CommitQueue } from './commit-queue.js'
-import { committedMeta, docWriteOf, pendingInput } from './doc-write.js'
+import { committedMeta, docWriteOf, pendingInput, pendingKey } from './doc-write.js'
 import type { HotDoc } from './hot-doc.js'
 import { openHotDoc, ydocOf } from './hot-doc.js'
 import type { RemoteOrigin } from './remote-changes.js'
@@ -424,12 +424,15 @@ export class DocHub {
   async #commit(batch: CommitBatch): Promise<void> {
     const writes: DocWrite[] = []
     const events: DocCommitEvent[] = []
+    /** Each write's pending row as computed (undefined: not recomputed). */
+    const pendings: (PendingInput | null | undefined)[] = []
     try {
       for (const q of batch.docs.values()) {
-        const w = docWriteOf(q, this.engine.name)
+        const w = docWriteOf(q, this.engine.name, !this.#shared)
         if (!w) continue
         writes.push(w.write)
         events.push({ key: q.hot.key, hot: q.hot, updates: q.updates, pending: w.pending ?? null })
+        pendings.push(w.pending)
       }
       const started = performance.now()
       // `written` (in the WAL): a `synced` flush waits for the store's sync after this (see
@@ -448,6 +451,8 @@ export class DocHub {
       events.forEach((event, i) => {
         const { hot } = event
         hot.meta = committedMeta(hot, writes[i] as DocWrite, now)
+        const pending = pendings[i]
+        if (pending !== undefined) hot.writtenPending = pendingKey(pending)
         if (event.updates.length > 0) {
           hot.lastSeq = Math.max(hot.lastSeq, seqs[i] ?? 0)
           hot.sinceCompaction += event.updates.length

@@ -31,14 +31,38 @@ export function metaInput(hot: HotDoc, engine: string): DocMetaInput {
   }
 }
 
+/** A pending row as a comparable string (`null`: no row). */
+export function pendingKey(pending: PendingInput | null): string {
+  return JSON.stringify(pending)
+}
+
+/**
+ * The metadata fields of `input` that differ from what the store holds (`hot.meta`); the rest
+ * are left out (unchanged), so that an edit rewrites no index it does not change.
+ */
+function changedMeta(hot: HotDoc, input: DocMetaInput): DocMetaInput {
+  const held = hot.meta
+  if (held === null) return input
+  const { displayName, salesforceId, ...rest } = input
+  return {
+    ...rest,
+    ...(displayName !== held.displayName ? { displayName } : {}),
+    ...(salesforceId !== held.salesforceId ? { salesforceId } : {}),
+  }
+}
+
 /**
  * What one queued document contributes to a commit: its updates, metadata and pending row
  * (recomputed from the document), and its new users. Undefined when there is nothing to write
- * (a document that never changed is not stored).
+ * (a document that never changed is not stored). `alone`: no other relay writes this store, so
+ * what the hub last committed is what the store holds: a pending row or metadata field equal to it
+ * is not written again (a live edit then touches the update log and the document row only).
+ * `pending` is the document's pending row either way (for the commit's listeners).
  */
 export function docWriteOf(
   q: QueuedDoc,
   engine: string,
+  alone = false,
 ): { write: DocWrite; pending: PendingInput | null | undefined } | undefined {
   const { hot } = q
   if (hot.broken || (q.updates.length === 0 && hot.meta === null)) return undefined
@@ -46,11 +70,17 @@ export function docWriteOf(
     q.updates.length > 0 || q.repend === true
       ? pendingInput(hot.group.sobject, hot.doc.pending())
       : undefined
+  const unchanged =
+    alone &&
+    q.repend !== true &&
+    pending !== undefined &&
+    hot.writtenPending === pendingKey(pending)
+  const meta = q.updates.length > 0 || hot.meta === null ? metaInput(hot, engine) : undefined
   const write: DocWrite = {
     key: hot.key,
-    ...(q.updates.length > 0 || hot.meta === null ? { meta: metaInput(hot, engine) } : {}),
+    ...(meta ? { meta: alone ? changedMeta(hot, meta) : meta } : {}),
     updates: q.updates.map((u) => u.payload),
-    ...(pending === undefined ? {} : { pending }),
+    ...(pending === undefined || unchanged ? {} : { pending }),
     users: [...q.users],
   }
   return { write, pending }
@@ -67,8 +97,9 @@ export function committedMeta(hot: HotDoc, write: DocWrite, now: number): DocMet
     key: m.key,
     engine: m.engine,
     owner: hot.meta ? hot.meta.owner : hot.owner,
-    displayName: m.displayName ?? null,
-    salesforceId: m.salesforceId ?? null,
+    displayName: m.displayName !== undefined ? m.displayName : (hot.meta?.displayName ?? null),
+    salesforceId:
+      m.salesforceId !== undefined ? m.salesforceId : (hot.meta?.salesforceId ?? null),
     createdAt: hot.meta?.createdAt ?? now,
     updatedAt: now,
   }

@@ -23,6 +23,11 @@ export interface HotDoc {
   meta: DocMeta | null
   /** The creator of a draft, kept until the first commit writes it. */
   owner: string | null
+  /**
+   * The pending row this relay last committed for it (`pendingKey`), or undefined when not known
+   * (loaded, or written by another relay): an unchanged row is not written again.
+   */
+  writtenPending: string | undefined
   /** Sequence number of the last committed update. */
   lastSeq: number
   /** Updates appended since the last compaction. */
@@ -90,6 +95,7 @@ export function openHotDoc(input: OpenHotDocInput): HotDoc {
     group,
     meta: stored?.meta ?? null,
     owner: stored?.meta.owner ?? null,
+    writtenPending: undefined,
     lastSeq: stored ? (stored.updates.at(-1)?.seq ?? stored.stateSeq) : 0,
     sinceCompaction: stored?.updates.length ?? 0,
     pins: 0,

@@ -26,15 +26,19 @@ export class SqliteDocRows {
     this.#now = now
   }
 
-  /** One document's part of a commit (inside the caller's transaction). */
+  /**
+   * One document's part of a commit (inside the caller's transaction): the document row updated
+   * (only the metadata columns given, with its update count) or, when there is none, inserted;
+   * then its updates, pending row and users.
+   */
   write(w: DocWrite): number {
     const now = this.#now()
     const { name, group } = w.key
-    const exists = this.#stmt('SELECT 1 FROM relay_doc WHERE name = ? AND grp = ?').get(name, group)
-    if (!exists) {
+    const updates = w.updates ?? []
+    if (!this.#touch(w, now, updates.length)) {
       if (!w.meta) throw new Error(`The first write of ${name} (${group}) must carry its metadata.`)
       this.#stmt(
-        `INSERT INTO relay_doc (${META_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO relay_doc (${META_COLUMNS}, update_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         name,
         group,
@@ -46,35 +50,13 @@ export class SqliteDocRows {
         w.meta.salesforceId ?? null,
         now,
         now,
-      )
-    } else {
-      const m = w.meta
-      this.#stmt(
-        `UPDATE relay_doc SET updated_at = ?,
-           owner = CASE WHEN ? THEN ? ELSE owner END,
-           display_name = CASE WHEN ? THEN ? ELSE display_name END,
-           salesforce_id = CASE WHEN ? THEN ? ELSE salesforce_id END
-         WHERE name = ? AND grp = ?`,
-      ).run(
-        now,
-        m?.owner !== undefined ? 1 : 0,
-        m?.owner ?? null,
-        m?.displayName !== undefined ? 1 : 0,
-        m?.displayName ?? null,
-        m?.salesforceId !== undefined ? 1 : 0,
-        m?.salesforceId ?? null,
-        name,
-        group,
+        updates.length,
       )
     }
     let last = 0
-    const updates = w.updates ?? []
     if (updates.length > 0) {
       const insert = this.#stmt('INSERT INTO relay_doc_update (name, grp, data) VALUES (?, ?, ?)')
       for (const u of updates) last = Number(insert.run(name, group, u).lastInsertRowid)
-      this.#stmt(
-        'UPDATE relay_doc SET update_count = update_count + ? WHERE name = ? AND grp = ?',
-      ).run(updates.length, name, group)
     }
     if (w.pending === null) {
       this.#stmt('DELETE FROM relay_pending WHERE name = ? AND grp = ?').run(name, group)
@@ -104,6 +86,27 @@ export class SqliteDocRows {
       for (const user of w.users) add.run(name, group, user)
     }
     return last
+  }
+
+  /**
+   * Updates an existing document row: `updated_at`, the update count, and the metadata columns the
+   * write gives (one statement; a column left out keeps its value and its index is not touched).
+   * False when there is no row.
+   */
+  #touch(w: DocWrite, now: number, added: number): boolean {
+    const m = w.meta
+    const columns = (
+      [
+        ['owner', m?.owner],
+        ['display_name', m?.displayName],
+        ['salesforce_id', m?.salesforceId],
+      ] as const
+    ).filter(([, value]) => value !== undefined)
+    const set = columns.map(([column]) => `, ${column} = ?`).join('')
+    const changes = this.#stmt(
+      `UPDATE relay_doc SET updated_at = ?, update_count = update_count + ?${set} WHERE name = ? AND grp = ?`,
+    ).run(now, added, ...columns.map(([, value]) => value ?? null), w.key.name, w.key.group).changes
+    return changes > 0
   }
 
   loadDocs(keys: readonly DocKey[]): Map<string, StoredDoc> {
