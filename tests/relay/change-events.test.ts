@@ -92,6 +92,28 @@ describe('the relay follows Salesforce change events', () => {
     await t.close()
   })
 
+  it('asks no session for the stream while it holds no document, and follows the first', async () => {
+    const id = String(org.snapshot().Account?.[3]?.Id)
+    const name = `Account/${id}`
+    org.clearCalls()
+    const t = await relayOn(join(dir, 'empty.sqlite'))
+    // Signing in loads jsforce too: a stream opened at start would have its token by then.
+    const phone = await Device.signIn(t.url, 'rep1', 'cdc-empty')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    // The stream's session is the connected app's client-credentials user (the manager).
+    const streamTokens = (): number =>
+      org
+        .calls()
+        .filter((c) => c.path === '/services/oauth2/token' && c.user === 'manager@briefcase.test')
+        .length
+    expect(streamTokens()).toBe(0)
+    expect(t.relay.projection?.stream?.status()).toEqual({ streamed: [], polled: [] })
+    await phone.bulk([name])
+    await streaming(t)
+    expect(streamTokens()).toBe(1)
+    await t.close()
+  })
+
   it('reads once the changes made between an object’s first document and its subscription', async () => {
     const id = String(org.snapshot().Account?.[2]?.Id)
     const name = `Account/${id}`

@@ -87,7 +87,8 @@ export interface ChangeStream {
  * A refused replay id (older than the retention window) is a gap: the object is read whole and
  * the channel starts again from new events. Objects that publish nothing (Salesforce refuses
  * their channel) and every object while the stream is down are polled every `pollIntervalMs`;
- * every object is still polled every `safetyIntervalMs`.
+ * every object is still polled every `safetyIntervalMs`. A relay holding no document opens no
+ * stream (no session, jsforce not loaded) until an object's first documents appear.
  */
 export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
   const o = config.options ?? {}
@@ -104,6 +105,9 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
   let draining: Promise<void> | undefined
   let restartDelay = o.restartDelayMs ?? 1000
   let restartTimer: ReturnType<typeof setTimeout> | undefined
+  let opening: Promise<void> | undefined
+  /** Objects whose watermark {@link follow} is setting: they subscribe once it is set. */
+  const following = new Set<string>()
 
   const stage = async (s: StreamStage, event: StreamEvent): Promise<void> => {
     await config.onStage?.(s, event)
@@ -180,9 +184,17 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
     await config.puller.pullObjects([sobject])
   }
 
+  /**
+   * Opens the stream on the objects the relay holds documents of. With none, it stays closed (no
+   * session, no jsforce, nothing listened to) until an object's first documents appear
+   * ({@link follow}), so that a relay holding nothing starts without it.
+   */
   const open = async (): Promise<void> => {
+    const listed = await config.objects()
+    known = [...new Set([...known, ...listed])]
+    if (known.length === 0 || !running) return
     const conn = await config.session()
-    known = await config.objects()
+    if (!running) return
     for (const s of known) {
       const stored = await config.replay.replayId(changeChannel(s))
       if (stored !== null) acked.set(changeChannel(s), stored)
@@ -238,15 +250,34 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
     })
     for (const s of known) {
       catchUp.add(s)
-      client.subscribe(s)
+      // An object whose watermark is being set subscribes once it is (see follow).
+      if (!following.has(s)) client.subscribe(s)
     }
+  }
+
+  /** Opens the stream unless it is open, opening or waiting to reopen. */
+  const ensureOpen = (
+    onFailure: (error: unknown) => void = (error) => {
+      warn(error, 'Opening the change stream failed: polling')
+      pollUnstreamed()
+      restart()
+    },
+  ): void => {
+    if (!running || client || opening || restartTimer) return
+    opening = open()
+      .catch(onFailure)
+      .finally(() => {
+        opening = undefined
+        // An object followed while an open found none opens it now.
+        if (known.length > 0) ensureOpen()
+      })
   }
 
   const restart = (): void => {
     if (!running || restartTimer) return
     restartTimer = setTimeout(() => {
       restartTimer = undefined
-      open().catch((error: unknown) => {
+      ensureOpen((error) => {
         warn(error, 'Opening the change stream failed')
         restart()
       })
@@ -274,6 +305,7 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
    */
   const follow = (sobject: string): void => {
     catchUp.add(sobject)
+    following.add(sobject)
     config.pullStore
       .watermark(sobject)
       .then(async (mark) => {
@@ -284,7 +316,12 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
           })
       })
       .catch((e: unknown) => warn(e, 'Setting a watermark failed'))
-      .finally(() => client?.subscribe(sobject))
+      .finally(() => {
+        following.delete(sobject)
+        // The stream's first object opens it (its subscription then includes this one).
+        if (client) client.subscribe(sobject)
+        else ensureOpen()
+      })
   }
 
   return {
@@ -302,11 +339,7 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
           refresh().catch((e: unknown) => warn(e, 'Listing objects failed'))
         }, o.refreshIntervalMs ?? 30_000),
       )
-      open().catch((error: unknown) => {
-        warn(error, 'Opening the change stream failed: polling')
-        pollUnstreamed()
-        restart()
-      })
+      ensureOpen()
     },
     watch(sobject) {
       if (!running || !sobject || known.includes(sobject)) return
