@@ -1,6 +1,4 @@
 import type { ObjectSchema } from '@briefcase/record'
-import { z } from 'zod'
-import { MAX_PREFERENCES } from './routes.js'
 
 /** `GET /auth/session`. */
 export interface SessionInfo {
@@ -67,22 +65,10 @@ export interface OfflineItemsResponse {
   items: OfflineItem[]
 }
 
-/** `GET` / `PUT /api/preferences`: chosen item ids, at most {@link MAX_PREFERENCES}. */
+/** `GET` / `PUT /api/preferences`: chosen item ids, at most `MAX_PREFERENCES`. */
 export interface Preferences {
   items: string[]
 }
-
-/**
- * Validates a preferences body (the 8th item is refused). Built in a pure function, so bundles
- * that never use it (the device's) leave zod out.
- */
-export const PreferencesSchema: z.ZodType<Preferences> = /* @__PURE__ */ (() =>
-  z.object({
-    items: z
-      .array(z.string().min(1).max(200))
-      .max(MAX_PREFERENCES, `At most ${MAX_PREFERENCES} offline items can be chosen.`)
-      .refine((items) => new Set(items).size === items.length, 'Offline items must be distinct.'),
-  }))()
 
 /** Why a record is in the cache. */
 export const CacheSource = {

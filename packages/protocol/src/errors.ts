@@ -1,5 +1,3 @@
-import { z } from 'zod'
-
 /** Stable codes of the relay's JSON errors (`{ error: { code, message } }`). */
 export const RelayErrorCode = {
   unauthenticated: 'BRIEFCASE_UNAUTHENTICATED',
@@ -33,14 +31,7 @@ export const RelayErrorCode = {
 /** One of {@link RelayErrorCode}'s values. */
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode]
 
-/**
- * The body of every relay error response. Built in a pure function, so bundles that never use
- * it (the device's) leave zod out.
- */
-export const ErrorBody: z.ZodType<{ error: { code: string; message: string; details?: unknown } }> =
-  /* @__PURE__ */ (() =>
-    z.object({
-      error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-    }))()
-/** The body of every relay error response. */
-export type ErrorBody = z.infer<typeof ErrorBody>
+/** The body of every relay error response (its validator: `ErrorBody` of `@briefcase/protocol/schemas`). */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown }
+}

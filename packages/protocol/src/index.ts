@@ -2,7 +2,7 @@
  * @packageDocumentation
  * The contract between Briefcase devices and the relay: routes, the bulk-sync binary format, the
  * JSON API's shapes and the relay's error codes. Pure; used by `@briefcase/relay` and
- * `@briefcase/client`.
+ * `@briefcase/client`. The zod validators are in `@briefcase/protocol/schemas`.
  */
 export type {
   CachePlan,
@@ -18,7 +18,7 @@ export type {
   SessionInfo,
   ViewResponse,
 } from './api.js'
-export { CacheSource, OfflineItemKind, PreferencesSchema } from './api.js'
+export { CacheSource, OfflineItemKind } from './api.js'
 export type { BulkRequestDoc, BulkResponseDoc } from './bulk.js'
 export {
   BulkFormatError,
@@ -38,7 +38,8 @@ export {
   readAnswerStream,
   readRequestStream,
 } from './bulk-stream.js'
-export { ErrorBody, RelayErrorCode } from './errors.js'
+export type { ErrorBody } from './errors.js'
+export { RelayErrorCode } from './errors.js'
 export type { SyncNameParts } from './sync-name.js'
 export { parseSyncName, syncName } from './sync-name.js'
 export {

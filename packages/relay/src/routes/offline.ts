@@ -1,5 +1,5 @@
 import type { OfflineItemsResponse, Preferences } from '@briefcase/protocol'
-import { MAX_PREFERENCES, PreferencesSchema, RelayErrorCode } from '@briefcase/protocol'
+import { MAX_PREFERENCES, RelayErrorCode } from '@briefcase/protocol'
 import { Hono } from 'hono'
 import { validator } from 'hono/validator'
 import type { RelayEnv } from '../app/env.js'
@@ -7,8 +7,12 @@ import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
 import { RelayError } from '../errors.js'
 
-/** Validates a preferences body; the 8th item gets `BRIEFCASE_TOO_MANY_PREFERENCES`. */
-const preferencesBody = validator('json', (value): Preferences => {
+/**
+ * Validates a preferences body; the 8th item gets `BRIEFCASE_TOO_MANY_PREFERENCES`. zod is loaded
+ * here, at the first body, not when the relay starts.
+ */
+const preferencesBody = validator('json', async (value): Promise<Preferences> => {
+  const { PreferencesSchema } = await import('@briefcase/protocol/schemas')
   const result = PreferencesSchema.safeParse(value)
   if (result.success) return result.data
   const items = (value as { items?: unknown } | null)?.items
