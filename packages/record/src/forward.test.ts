@@ -66,6 +66,25 @@ function replicaOf(
   })
 }
 
+/** Sends what `from` has and `to` lacks. */
+const send = (from: RecordDocument, to: RecordDocument): void =>
+  to.applyUpdate(from.encodeUpdate(to.encodeStateVector()))
+
+/**
+ * A retired relay document and the manager's laptop replica of it, `text` typed at the start of
+ * Description on the laptop and held by the relay (the laptop saw it acknowledged).
+ */
+function typedOnline(text: string) {
+  const retired = relayDoc(wide, loaded)
+  const time = { now: T0 + 1_000 }
+  const laptop = replicaOf(retired, 'laptop', MANAGER, () => time.now)
+  const engine = laptop.engineDoc
+  if (!(engine instanceof YjsEngineDoc)) throw new Error('a Yjs document')
+  laptop.insertText('Description', 0, text)
+  send(laptop, retired)
+  return { retired, time, laptop, engine, acknowledged: engine.encodeStateVector() }
+}
+
 describe('forwarding a retired document into the current ones (ADR 0005)', () => {
   it('moves each unwritten edit once, with its stamp and author, into the document of its field', () => {
     const retired = relayDoc(wide, loaded)
@@ -74,13 +93,13 @@ describe('forwarding a retired document into the current ones (ADR 0005)', () =>
     laptop.set('Phone', '4155550111')
     laptop.set('Credit_Limit__c', 500)
     laptop.insertText('Description', 5, ' more')
-    retired.applyUpdate(laptop.encodeUpdate(retired.encodeStateVector()))
+    send(laptop, retired)
 
     const current = relayDoc(main, loaded)
     // Someone else changed Phone later in the current document: the later edit keeps it.
     const phone = replicaOf(current, 'phone', '005000000000001AAA', () => T0 + 5_000)
     phone.set('Phone', '4155550999')
-    current.applyUpdate(phone.encodeUpdate(current.encodeStateVector()))
+    send(phone, current)
     const hidden = relayDoc(credit, loaded)
 
     const a = current.forwardFrom(retired)
@@ -102,31 +121,24 @@ describe('forwarding a retired document into the current ones (ADR 0005)', () =>
     expect(current.text('Description')).toBe('seed. more')
 
     // A later edit on the stale replica is forwarded on its own.
-    laptop.applyUpdate(retired.encodeUpdate(laptop.encodeStateVector()))
+    send(retired, laptop)
     time.now += 1_000
     laptop.insertText('Description', 0, '<m>')
-    retired.applyUpdate(laptop.encodeUpdate(retired.encodeStateVector()))
+    send(laptop, retired)
     retired.settleForwarded(current.forwardFrom(retired))
     expect(current.text('Description')).toBe('<m>seed. more')
   })
 
   it('forwards from a replica the relay refused only what the relay does not hold (ADR 0005)', () => {
-    const retired = relayDoc(wide, loaded)
-    const time = { now: T0 + 1_000 }
-    const laptop = replicaOf(retired, 'laptop', MANAGER, () => time.now)
-    const engine = laptop.engineDoc
-    if (!(engine instanceof YjsEngineDoc)) throw new Error('a Yjs document')
     // Typed online: the relay holds it, unwritten, and forwards it itself when the layout changes.
-    laptop.insertText('Description', 0, '<held>')
-    retired.applyUpdate(laptop.encodeUpdate(retired.encodeStateVector()))
-    const acknowledged = engine.encodeStateVector()
+    const { retired, time, laptop, engine, acknowledged } = typedOnline('<held>')
     const current = relayDoc(main, loaded)
     retired.settleForwarded(current.forwardFrom(retired))
     expect(current.text('Description')).toBe('<held>seed.')
     // Someone inserts next to it in the current document.
     const phone = replicaOf(current, 'phone', '005000000000001AAA', () => T0 + 2_000)
     phone.insertText('Description', '<held>'.length, '<mid>')
-    current.applyUpdate(phone.encodeUpdate(current.encodeStateVector()))
+    send(phone, current)
 
     // Offline, the laptop types before its held insertion, deletes a loaded character, edits a
     // field its user loses; the relay refuses the replica.
@@ -145,5 +157,26 @@ describe('forwarding a retired document into the current ones (ADR 0005)', () =>
     naive.forwardFrom(laptop)
     expect(naive.text('Description').split('<held>')).toHaveLength(3)
     expect(JSON.stringify(device.snapshot())).not.toContain('Credit_Limit__c')
+  })
+
+  it('forwards an edit once even when the device missed that the relay holds it', () => {
+    const { retired, time, laptop, engine, acknowledged } = typedOnline('<a>')
+    // The relay holds the next insertion too; its answer never reached the laptop.
+    time.now += 1_000
+    laptop.insertText('Description', 0, '<b>')
+    send(laptop, retired)
+    const current = relayDoc(main, loaded)
+    retired.settleForwarded(current.forwardFrom(retired))
+    expect(current.text('Description')).toBe('<b><a>seed.')
+    // Someone deletes it in the current document.
+    const phone = replicaOf(current, 'phone', '005000000000001AAA', () => T0 + 5_000)
+    phone.deleteText('Description', 0, '<b>'.length)
+    send(phone, current)
+
+    // The laptop's replica is refused (a field its user lost): its text edit is forwarded already.
+    laptop.set('Credit_Limit__c', 900)
+    const device = replicaOf(current, 'laptop', MANAGER, () => time.now)
+    device.forwardFrom(laptop, { Description: engine.heldText('Description', acknowledged) })
+    expect(device.text('Description')).toBe('<a>seed.')
   })
 })

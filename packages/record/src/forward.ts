@@ -1,4 +1,4 @@
-import type { PendingChange } from './changes.js'
+import type { PendingChange, PendingField } from './changes.js'
 import type { EngineView, EngineWriter } from './engine.js'
 import { MapRoot } from './engine.js'
 import type { HlcString } from './hlc.js'
@@ -28,7 +28,8 @@ export type HeldTexts = Readonly<Record<string, string>>
  * document holding some of its fields (ADR 0005). A scalar edit becomes an entry with its own
  * stamp and author, so the HLC decides against what the target holds; a long-text edit is the
  * character diff from the retired shadow to its text, applied in place, with a touch entry;
- * deletes are copied as they are; a draft's metadata too. Idempotent for entries and deletes.
+ * deletes are copied as they are; a draft's metadata too. Idempotent while the target keeps the
+ * entries: an edit whose entry (field and stamp) it has was forwarded to it already.
  *
  * `held` (a device forwarding a replica the relay refused): the diff starts from the shadow
  * joined with what the relay holds of the text, so an insertion the relay forwarded already is
@@ -53,20 +54,12 @@ export function forwardPending(
     if (user !== '' && w.get(MapRoot.authors, device) === undefined) {
       w.set(MapRoot.authors, device, user)
     }
-    if (isTextField(f)) {
-      const shadowText = typeof p.old === 'string' ? p.old : ''
-      const relayText = held[p.field]
-      const base = relayText === undefined ? shadowText : unionText(shadowText, relayText)
-      const incoming = typeof p.new === 'string' ? p.new : ''
-      const shadow = w.get(MapRoot.shadow, p.field)
-      const current = w.text(p.field)
-      if (isLoadedText(shadow) && w.get(MapRoot.bases, p.field) === undefined) {
-        if (textDigest(current) === shadow.loaded) w.set(MapRoot.bases, p.field, current)
-      }
-      applyTextOps(w, p.field, mergeTextOps(base, current, incoming))
-      w.set(MapRoot.entries, entryKey(p.field, p.at), true)
-    } else if (w.get(MapRoot.entries, entryKey(p.field, p.at)) === undefined) {
-      w.set(MapRoot.entries, entryKey(p.field, p.at), p.new)
+    // The target has the edit's entry: it was forwarded here already (a retry, or the relay and
+    // the device both holding it), and a text diff applied twice would insert twice.
+    const key = entryKey(p.field, p.at)
+    if (w.get(MapRoot.entries, key) === undefined) {
+      if (isTextField(f)) forwardText(w, p, held[p.field])
+      w.set(MapRoot.entries, key, isTextField(f) ? true : p.new)
     }
     out.fields[p.field] = { value: p.new, stamp: p.at }
   }
@@ -77,6 +70,19 @@ export function forwardPending(
     out.deleted = true
   }
   return out
+}
+
+/** Makes a long-text edit in the target: the diff from the text as the source knew it. */
+function forwardText(w: EngineWriter, p: PendingField, held: string | undefined): void {
+  const shadowText = typeof p.old === 'string' ? p.old : ''
+  const base = held === undefined ? shadowText : unionText(shadowText, held)
+  const incoming = typeof p.new === 'string' ? p.new : ''
+  const shadow = w.get(MapRoot.shadow, p.field)
+  const current = w.text(p.field)
+  if (isLoadedText(shadow) && w.get(MapRoot.bases, p.field) === undefined) {
+    if (textDigest(current) === shadow.loaded) w.set(MapRoot.bases, p.field, current)
+  }
+  applyTextOps(w, p.field, mergeTextOps(base, current, incoming))
 }
 
 /**
