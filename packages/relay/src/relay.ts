@@ -341,6 +341,7 @@ export function createRelay(options: RelayOptions): Relay {
           now,
           apiVersion: salesforce.apiVersion,
           isCurrent: (sobject, group) => layouts.isCurrent(sobject, group),
+          mainGroup: (sobject) => layouts.mainGroup(sobject),
           salesforceOptions: options.salesforce,
           // Before a pull merges anything, users who lost a record are disconnected from it.
           beforePull: (ids: readonly string[]): Promise<void> => live.recheckAccess(new Set(ids)),

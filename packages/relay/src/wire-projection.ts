@@ -64,6 +64,8 @@ export interface WireProjectionInput {
   apiVersion: string
   /** True when a document's group is a current partition of its object. */
   isCurrent: (sobject: string, group: string) => Promise<boolean>
+  /** The group of an object's main partition, once a view of it is known. */
+  mainGroup?: (sobject: string) => Promise<string | undefined>
   /** The connected app (the change stream's session). */
   salesforceOptions: SalesforceOptions
   /** Awaited before each pull pass with the Ids it reads. */
@@ -132,6 +134,7 @@ export function wireProjection(input: WireProjectionInput): RelayProjection {
     metrics: input.metrics,
     now: input.now,
     isCurrent: input.isCurrent,
+    ...(input.mainGroup ? { mainGroup: input.mainGroup } : {}),
     ...(input.beforePull ? { beforePull: input.beforePull } : {}),
     ...(input.leases ? { leases: input.leases } : {}),
     projection: {

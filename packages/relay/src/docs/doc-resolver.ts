@@ -35,8 +35,8 @@ export interface ResolvedDoc {
 /** Options of {@link DocResolver.resolve}. */
 export interface ResolveOptions {
   /**
-   * True when a draft-key name the relay does not have may become a new, empty draft owned by
-   * the user (a device is about to create it).
+   * True when a draft-key name the relay does not have (as asked: with its partition) may become
+   * a new, empty draft owned by the user (a device is about to create it).
    */
   createDrafts: (name: string) => boolean
   /** A pass over many documents (bulk sync, cache plan): documents it loads are not kept hot. */
@@ -64,6 +64,8 @@ export interface DocResolverOptions {
 
 interface Parsed {
   index: number
+  /** The name as asked (with its partition). */
+  asked: string
   parts: DocNameParts & { name: string }
   /** The partition asked for (null: the main one). */
   partition: string | null
@@ -119,7 +121,7 @@ export class DocResolver {
     names.forEach((name, index) => {
       try {
         const { record, partition } = parseSyncName(name)
-        parsed.push({ index, parts: parseDocName(record), partition })
+        parsed.push({ index, asked: name, parts: parseDocName(record), partition })
       } catch (error) {
         refuse(index, error)
       }
@@ -224,6 +226,9 @@ export class DocResolver {
     }
     const check = new Map<string, Wanted[]>()
     const load: Wanted[] = []
+    /** The Salesforce Id to load a document from, where its name holds a draft key. */
+    const loadIds = new Map<Wanted, string>()
+    const idOf = (w: Wanted): string => loadIds.get(w) ?? w.parts.key
     const addCheck = (id: string, w: Wanted): void => {
       const l = check.get(id)
       if (l) l.push(w)
@@ -233,16 +238,22 @@ export class DocResolver {
       const h = hot.get(docKeyString(w.key))
       if (isDraftKey(w.parts.key)) {
         if (!h) {
-          if (!options.createDrafts(w.parts.name)) {
-            no(w, RelayErrorCode.notFound, `${w.parts.name} does not exist.`)
-            continue
-          }
           const elsewhere = await this.#hub.store.listDocs({ name: w.parts.name })
-          if (elsewhere.some((m) => m.owner !== userId)) {
-            no(w, RelayErrorCode.forbidden, `${w.parts.name} is another user's draft.`)
+          const own = elsewhere.every((m) => m.owner === userId)
+          const creating = options.createDrafts(w.asked)
+          if (creating && own) {
+            ok(w, this.#hub.create(w.key, w.group, userId), true)
             continue
           }
-          ok(w, this.#hub.create(w.key, w.group, userId), true)
+          // A record created from a draft keeps its name: a partition document of it the relay
+          // lacks (another user's draft, now in Salesforce) is loaded from Salesforce.
+          const id = elsewhere.find((m) => m.salesforceId !== null)?.salesforceId
+          if (id) {
+            loadIds.set(w, id)
+            load.push(w)
+          } else if (creating) {
+            no(w, RelayErrorCode.forbidden, `${w.parts.name} is another user's draft.`)
+          } else no(w, RelayErrorCode.notFound, `${w.parts.name} does not exist.`)
           continue
         }
         const owner = h.meta?.owner ?? h.owner
@@ -280,14 +291,9 @@ export class DocResolver {
       const fields = selectFields([
         ...new Set(load.flatMap((w) => Object.keys(w.group.schema.fields))),
       ])
-      const records = await this.#access.fetch(
-        userId,
-        sobject,
-        fields,
-        load.map((w) => w.parts.key),
-      )
+      const records = await this.#access.fetch(userId, sobject, fields, load.map(idOf))
       for (const w of load) {
-        const record = records.get(w.parts.key)
+        const record = records.get(idOf(w))
         const info = record ? serverInfoOf(record) : undefined
         if (!record || !info) {
           no(w, RelayErrorCode.forbidden, `You may not read ${w.parts.name}, or it does not exist.`)

@@ -45,6 +45,12 @@ export class ObjectLayouts {
     return layout.views === 0 || layout.partitions.some((p) => p.id === group)
   }
 
+  /** The group of `sobject`'s main partition, or `undefined` while no view of it is known. */
+  async mainGroup(sobject: string): Promise<string | undefined> {
+    const layout = await this.current(sobject)
+    return layout.views === 0 ? undefined : layout.main.id
+  }
+
   async #refresh(sobject: string): Promise<ObjectLayout> {
     const views = await this.#hub.store.listViews(sobject)
     const layout = layoutOf(sobject, views)

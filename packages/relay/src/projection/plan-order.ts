@@ -28,7 +28,7 @@ export function orderRecords(records: readonly PlanRecord[]): RecordOrder {
   const sorted = [...records].sort(byOldestChange)
   const byDraft = new Map<DraftKey, PlanRecord>()
   for (const r of sorted) {
-    if (r.draftKey && r.salesforceId === null && !byDraft.has(r.draftKey))
+    if (r.draftKey && r.salesforceId === null && !r.main && !byDraft.has(r.draftKey))
       byDraft.set(r.draftKey, r)
   }
   const ordered: PlanRecord[] = []

@@ -19,12 +19,17 @@ export function serverString(doc: RecordDocument, key: string): string | null {
 
 /**
  * What the planner needs of a document, or `undefined` when Salesforce has everything (no
- * operation pending).
+ * operation pending). `main`: the record's main document, when `doc` is of another partition.
  */
-export function planRecordOf(ref: DocRef, doc: RecordDocument): PlanRecord | undefined {
+export function planRecordOf(
+  ref: DocRef,
+  doc: RecordDocument,
+  main?: DocRef,
+): PlanRecord | undefined {
   const pending = doc.pending()
   if (!pending || pending.operation === null) return undefined
   return {
+    ...(main ? { main } : {}),
     ref,
     sobject: doc.sobject,
     salesforceId: doc.salesforceId(),

@@ -21,6 +21,11 @@ export interface PlanRecord {
   schema: ObjectSchema
   /** The SystemModstamp the shadow was last acknowledged or read at. */
   systemModstamp: string | null
+  /**
+   * For a document of another partition than its record's main one (ADR 0005): the main
+   * document. Such a document never creates its record: while it has no Id it waits (`main-pending`).
+   */
+  main?: DocRef
 }
 
 /** A fact about an edit the projector can write into a custom field. */
@@ -127,9 +132,18 @@ export interface PlannedCall {
   check: CheckTarget[]
 }
 
-/** Why a record is not in this wave. */
+/**
+ * Why a record is not in this wave. `main-pending`: a new record's document of another partition
+ * than the main one, waiting for the main document's create (ADR 0005).
+ */
 export type HoldReason =
-  'blocked' | 'waiting' | 'dependency-failed' | 'dependency-pending' | 'next-wave' | 'refused'
+  | 'blocked'
+  | 'waiting'
+  | 'dependency-failed'
+  | 'dependency-pending'
+  | 'next-wave'
+  | 'refused'
+  | 'main-pending'
 
 /** A record left out of this wave. */
 export interface HeldRecord {

@@ -199,6 +199,10 @@ export function firstWrite(
   if (input.blocked.has(key)) return { held: { ref: record.ref, reason: 'blocked' } }
   if (input.waiting.has(key)) return { held: { ref: record.ref, reason: 'waiting' } }
   if (record.pending.operation === 'delete') return deleteStep(record, input)
+  // A new record is created from its main document alone (ADR 0005): the others follow.
+  if (record.main && record.salesforceId === null) {
+    return { held: { ref: record.ref, reason: 'main-pending' } }
+  }
 
   const refusals: Refusal[] = []
   const groups = authorGroups(record)

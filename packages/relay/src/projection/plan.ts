@@ -178,7 +178,7 @@ export function planWave(input: PlanInput): Wave {
     for (const user of step.later ?? []) later.add(user)
     if (step.write && step.later) anchored.add(step.write.author)
     if (step.localDelete) localDeletes.push(record.ref)
-    if (record.draftKey && record.salesforceId === null) {
+    if (record.draftKey && record.salesforceId === null && !record.main) {
       const failed =
         step.localDelete === true ||
         step.held?.reason === 'blocked' ||

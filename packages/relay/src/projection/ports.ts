@@ -13,6 +13,12 @@ export interface DocRef {
 export interface PendingDoc extends DocRef {
   /** HLC string of the oldest unsent change (used only to order the scan). */
   firstChangeAt: string | null
+  /**
+   * For a document of another partition than its record's main one (ADR 0005): the main
+   * document's group. A new record is created from its main document only; its other documents
+   * wait for that create, take the record's Id from the main document, and are written as updates.
+   */
+  mainGroup?: string
 }
 
 /**

@@ -14,6 +14,7 @@ import type { ProjectionStage } from './context.js'
 import type {
   DocRef,
   ObjectPermissions,
+  PendingDoc,
   ProjectionDocs,
   ProjectionLogger,
   ProjectionMetrics,
@@ -64,6 +65,8 @@ export interface RelayProjectionOptions {
   pull?: PullerOptions
   /** True when a document's group is a current partition of its object (default: always). */
   isCurrent?: (sobject: string, group: string) => Promise<boolean>
+  /** The group of an object's main partition (ADR 0005; default: none known, every document is main). */
+  mainGroup?: (sobject: string) => Promise<string | undefined>
   /**
    * Salesforce's change events (Change Data Capture): with them each event's values are applied
    * to the documents of the records it names (the puller reads only what an event lacks), objects
@@ -102,18 +105,27 @@ const silentLogger: ProjectionLogger = { debug() {}, info() {}, warn() {}, error
 
 /**
  * The projector's view of the hub's documents: the pending ones of the current layout
- * (`isCurrent`; a retired document's edits are forwarded, never written, ADR 0005).
+ * (`isCurrent`; a retired document's edits are forwarded, never written, ADR 0005), each
+ * document of another partition than its record's main one with the main one's group
+ * (`mainGroup`).
  */
 export function hubDocs(
   hub: ProjectionHub,
   isCurrent: (sobject: string, group: string) => Promise<boolean> = () => Promise.resolve(true),
+  mainGroup: (sobject: string) => Promise<string | undefined> = () => Promise.resolve(undefined),
 ): ProjectionDocs {
   return {
     pending: async () => {
-      const out: { name: string; group: string; firstChangeAt: string | null }[] = []
+      const out: PendingDoc[] = []
       for (const p of await hub.listPending()) {
         if (!(await isCurrent(p.sobject, p.group))) continue
-        out.push({ name: p.name, group: p.group, firstChangeAt: p.firstChangeAt })
+        const main = await mainGroup(p.sobject)
+        out.push({
+          name: p.name,
+          group: p.group,
+          firstChangeAt: p.firstChangeAt,
+          ...(main !== undefined && main !== p.group ? { mainGroup: main } : {}),
+        })
       }
       return out
     },
@@ -222,9 +234,10 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...(options.pull ? { options: options.pull } : {}),
   })
   const leases = options.leases
+  const docs = hubDocs(options.hub, options.isCurrent, options.mainGroup)
   const leased = leases?.shared
-    ? leasedProjection(hubDocs(options.hub, options.isCurrent), options.projectionStore, leases)
-    : { docs: hubDocs(options.hub, options.isCurrent), store: options.projectionStore }
+    ? leasedProjection(docs, options.projectionStore, leases)
+    : { docs, store: options.projectionStore }
   const projector = createProjector({
     docs: leased.docs,
     store: leased.store,
@@ -234,14 +247,14 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...(options.onStage ? { onStage: options.onStage } : {}),
   })
   stretch = (factor) => projector.schedule.stretch(factor)
-  const docs = hubPullDocs(options.hub)
+  const tracked = hubPullDocs(options.hub)
   const stream = options.stream
     ? createChangeStream({
         ...options.stream,
         puller,
         pullStore: options.pullStore,
         logger: options.logger ?? silentLogger,
-        objects: async () => [...new Set((await docs.tracked()).map((d) => d.sobject))].sort(),
+        objects: async () => [...new Set((await tracked.tracked()).map((d) => d.sobject))].sort(),
         ...hubChangeTarget(options.hub, (n) =>
           options.metrics?.increment('briefcase_pull_merged_records_total', {}, n),
         ),
