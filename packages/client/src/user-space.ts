@@ -24,7 +24,7 @@ import type { RelayApi } from './relay/relay-api.js'
 import type { CacheIndex, IndexChange } from './storage/cache-index.js'
 import { CacheIndex as Index } from './storage/cache-index.js'
 import type { DocStore } from './storage/doc-store.js'
-import { relayHasAll } from './storage/index-record.js'
+import { docState, relayHasAll } from './storage/index-record.js'
 import type { StorageLayout } from './storage/open-doc-store.js'
 import { migrateToSharedDatabase } from './storage/layout-migration.js'
 import { openDocStore, userPrefix } from './storage/open-doc-store.js'
@@ -317,11 +317,18 @@ export class UserSpace {
     }
   }
 
-  /** The wire names of a record's documents the user reads now (a draft: its main one). */
+  /**
+   * The wire names of a record's documents the user reads now. A draft Salesforce does not have
+   * yet: the documents it was created with (another user's draft: its main one only); once
+   * created, it is a record like any other, whatever its name.
+   */
   async recordNames(doc: string): Promise<string[]> {
     const { sobject, key } = parseDocName(doc)
-    if (isDraftKey(key)) return [doc]
-    return partitionNames(doc, await this.schema(sobject))
+    const names = partitionNames(doc, await this.schema(sobject))
+    if (!isDraftKey(key)) return names
+    const record = await this.index.get(doc)
+    if (!record?.draft) return names
+    return names.filter((n) => n === doc || docState(record, n) !== null)
   }
 
   /** Loads every document of a record the user reads (main first) and holds them. */

@@ -1,5 +1,6 @@
 import type { LookupResult, SchemaResponse } from '@briefcase/protocol'
-import type { DocName, DraftKey } from '@briefcase/record'
+import { syncName } from '@briefcase/protocol'
+import type { DocName, DraftKey, ObjectSchema } from '@briefcase/record'
 import {
   RecordDocument,
   YjsEngineDoc,
@@ -17,8 +18,9 @@ import {
 import { withDerived } from '../pending/pending-state.js'
 import type { OpenOptions } from '../record-handle.js'
 import type { IndexRecord } from '../storage/index-record.js'
-import { docState, newIndexRecord } from '../storage/index-record.js'
+import { docState, newIndexRecord, withDocState } from '../storage/index-record.js'
 import type { UserSpace } from '../user-space.js'
+import type { LoadedDoc } from './loaded-doc.js'
 import { OpenRecordHandle } from './open-record-handle.js'
 import { recordName } from './record-name.js'
 import { partitionNames } from './record-parts.js'
@@ -97,16 +99,16 @@ export async function openRecord(
   )
 }
 
-/** Creates a draft document (the main partition's fields) and stores it; not yet indexed. */
-export async function storeDraft(
+/** A draft's document over `schema` (one partition's fields) with its initial values. */
+function draftDocument(
   space: UserSpace,
-  schema: SchemaResponse,
+  schema: ObjectSchema,
   values: Readonly<Record<string, unknown>>,
   draftKey: DraftKey,
-): Promise<{ document: RecordDocument; ydoc: Y.Doc }> {
+): { document: RecordDocument; ydoc: Y.Doc } {
   const document = RecordDocument.createDraft({
     engine: yjsEngine,
-    schema: schema.schema,
+    schema,
     clock: space.clock,
     actor: space.actor,
     values,
@@ -114,11 +116,52 @@ export async function storeDraft(
   })
   const engineDoc = document.engineDoc
   if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
-  await space.store.append(document.name, Y.encodeStateAsUpdate(engineDoc.ydoc))
   return { document, ydoc: engineDoc.ydoc }
 }
 
-/** Creates a record under a new draft key; stored (document and index) before it returns. */
+/** Creates a draft document (the main partition's fields) and stores it; not yet indexed. */
+export async function storeDraft(
+  space: UserSpace,
+  schema: SchemaResponse,
+  values: Readonly<Record<string, unknown>>,
+  draftKey: DraftKey,
+): Promise<{ document: RecordDocument; ydoc: Y.Doc }> {
+  const made = draftDocument(space, schema.schema, values, draftKey)
+  await space.store.append(made.document.name, Y.encodeStateAsUpdate(made.ydoc))
+  return made
+}
+
+/**
+ * A new record's documents (ADR 0005): the main partition's, then one per other partition the
+ * user reads, each holding the values of its own fields under the same draft key (a field no
+ * partition holds goes to the main one, which refuses it). Nothing is stored yet.
+ */
+function draftDocuments(
+  space: UserSpace,
+  schema: SchemaResponse,
+  values: Readonly<Record<string, unknown>>,
+  draftKey: DraftKey,
+): { name: string; document: RecordDocument; ydoc: Y.Doc }[] {
+  const parts = schema.partitions ?? []
+  const split = new Map<string | null, Record<string, unknown>>()
+  for (const [field, value] of Object.entries(values)) {
+    const part = parts.find((p) => Object.hasOwn(p.schema.fields, field))?.id ?? null
+    split.set(part, { ...split.get(part), [field]: value })
+  }
+  const main = draftDocument(space, schema.schema, split.get(null) ?? {}, draftKey)
+  return [
+    { name: main.document.name, ...main },
+    ...parts.map((p) => {
+      const made = draftDocument(space, p.schema, split.get(p.id) ?? {}, draftKey)
+      return { name: syncName(made.document.name, p.id), ...made }
+    }),
+  ]
+}
+
+/**
+ * Creates a record under a new draft key, with a document per partition the user reads; stored
+ * (documents and index) before it returns.
+ */
 export async function createRecord(
   space: UserSpace,
   sobject: string,
@@ -126,15 +169,15 @@ export async function createRecord(
 ): Promise<OpenRecordHandle> {
   const schema = await space.schema(sobject)
   const random = space.o.random
-  const { document, ydoc } = await storeDraft(
-    space,
-    schema,
-    values,
-    newDraftKey((bytes) => bytes.map(() => Math.floor(random() * 256))),
-  )
+  const key = newDraftKey((bytes) => bytes.map(() => Math.floor(random() * 256)))
+  const [main, ...parts] = draftDocuments(space, schema, values, key)
+  if (!main) throw new Error('A draft has a main document.')
+  const made = [main, ...parts]
+  for (const m of made) await space.store.append(m.name, Y.encodeStateAsUpdate(m.ydoc))
+  const { document, ydoc } = main
   const doc = document.name
   const now = space.o.now()
-  const record: IndexRecord = {
+  let record: IndexRecord = {
     ...newIndexRecord({
       doc,
       sobject,
@@ -150,12 +193,21 @@ export async function createRecord(
     deviceSV: Y.encodeStateVector(ydoc),
     fields: Object.keys(document.schema.fields),
   }
+  for (const p of parts) {
+    record = withDocState(record, p.name, {
+      pending: p.document.pending(),
+      deviceSV: Y.encodeStateVector(p.ydoc),
+      fields: Object.keys(p.document.schema.fields),
+    })
+  }
+  const indexed = record
   space.indexChanged(
-    await space.index.update([doc], () => withDerived(record, space.viewer), { durable: true }),
+    await space.index.update([doc], () => withDerived(indexed, space.viewer), { durable: true }),
   )
   space.schedulePush(doc)
-  const loaded = await space.docs.acquire(doc, document)
-  return new OpenRecordHandle(space, [loaded], space.o.autoSync)
+  const loaded: LoadedDoc[] = []
+  for (const m of made) loaded.push(await space.docs.acquire(m.name, m.document))
+  return new OpenRecordHandle(space, loaded, space.o.autoSync)
 }
 
 /**
