@@ -47,6 +47,15 @@ async function mappedToId(handle: RecordHandle, id: string): Promise<void> {
   )
 }
 
+/** {@link createdOnce}, written as the manager, and every document of `handle` holds the Id. */
+async function createdByManager(handle: RecordHandle, values: Row): Promise<Row> {
+  const row = await createdOnce(handle.name(), values)
+  expect(row.CreatedById).toBe(userId(manager))
+  expect(row.LastModifiedById).toBe(userId(manager))
+  await mappedToId(handle, String(row.Id))
+  return row
+}
+
 /**
  * A manager creating an Account sets Credit_Limit__c, a field reps may not read (ADR 0005): the
  * value lives in the draft's own document of that partition, the record is created once from its
@@ -63,13 +72,7 @@ describe('creating a record with fields of another partition', () => {
     expect(handle.documents[0]?.schema.fields).not.toHaveProperty('Credit_Limit__c')
     expect(handle.documents[1]?.get('Credit_Limit__c')).toBe(750_000)
     expect(handle.get('Credit_Limit__c')).toBe(750_000)
-    const row = await createdOnce('Partitioned Online Co', {
-      Phone: '4155550101',
-      Credit_Limit__c: 750_000,
-    })
-    expect(row.CreatedById).toBe(userId(manager))
-    expect(row.LastModifiedById).toBe(userId(manager))
-    await mappedToId(handle, String(row.Id))
+    const row = await createdByManager(handle, { Phone: '4155550101', Credit_Limit__c: 750_000 })
     await eventually(
       async () =>
         (await manager.client.pendingChanges()).every((p) => p.doc !== handle.doc) &&
@@ -117,13 +120,7 @@ describe('creating a record with fields of another partition', () => {
     ])
     expect(accountsNamed('Partitioned Offline Co')).toHaveLength(0)
     await manager.client.goOnline()
-    const row = await createdOnce('Partitioned Offline Co', {
-      Phone: '4155550102',
-      Credit_Limit__c: 2_500,
-    })
-    expect(row.CreatedById).toBe(userId(manager))
-    expect(row.LastModifiedById).toBe(userId(manager))
-    await mappedToId(handle, String(row.Id))
+    await createdByManager(handle, { Phone: '4155550102', Credit_Limit__c: 2_500 })
     // Synced again (a reconnect, a refresh): nothing is created twice.
     await manager.client.refresh()
     await handle.set('Credit_Limit__c', 3_000)
