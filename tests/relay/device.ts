@@ -191,7 +191,7 @@ export class Device {
     const answers = decodeBulkResponse(received)
     for (const a of answers) {
       if (!a.ok) continue
-      await this.open(a.name, a.update)
+      await this.open(a.name, a.update.length > 0 ? a.update : undefined)
       this.relayVectors.set(a.name, a.stateVector)
     }
     return answers
@@ -199,21 +199,27 @@ export class Device {
 
   /**
    * {@link bulk} over the streamed route (`/sync/bulk/stream`, one request and one streamed
-   * response); an `aborted` frame ends the answers. Returns the answers.
+   * response); an `aborted` frame ends the answers. Returns the answers. `quiet`: a document
+   * whose state vector is the relay's last one goes with its state vector alone (as the client
+   * sends a document it has no change for).
    */
-  async stream(names: readonly string[] = [...this.docs.keys()]): Promise<BulkStreamAnswer[]> {
+  async stream(
+    names: readonly string[] = [...this.docs.keys()],
+    options: { quiet?: boolean } = {},
+  ): Promise<BulkStreamAnswer[]> {
     const frames = names.map((name) => {
       const doc = this.docs.get(name)
       const known = this.relayVectors.get(name)
-      return encodeRequestFrame(
-        doc
-          ? {
-              name,
-              stateVector: doc.encodeStateVector(),
-              update: known ? doc.encodeUpdate(known) : doc.encodeState(),
-            }
-          : { name, stateVector: new Uint8Array(), update: new Uint8Array() },
-      )
+      if (!doc)
+        return encodeRequestFrame({ name, stateVector: new Uint8Array(), update: new Uint8Array() })
+      const stateVector = doc.encodeStateVector()
+      // `quiet`: as the client does, nothing to send for a document the relay has all of.
+      const clean = options.quiet === true && known !== undefined && sameBytes(stateVector, known)
+      return encodeRequestFrame({
+        name,
+        stateVector,
+        update: clean ? new Uint8Array() : known ? doc.encodeUpdate(known) : doc.encodeState(),
+      })
     })
     return this.rawStream([encodeStreamHeader(), ...frames, encodeStreamEnd()])
   }
@@ -230,7 +236,7 @@ export class Device {
     for await (const a of readAnswerStream(res.body as unknown as AsyncIterable<Uint8Array>)) {
       answers.push(a)
       if ('aborted' in a || !a.ok) continue
-      await this.open(a.name, a.update)
+      await this.open(a.name, a.update.length > 0 ? a.update : undefined)
       this.relayVectors.set(a.name, a.stateVector)
     }
     return answers
@@ -269,6 +275,10 @@ export class Device {
     for (const p of this.providers) p.destroy()
     this.providers.length = 0
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
 /** Waits until `check` holds (polling), or fails after `ms`. */

@@ -273,13 +273,16 @@ export class UserSpace {
     this.#syncs += 1
     this.o.onStatus()
     try {
-      const names = docs ?? (await this.index.all()).map((r) => r.doc)
+      // A full sync reads every entry once, in one request, and hands them to the bulk sync.
+      const entries = docs === null ? await this.index.all() : undefined
+      const names = docs ?? (entries ?? []).map((r) => r.doc)
       const { moved, refused, ...result } = await this.bulk.sync(
         names,
         (done, total) => {
           if (reason !== 'push') this.o.emit(new RefreshProgressEvent(done, total, reason))
         },
         signal,
+        entries,
       )
       const more: SyncResult[] = []
       if (moved.length > 0 || refused.length > 0) {

@@ -82,10 +82,15 @@ export class BulkSync {
     this.#o = options
   }
 
+  /**
+   * Syncs `docs` (record document names). `entries`: their index entries, already read by the
+   * caller (a full sync reads every entry once, in one request), instead of reading them again.
+   */
   async sync(
     docs: readonly string[],
     onProgress: (done: number, total: number) => void,
     signal?: AbortSignal,
+    entries?: readonly IndexRecord[],
   ): Promise<BulkSyncResult> {
     const result: BulkSyncResult = {
       total: docs.length,
@@ -97,7 +102,7 @@ export class BulkSync {
     onProgress(0, docs.length)
     if (docs.length === 0) return result
     try {
-      await this.#streamed(docs, onProgress, result, signal)
+      await this.#streamed(docs, onProgress, result, signal, entries)
       return result
     } catch (error) {
       if (!isBriefcaseClientError(error) || error.status !== 404) throw error
@@ -105,7 +110,7 @@ export class BulkSync {
     for (let start = 0; start < docs.length; start += BATCH) {
       signal?.throwIfAborted()
       const batch = docs.slice(start, start + BATCH)
-      const records = await this.#o.index.getMany(batch)
+      const records = entries?.slice(start, start + BATCH) ?? (await this.#o.index.getMany(batch))
       const held = new Map<string, LoadedDoc>()
       let reported = start
       const report = (done: number): void => {
@@ -135,12 +140,15 @@ export class BulkSync {
     onProgress: (done: number, total: number) => void,
     result: BulkSyncResult,
     signal?: AbortSignal,
+    entries?: readonly IndexRecord[],
   ): Promise<void> {
     const records = new Map<string, IndexRecord>()
     const parts: Uint8Array[] = [encodeStreamHeader()]
     for (let start = 0; start < docs.length; start += PAGE) {
       signal?.throwIfAborted()
-      const page = await this.#o.index.getMany(docs.slice(start, start + PAGE))
+      const page =
+        entries?.slice(start, start + PAGE) ??
+        (await this.#o.index.getMany(docs.slice(start, start + PAGE)))
       const held = new Map<string, LoadedDoc>()
       try {
         for (const doc of await this.#request(page, held)) parts.push(encodeRequestFrame(doc))

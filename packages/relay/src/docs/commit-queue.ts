@@ -59,6 +59,11 @@ export class CommitQueue {
     return false
   }
 
+  /** True when a document has changes in the batch still gathering (not yet being committed). */
+  gathering(hot: HotDoc): boolean {
+    return this.#batch.docs.has(hot)
+  }
+
   /**
    * Resolves when every change queued so far is committed (`synced`: fsynced too), rejects when
    * its commit failed.

@@ -2,6 +2,7 @@ import type { ObjectSchema, SalesforceId, ServerInfo } from '@briefcase/record'
 import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@briefcase/record'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { SqliteRelayStore } from '../store/sqlite-relay-store.js'
 import { docKeyString } from '../store/relay-store.js'
 import { DocHub } from './doc-hub.js'
@@ -61,6 +62,37 @@ describe('DocHub', () => {
     const again = await other.read(key, (doc) => doc.values())
     expect(again).toEqual({ Name: 'Acme', Phone: '1', Description: 'Text' })
     expect(await other.read({ ...key, group: 'g2' }, (doc) => doc.values())).toBeUndefined()
+  })
+
+  it("stores a document's state vector with each commit, unless later changes already wait or relays share the store", async () => {
+    const { store, hub } = make()
+    await hub.putGroup(group)
+    const key = { name: 'Account/001000000000001AAA', group: 'g1' }
+    const stored = async (s = store) =>
+      (await s.docDigests([key], 'u1')).get(docKeyString(key))?.stateVector ?? null
+    const hot = hub.create(key, group)
+    hot.doc.applyServerRecord({ Name: 'Acme', Phone: '1', Description: 'Text' }, info(1))
+    await hub.flush()
+    expect(await stored()).toEqual(Y.encodeStateVector(hub.ydocOf(hot)))
+    // A change gathering for the next batch while this one commits: the vector is not claimed.
+    hot.doc.set('Phone', '2')
+    const first = hub.flush()
+    hot.doc.set('Phone', '3')
+    await first
+    expect(await stored()).toBeNull()
+    await hub.flush()
+    expect(await stored()).toEqual(Y.encodeStateVector(hub.ydocOf(hot)))
+    hub.release(hot)
+
+    const sharedStore = new SqliteRelayStore()
+    stores.push(sharedStore)
+    const shared = new DocHub({ store: sharedStore, engine: yjsEngine, logger, shared: true })
+    await shared.putGroup(group)
+    const other = shared.create(key, group)
+    other.doc.applyServerRecord({ Name: 'Acme', Phone: '1', Description: 'Text' }, info(1))
+    await shared.flush()
+    expect(await stored(sharedStore)).toBeNull()
+    shared.release(other)
   })
 
   it('keeps the pending index in step with the document', async () => {

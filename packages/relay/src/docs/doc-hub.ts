@@ -253,6 +253,12 @@ export class DocHub {
     else this.#evict()
   }
 
+  /** True when the document is in memory here (it may hold changes not committed yet). */
+  isHot(key: DocKey): boolean {
+    const hot = this.#hot.get(docKeyString(key))
+    return hot !== undefined && !hot.broken
+  }
+
   /** Runs `fn` on a document; undefined when it does not exist. */
   async read<T>(key: DocKey, fn: (doc: RecordDocument, hot: HotDoc) => T): Promise<T | undefined> {
     const hot = (await this.acquire([key])).get(docKeyString(key))
@@ -430,6 +436,7 @@ export class DocHub {
       for (const q of batch.docs.values()) {
         const w = docWriteOf(q, this.engine.name, !this.#shared)
         if (!w) continue
+        if (q.updates.length > 0) w.write.stateVector = this.#committedVector(q.hot)
         writes.push(w.write)
         events.push({ key: q.hot.key, hot: q.hot, updates: q.updates, pending: w.pending ?? null })
         pendings.push(w.pending)
@@ -473,6 +480,17 @@ export class DocHub {
       if (event.hot.sinceCompaction >= this.#compactAfter) await this.#compact(event.hot)
     }
     this.#evict()
+  }
+
+  /**
+   * The state vector a commit of `hot` leaves in the store, when exactly known: the document's
+   * own now, unless later changes are already gathering for the next batch (the vector would
+   * claim them) or other relays write to the store too (theirs may be missing here). `null`:
+   * unknown, and bulk syncs of the document load it.
+   */
+  #committedVector(hot: HotDoc): Uint8Array | null {
+    if (this.#shared || this.#queue.gathering(hot)) return null
+    return Y.encodeStateVector(ydocOf(hot))
   }
 
   #emit(event: DocCommitEvent): void {

@@ -7,12 +7,13 @@ import type { ObjectView, ObjectViews } from '../salesforce/object-views.js'
 import type { RecordAccess } from '../salesforce/record-access.js'
 import { selectFields, serverInfoOf, serverValuesOf } from '../salesforce/server-record.js'
 import { docKeyString } from '../store/relay-store.js'
-import type { DocKey, FieldGroupRecord } from '../store/relay-store.js'
+import type { DocKey, DocMeta, FieldGroupRecord } from '../store/relay-store.js'
 import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
 import type { CreationLocks } from './creation-locks.js'
 import type { ObjectLayouts } from './object-layouts.js'
 import type { RetiredDocs } from './retired-docs.js'
+import { sameStateVector } from './same-state-vector.js'
 
 /** A document a user may sync, pinned in the hub (release it with `hub.release`). */
 export interface ResolvedDoc {
@@ -41,6 +42,19 @@ export interface ResolveOptions {
   createDrafts: (name: string) => boolean
   /** A pass over many documents (bulk sync, cache plan): documents it loads are not kept hot. */
   transient?: boolean
+}
+
+/**
+ * A document a device and the relay agree on (the device's state vector is the one stored
+ * after the document's last commit, and the device has nothing to send), that the user may
+ * still sync: nothing to load, nothing to send (see {@link DocResolver.resolveSync}).
+ */
+export interface AgreedDoc {
+  name: string
+  ok: true
+  agreed: true
+  /** The record's partition this document holds (ADR 0005). */
+  partition: FieldGroupRecord
 }
 
 /** A document a user may not sync, and why. */
@@ -113,7 +127,32 @@ export class DocResolver {
     names: readonly string[],
     options: ResolveOptions,
   ): Promise<(ResolvedDoc | RefusedDoc)[]> {
-    const results: (ResolvedDoc | RefusedDoc | undefined)[] = names.map(() => undefined)
+    return (await this.#resolve(userId, names, options, [])) as (ResolvedDoc | RefusedDoc)[]
+  }
+
+  /**
+   * {@link resolve} for a sync: `vectors[i]` is the raw state vector of a device that sends
+   * nothing for `names[i]` (else undefined). Such a document that is not in memory, that the
+   * user already holds, and whose stored state vector is the device's, is not loaded: once the
+   * user's access to it is checked as for any other (their view, its partition, and Salesforce
+   * for a record or another user's draft), it is answered as an {@link AgreedDoc}.
+   */
+  async resolveSync(
+    userId: string,
+    names: readonly string[],
+    options: ResolveOptions,
+    vectors: readonly (Uint8Array | undefined)[],
+  ): Promise<(ResolvedDoc | AgreedDoc | RefusedDoc)[]> {
+    return this.#resolve(userId, names, options, vectors)
+  }
+
+  async #resolve(
+    userId: string,
+    names: readonly string[],
+    options: ResolveOptions,
+    vectors: readonly (Uint8Array | undefined)[],
+  ): Promise<(ResolvedDoc | AgreedDoc | RefusedDoc)[]> {
+    const results: Result[] = names.map(() => undefined)
     const refuse = (i: number, error: unknown): void => {
       results[i] = { name: names[i] as string, ok: false, error: toRelayError(error) }
     }
@@ -142,15 +181,16 @@ export class DocResolver {
       }
     }
     const transient = { transient: options.transient === true }
+    const agreed = await this.#agreed(userId, wanted, vectors)
     const hot = await this.#hub.acquire(
-      wanted.map((w) => w.key),
+      wanted.filter((w) => !agreed.has(w.index)).map((w) => w.key),
       transient,
     )
     // A current document the relay lacks, of a record it holds in a retired layout, is created
     // from the retired documents (their edits are forwarded into it), not loaded afresh.
     for (const w of wanted) {
       const k = docKeyString(w.key)
-      if (hot.has(k)) continue
+      if (hot.has(k) || agreed.has(w.index)) continue
       const made = await this.#retired.materialize(w.key, w.group).catch((error: unknown) => {
         refuse(w.index, error)
         return undefined
@@ -168,7 +208,7 @@ export class DocResolver {
     const asked = (i: number): string => names[i] as string
     await Promise.all(
       [...bySobject.values()].map((list) =>
-        this.#resolveObject(userId, list, hot, options, results).catch((error: unknown) => {
+        this.#resolveObject(userId, list, hot, agreed, options, results).catch((error: unknown) => {
           for (const w of list) {
             if (results[w.index] !== undefined) continue
             refuse(w.index, error)
@@ -181,6 +221,35 @@ export class DocResolver {
     return results.map((r, i) =>
       r ? { ...r, name: asked(i) } : { name: asked(i), ok: false, error: internal() },
     )
+  }
+
+  /**
+   * The stored metadata of the documents of `wanted` a device and the relay agree on (by index):
+   * a device's vector equal to the one stored after the last commit, a document not in memory
+   * (it may hold changes not committed yet), already held by the user, and with what the access
+   * check needs (a record's Salesforce Id, or a draft's owner).
+   */
+  async #agreed(
+    userId: string,
+    wanted: readonly Wanted[],
+    vectors: readonly (Uint8Array | undefined)[],
+  ): Promise<Map<number, DocMeta>> {
+    const out = new Map<number, DocMeta>()
+    const candidates = wanted.filter(
+      (w) => vectors[w.index] !== undefined && !this.#hub.isHot(w.key),
+    )
+    if (candidates.length === 0) return out
+    const digests = await this.#hub.store.docDigests(
+      candidates.map((w) => w.key),
+      userId,
+    )
+    for (const w of candidates) {
+      const d = digests.get(docKeyString(w.key))
+      if (!d?.held || !d.stateVector) continue
+      if (!isDraftKey(w.parts.key) && d.meta.salesforceId === null) continue
+      if (sameStateVector(d.stateVector, vectors[w.index] as Uint8Array)) out.set(w.index, d.meta)
+    }
+    return out
   }
 
   /** The partition of `view`'s object a name asks for, if the user reads it. */
@@ -205,8 +274,9 @@ export class DocResolver {
     userId: string,
     list: Wanted[],
     hot: Map<string, HotDoc>,
+    agreed: ReadonlyMap<number, DocMeta>,
     options: ResolveOptions,
-    results: (ResolvedDoc | RefusedDoc | undefined)[],
+    results: Result[],
   ): Promise<void> {
     const ok = (w: Wanted, h: HotDoc, created: boolean, init: (() => void) | null = null): void => {
       results[w.index] = {
@@ -234,7 +304,19 @@ export class DocResolver {
       if (l) l.push(w)
       else check.set(id, [w])
     }
+    const same = (w: Wanted): void => {
+      results[w.index] = { name: w.parts.name, ok: true, agreed: true, partition: w.group }
+    }
     for (const w of list) {
+      const meta = agreed.get(w.index)
+      if (meta) {
+        // The checks below, on the stored metadata instead of the document.
+        const draft = isDraftKey(w.parts.key)
+        if (draft && meta.owner === userId) same(w)
+        else if (meta.salesforceId !== null) addCheck(draft ? meta.salesforceId : w.parts.key, w)
+        else no(w, RelayErrorCode.forbidden, `${w.parts.name} is another user's draft.`)
+        continue
+      }
       const h = hot.get(docKeyString(w.key))
       if (isDraftKey(w.parts.key)) {
         if (!h) {
@@ -270,8 +352,10 @@ export class DocResolver {
       for (const [id, ws] of check) {
         for (const w of ws) {
           const h = hot.get(docKeyString(w.key)) as HotDoc
-          if (readable.has(id)) ok(w, h, false)
-          else
+          if (readable.has(id)) {
+            if (agreed.has(w.index)) same(w)
+            else ok(w, h, false)
+          } else
             no(
               w,
               RelayErrorCode.forbidden,
@@ -322,6 +406,8 @@ export class DocResolver {
     )
   }
 }
+
+type Result = ResolvedDoc | AgreedDoc | RefusedDoc | undefined
 
 /** The values of a partition's fields. */
 function partitionValues(

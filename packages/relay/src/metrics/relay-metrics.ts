@@ -46,7 +46,7 @@ export class RelayMetrics {
     })
     this.bulkDocs = new Counter({
       name: 'briefcase_bulk_docs_total',
-      help: 'Documents in bulk sync requests, by outcome.',
+      help: 'Documents in bulk sync requests, by outcome (ok; unchanged: device and relay agreed, not loaded; error).',
       labelNames: ['outcome'],
       registers,
     })

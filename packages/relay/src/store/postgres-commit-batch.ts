@@ -9,6 +9,8 @@ interface DocPlan {
   meta: DocMetaInput | undefined
   updates: number
   pending: PendingInput | null | undefined
+  /** The state vector after the last write that appends updates (`null`: not known). */
+  stateVector: Uint8Array | null
 }
 
 function plan(writes: readonly DocWrite[]): DocPlan[] {
@@ -17,11 +19,19 @@ function plan(writes: readonly DocWrite[]): DocPlan[] {
     const k = docKeyString(w.key)
     let p = plans.get(k)
     if (!p) {
-      p = { name: w.key.name, grp: w.key.group, meta: undefined, updates: 0, pending: undefined }
+      p = {
+        name: w.key.name,
+        grp: w.key.group,
+        meta: undefined,
+        updates: 0,
+        pending: undefined,
+        stateVector: null,
+      }
       plans.set(k, p)
     }
     if (w.meta) p.meta = { ...p.meta, ...w.meta }
     p.updates += w.updates?.length ?? 0
+    if ((w.updates?.length ?? 0) > 0) p.stateVector = w.stateVector ?? null
     if (w.pending !== undefined) p.pending = w.pending
   }
   // One lock order for every commit (by key, as bytes), so that two commits never deadlock.
@@ -82,10 +92,11 @@ export async function writeDocBatch(
     `UPDATE relay_doc d SET updated_at = $1, update_count = d.update_count + u.n,
        owner = CASE WHEN u.set_owner THEN u.owner ELSE d.owner END,
        display_name = CASE WHEN u.set_dn THEN u.dn ELSE d.display_name END,
-       salesforce_id = CASE WHEN u.set_sf THEN u.sf ELSE d.salesforce_id END
+       salesforce_id = CASE WHEN u.set_sf THEN u.sf ELSE d.salesforce_id END,
+       state_vector = CASE WHEN u.n > 0 THEN u.sv ELSE d.state_vector END
      FROM unnest($2::text[], $3::text[], $4::int[], $5::bool[], $6::text[], $7::bool[],
-                 $8::text[], $9::bool[], $10::text[])
-       AS u(name, grp, n, set_owner, owner, set_dn, dn, set_sf, sf)
+                 $8::text[], $9::bool[], $10::text[], $11::bytea[])
+       AS u(name, grp, n, set_owner, owner, set_dn, dn, set_sf, sf, sv)
      WHERE d.name = u.name AND d.grp = u.grp`,
     [
       now,
@@ -95,6 +106,7 @@ export async function writeDocBatch(
       ...given('owner'),
       ...given('displayName'),
       ...given('salesforceId'),
+      docs.map((d) => d.stateVector),
     ],
   )
   const seqs = await insertUpdates(tx, writes)

@@ -1,8 +1,9 @@
 import type { PostgresQueryable } from './postgres-database.js'
 import { docKeyString } from './relay-store.js'
-import type { DocRow, PendingRow } from './store-rows.js'
-import { META_COLUMNS, bytes, toMeta, toPending } from './store-rows.js'
+import type { DigestRow, DocRow, PendingRow } from './store-rows.js'
+import { META_COLUMNS, bytes, toDigest, toMeta, toPending } from './store-rows.js'
 import type {
+  DocDigest,
   DocKey,
   DocMeta,
   DocWrite,
@@ -41,7 +42,8 @@ export async function writeDocRows(
          owner = CASE WHEN $11 THEN excluded.owner ELSE relay_doc.owner END,
          display_name = CASE WHEN $12 THEN excluded.display_name ELSE relay_doc.display_name END,
          salesforce_id = CASE WHEN $13 THEN excluded.salesforce_id ELSE relay_doc.salesforce_id END,
-         update_count = relay_doc.update_count + excluded.update_count`,
+         update_count = relay_doc.update_count + excluded.update_count,
+         state_vector = CASE WHEN $10 > 0 THEN $14::bytea ELSE relay_doc.state_vector END`,
       [
         name,
         group,
@@ -56,13 +58,15 @@ export async function writeDocRows(
         m.owner !== undefined,
         m.displayName !== undefined,
         m.salesforceId !== undefined,
+        w.stateVector ?? null,
       ],
     )
   } else {
     const rows = await tx.query(
-      `UPDATE relay_doc SET updated_at = $3, update_count = update_count + $4
+      `UPDATE relay_doc SET updated_at = $3, update_count = update_count + $4,
+         state_vector = CASE WHEN $4 > 0 THEN $5::bytea ELSE state_vector END
          WHERE name = $1 AND grp = $2 RETURNING 1 AS found`,
-      [name, group, now, updates.length],
+      [name, group, now, updates.length, w.stateVector ?? null],
     )
     if (rows.length === 0) {
       throw new Error(`The first write of ${name} (${group}) must carry its metadata.`)
@@ -134,6 +138,24 @@ export async function loadDocRows(
       data: bytes(u.data),
     })
   }
+  return out
+}
+
+/** Metadata, stored state vector and whether `userId` holds them, of the documents among `keys`. */
+export async function docDigestRows(
+  db: PostgresQueryable,
+  keys: readonly DocKey[],
+  userId: string,
+): Promise<Map<string, DocDigest>> {
+  const out = new Map<string, DocDigest>()
+  if (keys.length === 0) return out
+  const rows = await db.query<DigestRow>(
+    `SELECT ${META_COLUMNS}, state_vector, EXISTS (SELECT 1 FROM relay_doc_user u
+       WHERE u.name = relay_doc.name AND u.grp = relay_doc.grp AND u.user_id = $3) AS held
+     FROM relay_doc ${KEYS_JOIN}`,
+    [...keyArrays(keys), userId],
+  )
+  for (const row of rows) out.set(docKeyString({ name: row.name, group: row.grp }), toDigest(row))
   return out
 }
 

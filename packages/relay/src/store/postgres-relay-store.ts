@@ -4,6 +4,7 @@ import type { PostgresDatabase, PostgresDatabaseOptions } from './postgres-datab
 import { openPostgresDatabase } from './postgres-database.js'
 import {
   compactDocRows,
+  docDigestRows,
   docMetaRows,
   findDocRowsBySalesforceId,
   listDocRows,
@@ -13,6 +14,7 @@ import {
 } from './postgres-doc-rows.js'
 import type {
   CommitOptions,
+  DocDigest,
   DocKey,
   DocMeta,
   DocWrite,
@@ -146,6 +148,10 @@ export class PostgresRelayStore implements RelayStore {
 
   docMetas(keys: readonly DocKey[]): Promise<Map<string, DocMeta>> {
     return docMetaRows(this.database, keys)
+  }
+
+  docDigests(keys: readonly DocKey[], userId: string): Promise<Map<string, DocDigest>> {
+    return docDigestRows(this.database, keys, userId)
   }
 
   listDocs(options: ListDocsOptions = {}): Promise<DocMeta[]> {

@@ -140,6 +140,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     expires_at TIMESTAMPTZ NOT NULL
   );
   `,
+  `
+  -- Each document's state vector after its last committed update (NULL: not known exactly), so
+  -- that a bulk sync tells an unchanged document without loading it. Existing rows start unknown.
+  ALTER TABLE relay_doc ADD COLUMN state_vector BYTEA;
+  `,
 ]
 
 /**

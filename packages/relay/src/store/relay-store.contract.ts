@@ -44,6 +44,53 @@ export function runRelayStoreContract(
       expect(await store.updateCount(key())).toBe(3)
     })
 
+    it('keeps the state vector of the last commit that appended updates, beside the metadata', async () => {
+      const other = key('Account/001000000000002AAA')
+      const otherMeta = { ...meta, key: '001000000000002AAA' }
+      const digests = async (user = 'u1') => {
+        const d = await store.docDigests([key(), other, key('X/y')], user)
+        const of = (k: DocKey) => d.get(docKeyString(k))
+        return {
+          size: d.size,
+          one: of(key()),
+          two: of(other),
+          vectors: [key(), other].map((k) => {
+            const v = of(k)?.stateVector
+            return v ? [...v] : v
+          }),
+        }
+      }
+      // One document alone, then two in one commit (backends may write those differently).
+      await store.commit([
+        { key: key(), meta, updates: [bytes(1)], stateVector: bytes(7), users: ['u1'] },
+      ])
+      await store.commit([
+        { key: key(), updates: [bytes(2)], stateVector: bytes(8) },
+        { key: other, meta: otherMeta, updates: [bytes(3)], stateVector: bytes(9) },
+      ])
+      let d = await digests()
+      expect(d.size).toBe(2)
+      expect(d.vectors).toEqual([[8], [9]])
+      expect(d.one).toMatchObject({ held: true, meta: { name: ACCOUNT, sobject: 'Account' } })
+      expect(d.two?.held).toBe(false)
+      expect((await digests('u2')).one?.held).toBe(false)
+      // A commit without updates (a user, a pending row) leaves it; updates without one clear it.
+      await store.commit([{ key: key(), users: ['u2'] }])
+      await store.commit([{ key: other, users: ['u1'] }])
+      d = await digests()
+      expect(d.vectors).toEqual([[8], [9]])
+      expect(d.two?.held).toBe(true)
+      expect((await digests('u2')).one?.held).toBe(true)
+      await store.commit([{ key: key(), updates: [bytes(4)] }])
+      await store.commit([
+        { key: key(), updates: [bytes(5)], stateVector: null },
+        { key: other, updates: [bytes(6)] },
+      ])
+      expect((await digests()).vectors).toEqual([null, null])
+      await store.commit([{ key: key(), updates: [bytes(7)], stateVector: bytes(10) }])
+      expect((await digests()).vectors).toEqual([[10], null])
+    })
+
     it('commits as written or synced, and syncs on demand', async () => {
       await store.commit([{ key: key(), meta, updates: [bytes(1)] }], { durability: 'written' })
       await store.sync()

@@ -80,6 +80,22 @@ export interface DocWrite {
   pending?: PendingInput | null
   /** Users who now hold the document (kept as a set). */
   users?: readonly string[]
+  /**
+   * The engine's state vector of the document once `updates` are applied (what a device that
+   * has every committed update holds), kept beside it so that a bulk sync can tell that a device
+   * and the relay agree without loading the document. A write that appends updates without it
+   * (or with `null`: not known exactly) clears the stored one; a write without updates leaves it.
+   */
+  stateVector?: Uint8Array | null
+}
+
+/** What {@link RelayStore.docDigests} tells of a document without loading it. */
+export interface DocDigest {
+  meta: DocMeta
+  /** The state vector after the last committed update, `null` when not known exactly. */
+  stateVector: Uint8Array | null
+  /** True when the user asked about is recorded as holding the document. */
+  held: boolean
 }
 
 /** A relay session (the token only carries its id). */
@@ -173,6 +189,11 @@ export interface RelayStore {
   loadDocs(keys: readonly DocKey[]): Promise<Map<string, StoredDoc>>
   /** Metadata of documents, without their content. */
   docMetas(keys: readonly DocKey[]): Promise<Map<string, DocMeta>>
+  /**
+   * Metadata, stored state vector, and whether `userId` holds each document, without loading
+   * its content; absent documents are missing from the map.
+   */
+  docDigests(keys: readonly DocKey[], userId: string): Promise<Map<string, DocDigest>>
   /** Pages through documents' metadata, ordered by (name, group). */
   listDocs(options?: ListDocsOptions): Promise<DocMeta[]>
   /** The documents of a record in a group (by Salesforce Id, whatever their name). */

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3'
 import { docKeyString } from './relay-store.js'
-import type { DocRow, PendingRow } from './store-rows.js'
-import { META_COLUMNS, bytes, toMeta, toPending } from './store-rows.js'
+import type { DigestRow, DocRow, PendingRow } from './store-rows.js'
+import { META_COLUMNS, bytes, toDigest, toMeta, toPending } from './store-rows.js'
 import type {
+  DocDigest,
   DocKey,
   DocMeta,
   DocWrite,
@@ -38,7 +39,7 @@ export class SqliteDocRows {
     if (!this.#touch(w, now, updates.length)) {
       if (!w.meta) throw new Error(`The first write of ${name} (${group}) must carry its metadata.`)
       this.#stmt(
-        `INSERT INTO relay_doc (${META_COLUMNS}, update_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO relay_doc (${META_COLUMNS}, update_count, state_vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         name,
         group,
@@ -51,6 +52,7 @@ export class SqliteDocRows {
         now,
         now,
         updates.length,
+        updates.length > 0 ? (w.stateVector ?? null) : null,
       )
     }
     let last = 0
@@ -95,13 +97,15 @@ export class SqliteDocRows {
    */
   #touch(w: DocWrite, now: number, added: number): boolean {
     const m = w.meta
-    const columns = (
+    const columns: (readonly [string, string | Uint8Array | null | undefined])[] = (
       [
         ['owner', m?.owner],
         ['display_name', m?.displayName],
         ['salesforce_id', m?.salesforceId],
       ] as const
     ).filter(([, value]) => value !== undefined)
+    // A write that appends updates replaces the state vector (null when it gives none).
+    if (added > 0) columns.push(['state_vector', w.stateVector ?? null])
     const set = columns.map(([column]) => `, ${column} = ?`).join('')
     const changes = this.#stmt(
       `UPDATE relay_doc SET updated_at = ?, update_count = update_count + ?${set} WHERE name = ? AND grp = ?`,
@@ -130,6 +134,20 @@ export class SqliteDocRows {
         stateSeq: row.state_seq,
         updates,
       })
+    }
+    return out
+  }
+
+  docDigests(keys: readonly DocKey[], userId: string): Map<string, DocDigest> {
+    const stmt = this.#stmt(
+      `SELECT ${META_COLUMNS}, state_vector, EXISTS (SELECT 1 FROM relay_doc_user u
+         WHERE u.name = d.name AND u.grp = d.grp AND u.user_id = ?) AS held
+       FROM relay_doc d WHERE name = ? AND grp = ?`,
+    )
+    const out = new Map<string, DocDigest>()
+    for (const key of keys) {
+      const row = stmt.get(userId, key.name, key.group) as DigestRow | undefined
+      if (row) out.set(docKeyString(key), toDigest(row))
     }
     return out
   }

@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
 import type {
   CommitOptions,
+  DocDigest,
   DocKey,
   DocMeta,
   DocWrite,
@@ -176,6 +177,10 @@ export class SqliteRelayStore implements RelayStore {
 
   docMetas(keys: readonly DocKey[]): Promise<Map<string, DocMeta>> {
     return this.#run(() => this.#docs.docMetas(keys))
+  }
+
+  docDigests(keys: readonly DocKey[], userId: string): Promise<Map<string, DocDigest>> {
+    return this.#run(() => this.#docs.docDigests(keys, userId))
   }
 
   listDocs(options: ListDocsOptions = {}): Promise<DocMeta[]> {

@@ -105,6 +105,11 @@ const MIGRATIONS: readonly string[] = [
   INSERT INTO relay_object_view (sobject, id, seq)
     SELECT sobject, id, ROW_NUMBER() OVER (ORDER BY rowid) FROM relay_field_group;
   `,
+  // Each document's state vector after its last committed update (NULL: not known exactly), so
+  // that a bulk sync tells an unchanged document without loading it. Existing rows start unknown.
+  `
+  ALTER TABLE relay_doc ADD COLUMN state_vector BLOB;
+  `,
 ]
 
 /** Applies the migrations the database lacks (tracked in `relay_schema_version`). */

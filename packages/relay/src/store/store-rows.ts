@@ -1,5 +1,6 @@
 import type { WriteOperation } from '@briefcase/record'
 import type {
+  DocDigest,
   DocMeta,
   OAuthStateRecord,
   PendingEntry,
@@ -41,6 +42,21 @@ export function toMeta(row: DocRow): DocMeta {
     salesforceId: row.salesforce_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  }
+}
+
+/** A `relay_doc` row with its state vector and whether a user holds it (`held`: 0/1 or boolean). */
+export interface DigestRow extends DocRow {
+  state_vector: Buffer | null
+  held: number | boolean
+}
+
+/** A {@link DigestRow} as a digest. */
+export function toDigest(row: DigestRow): DocDigest {
+  return {
+    meta: toMeta(row),
+    stateVector: row.state_vector ? bytes(row.state_vector) : null,
+    held: row.held === true || row.held === 1,
   }
 }
 

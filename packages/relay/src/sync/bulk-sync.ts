@@ -4,6 +4,7 @@ import {
   RelayErrorCode,
   decodeBulkRequest,
   encodeBulkResponse,
+  parseSyncName,
 } from '@briefcase/protocol'
 import { PayloadKind, isDraftKey, openEnvelope } from '@briefcase/record'
 import type { Logger } from 'pino'
@@ -92,6 +93,20 @@ function syncOne(
   return { name: req.name, ok: true, update, stateVector: record.encodeStateVector() }
 }
 
+/**
+ * The raw state vector of a document the device sends nothing for (it may be one the relay and
+ * the device agree on); undefined otherwise, and for a vector that does not open (its document
+ * is answered with the error when synced in full).
+ */
+function quietVector(req: BulkRequestDoc): Uint8Array | undefined {
+  if (req.update.length > 0 || req.stateVector.length === 0) return undefined
+  try {
+    return payloadOf(req.stateVector, parseSyncName(req.name).record, PayloadKind.stateVector)
+  } catch {
+    return undefined
+  }
+}
+
 /** The answer to a device holding a retired document: drop it, fetch the current ones. */
 export function movedError(): RelayError {
   return new RelayError(
@@ -142,10 +157,14 @@ export async function syncDocs(
   const names = docs.map((d) => d.name)
   const creating = new Set(docs.filter((d) => d.update.length > 0).map((d) => d.name))
   const t0 = performance.now()
-  const resolved = await resolver.resolve(session.userId, names, {
-    createDrafts: (name) => creating.has(name),
-    transient: true,
-  })
+  const all = await resolver.resolveSync(
+    session.userId,
+    names,
+    { createDrafts: (name) => creating.has(name), transient: true },
+    docs.map(quietVector),
+  )
+  // Documents the device and the relay agree on are answered without being loaded.
+  const resolved = all.map((r) => ('agreed' in r ? undefined : r))
   // Record-level rights of every existing record an update comes for, asked in one go.
   const writing = new Map<number, string>()
   resolved.forEach((r, i) => {
@@ -194,8 +213,18 @@ export async function syncDocs(
   try {
     docs.forEach((req, i) => {
       const r = resolved[i]
-      if (!r || !r.ok) {
-        const e = r?.error ?? new RelayError(RelayErrorCode.internal, 'Not resolved.')
+      if (!r) {
+        // Agreed: nothing to send, and the relay's state vector is the device's.
+        answers.push({
+          name: req.name,
+          ok: true,
+          update: new Uint8Array(),
+          stateVector: req.stateVector,
+        })
+        return
+      }
+      if (!r.ok) {
+        const e = r.error
         answers.push({ name: req.name, ok: false, code: e.code, message: e.message })
         return
       }
@@ -216,16 +245,18 @@ export async function syncDocs(
     await hub.flush()
     for (const l of lineages) if (l) await deps.retired.forward(l)
   } finally {
-    for (const r of resolved) if (r.ok) hub.release(r.hot)
+    for (const r of resolved) if (r?.ok) hub.release(r.hot)
     for (const l of lineages) if (l) hub.release(l)
   }
-  for (const a of answers) {
-    metrics.bulkDocs.inc({ outcome: a.ok ? 'ok' : 'error' })
+  answers.forEach((a, i) => {
+    const outcome = !a.ok ? 'error' : resolved[i] === undefined ? 'unchanged' : 'ok'
+    metrics.bulkDocs.inc({ outcome })
     if (!a.ok) metrics.errors.inc({ code: a.code })
-  }
+  })
   deps.logger?.debug(
     {
       docs: docs.length,
+      unchanged: resolved.filter((r) => r === undefined).length,
       resolveMs: Math.round(t1 - t0),
       applyMs: Math.round(timing.applied - t1),
       commitMs: Math.round(performance.now() - timing.applied),
