@@ -1,6 +1,7 @@
 import { test } from 'vitest'
 import { deleteAndUndo } from './scenarios/delete-undo.js'
 import { embedPage } from './scenarios/embed-page.js'
+import { managerCreate } from './scenarios/manager-create.js'
 import { offlineDrafts } from './scenarios/offline-drafts.js'
 import { preferencesReplaceCache } from './scenarios/preferences.js'
 import { reloadAndLogout } from './scenarios/reload-and-logout.js'
@@ -63,5 +64,11 @@ test(
 test(
   '8. Delete asks first; the record leaves the cache at once; Undo brings it back with its edit while the delete is on the device',
   () => deleteAndUndo(stack()),
+  SCENARIO_MS,
+)
+
+test(
+  '9. a manager creates an Account with Credit_Limit__c (a field reps do not read) from the + dialog; the org has one with both',
+  () => managerCreate(stack()),
   SCENARIO_MS,
 )

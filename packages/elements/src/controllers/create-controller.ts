@@ -2,6 +2,15 @@ import type { BriefcaseClient, RecordHandle } from '@briefcase/client'
 import type { ObjectDescription, QuickAction } from '../client-types.js'
 import { ClientController } from './client-controller.js'
 
+/** The description with the fields of its other partitions in its schema, after the main ones. */
+function everyField(d: ObjectDescription): ObjectDescription {
+  const fields = [d.schema, ...(d.partitions ?? []).map((p) => p.schema)].map((s) => s.fields)
+  return {
+    ...d,
+    schema: { ...d.schema, fields: Object.assign({}, ...fields) as typeof d.schema.fields },
+  }
+}
+
 /**
  * Brings the "+" menu (the org's `<Object>.create` quick actions, cached for offline use), the
  * schema of the object being created, and creates records under a draft key, online or offline.
@@ -50,13 +59,16 @@ export class CreateController extends ClientController {
     this.description = null
   }
 
-  /** Loads the schema of the object to create; `null` when it cannot be had (offline, uncached). */
+  /**
+   * Loads the schema of the object to create, with the fields of every partition the user reads
+   * (a manager's Credit_Limit__c too, ADR 0005); `null` when it cannot be had (offline, uncached).
+   */
   async describe(sobject: string): Promise<ObjectDescription | null> {
     const client = this.client
     this.description = null
     if (!client) return null
     const description = await this.guard(() => client.schema(sobject))
-    this.description = description ?? null
+    this.description = description ? everyField(description) : null
     return this.description
   }
 
