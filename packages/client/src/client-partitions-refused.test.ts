@@ -103,4 +103,51 @@ describe('a refused document holding edits the relay already has', () => {
     await m.close()
     await h.closeDevices()
   }, 90_000)
+
+  it('keeps a refused document’s edits through a request that fails mid-move, and forwards them once on the next sync', async () => {
+    const doc = accounts[1] as string
+    // The network fails the move's fetch of the current document (its only plain bulk request).
+    const calls = { failing: false, failed: 0 }
+    const flaky: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input)
+      if (calls.failing && new URL(url).pathname === '/sync/bulk') {
+        calls.failed++
+        return Promise.reject(new TypeError('fetch failed'))
+      }
+      return fetch(input, init)
+    }
+    const rep = await h.device('flaky-rep', 'rep1@briefcase.test', { fetch: flaky })
+    await eventually(() => rep.client.online, 'online')
+    const r = await rep.client.open(doc)
+    await eventually(() => r.live, 'live', 15_000)
+    const seed = String(r.get('Description') ?? '')
+    const website = String(r.get('Website'))
+    await r.insertText('Description', 0, '<held>')
+    await received(rep, doc, 'the relay acknowledged the rep’s insertion')
+
+    rep.client.goOffline()
+    await r.insertText('Description', 0, '<off>')
+    await r.set('Website', 'https://offline.example.com')
+    // (Phone went in the test before: this one loses Website.)
+    h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Website', 'hidden')
+    calls.failing = true
+    await rep.client.goOnline()
+    await eventually(() => calls.failed > 0, 'the move’s fetch failed', 20_000)
+    // Still stored: the offline insertion is on the device (the refused document kept).
+    expect(await storedText(rep.factory)).toContain('<off>')
+
+    calls.failing = false
+    await rep.client.sync()
+    await eventually(
+      () => !Object.hasOwn(r.schema.schema.fields, 'Website'),
+      'the rep’s handle moved',
+      20_000,
+    )
+    await eventually(() => r.get('Description') === `<off><held>${seed}`, 'the rep’s text', 20_000)
+    const stored = await storedText(rep.factory)
+    expect(stored).not.toContain(website)
+    expect(stored).not.toContain('offline.example.com')
+    await r.close()
+    await h.closeDevices()
+  }, 90_000)
 })

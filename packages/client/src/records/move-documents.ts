@@ -1,14 +1,7 @@
 import type { SchemaResponse } from '@briefcase/protocol'
 import { parseSyncName } from '@briefcase/protocol'
-import type { DocName, DraftKey, HeldTexts } from '@briefcase/record'
-import {
-  RecordDocument,
-  YjsEngineDoc,
-  isDraftKey,
-  isTextField,
-  parseDocName,
-  yjsEngine,
-} from '@briefcase/record'
+import type { DocName, DraftKey, RecordDocument } from '@briefcase/record'
+import { isDraftKey, parseDocName } from '@briefcase/record'
 import * as Y from 'yjs'
 import type { SyncResult } from '../briefcase-client.js'
 import { withDerived } from '../pending/pending-state.js'
@@ -19,13 +12,8 @@ import type { UserSpace } from '../user-space.js'
 import type { LoadedDoc } from './loaded-doc.js'
 import type { OpenRecordHandle } from './open-record-handle.js'
 import { storeDraft } from './record-access.js'
-import { mergedSchema, schemaOfDoc } from './record-parts.js'
-
-/** A refused document read for forwarding, and what the relay holds of its long texts. */
-interface Source {
-  document: RecordDocument
-  held: HeldTexts
-}
+import { forwardRefused, readRefused } from './forward-refused.js'
+import { schemaOfDoc } from './record-parts.js'
 
 /** Documents a bulk sync was told about: moved (relay-forwarded) and refused. */
 export interface MoveRequest {
@@ -44,7 +32,8 @@ export interface MoveRequest {
  *   schema does not give it (an offline edit of a field the user lost, which the relay refuses
  *   whole): the device forwards its unsent edits of fields the user still reads into the
  *   current documents itself (scalar edits with their stamps and authors, long texts as a
- *   character diff), then drops it.
+ *   character diff from what the relay holds), then drops it; it stays stored until they are
+ *   in them (see `forwardRefused`).
  * Open handles of those records let go of the old documents first and take the current ones
  * after (edits made meanwhile wait and go to the new ones). Resolves `null` when nothing moved
  * (a refusal for another reason stands), else the result of syncing the moved records again.
@@ -92,12 +81,23 @@ async function moveNow(
     for (const name of drop) {
       if (!(await space.docs.whenUnloaded(name, UNLOAD_WAIT_MS))) return resultOf(probe)
     }
-    const sources = await Promise.all(local.map((name) => readSource(space, name, schemas)))
-    for (const name of drop) await space.store.remove(name)
+    const schemaOf = async (name: string): Promise<SchemaResponse> => {
+      const { sobject } = parseDocName(recordOf(name))
+      return schemas.get(sobject) ?? (await space.schema(sobject))
+    }
+    const isDraft = (name: string): boolean => isDraftKey(parseDocName(recordOf(name)).key)
+    // What the relay holds (moved) goes at once; so does a draft it never had, read first and
+    // stored again from its values the user still reads.
+    const drafts = await Promise.all(
+      local.filter(isDraft).map(async (name) => readRefused(space, name, await schemaOf(name))),
+    )
+    const dropNow = [...probe.moved, ...drafts.map((d) => d.name)]
+    for (const name of dropNow) await space.store.remove(name)
     const changes = await space.index.update(records, (record) => {
       if (!record) return undefined
       let next = record
-      for (const name of byRecord.get(record.doc) ?? []) {
+      for (const name of dropNow) {
+        if (recordOf(name) !== record.doc) continue
         next =
           name === record.doc
             ? { ...next, pending: null, deviceSV: null, relaySV: null, syncError: null }
@@ -106,18 +106,24 @@ async function moveNow(
       return withDerived(next, space.viewer)
     })
     space.indexChanged(changes)
-    // A draft the relay never had is created again from its values the user still reads.
-    const drafts = sources.filter((s) => isDraftKey(s.document.key))
-    for (const source of drafts) await recreateDraft(space, source.document)
-    const fetched = await space.bulk.sync(records, () => undefined, signal)
-    for (const { document: source, held } of sources) {
-      if (isDraftKey(source.key)) continue
-      // Only what the relay lacks: it forwarded what it holds itself (ADR 0005).
-      for (const name of await space.recordNames(source.name)) {
-        await space.docs.with(name, (loaded) => void loaded.document.forwardFrom(source, held))
-      }
-      source.destroy()
+    for (const draft of drafts) {
+      await recreateDraft(space, draft.document)
+      draft.document.destroy()
     }
+    let fetched = await space.bulk.sync(records, () => undefined, signal)
+    // A refused document stays stored until its edits are in the current documents (fetched
+    // now), only those the relay lacks: it forwarded what it holds itself (ADR 0005).
+    const refused = local.filter((name) => !isDraft(name))
+    for (const name of refused) {
+      if (!(await space.docs.whenUnloaded(name, UNLOAD_WAIT_MS))) continue
+      const source = await readRefused(space, name, await schemaOf(name))
+      try {
+        await forwardRefused(space, source, signal)
+      } finally {
+        source.document.destroy()
+      }
+    }
+    if (refused.length > 0) fetched = await space.bulk.sync(records, () => undefined, signal)
     const result = resultOf(fetched)
     for (const name of fetched.moved) {
       result.failed.push({
@@ -176,43 +182,6 @@ function isStale(
   } catch {
     return true
   }
-}
-
-/**
- * A stored document read as the user's current view of its record (every field they read):
- * what its unsent edits of those fields are, to forward; and, per long text, what of it the
- * relay acknowledged (the items its last state vector covers that the document still shows).
- */
-async function readSource(
-  space: UserSpace,
-  name: string,
-  schemas: ReadonlyMap<string, SchemaResponse>,
-): Promise<Source> {
-  const record = recordOf(name)
-  const schema =
-    schemas.get(parseDocName(record).sobject) ?? (await space.schema(parseDocName(record).sobject))
-  const loaded = space.docs.get(name)
-  if (loaded) await loaded.flushed()
-  const source = RecordDocument.open({
-    engine: yjsEngine,
-    name: record,
-    schema: mergedSchema(schema).schema,
-    actor: space.actor,
-    clock: space.clock,
-  })
-  const engineDoc = source.engineDoc
-  if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
-  const { rows } = await space.store.load(name)
-  if (rows.length > 0) Y.applyUpdate(engineDoc.ydoc, Y.mergeUpdates(rows))
-  const entry = await space.index.get(record)
-  const relaySV = entry ? docState(entry, name)?.relaySV : null
-  const held: Record<string, string> = {}
-  if (relaySV) {
-    for (const [field, f] of Object.entries(source.schema.fields)) {
-      if (isTextField(f)) held[field] = engineDoc.heldText(field, relaySV)
-    }
-  }
-  return { document: source, held }
 }
 
 /**
