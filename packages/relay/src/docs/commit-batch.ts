@@ -13,6 +13,8 @@ export interface QueuedDoc {
   users: Set<string>
   /** Write the pending row again even without updates (another relay's change came in). */
   repend?: boolean
+  /** Recompute the pending row (its computation was deferred) and write it if it changed. */
+  recheck?: boolean
 }
 
 /**

@@ -52,6 +52,12 @@ export class CommitQueue {
     this.#schedule()
   }
 
+  /** Queues a recomputation of a document's pending row, written at commit if it changed. */
+  recheck(hot: HotDoc): void {
+    this.#batch.entry(hot).recheck = true
+    this.#schedule()
+  }
+
   /** True when a document has changes queued or being committed (never evict it then). */
   holds(hot: HotDoc): boolean {
     if (this.#batch.docs.has(hot)) return true

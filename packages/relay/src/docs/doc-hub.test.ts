@@ -1,7 +1,7 @@
 import type { ObjectSchema, SalesforceId, ServerInfo } from '@briefcase/record'
 import { RecordDocument, createHybridClock, parseDeviceId, yjsEngine } from '@briefcase/record'
 import { pino } from 'pino'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { SqliteRelayStore } from '../store/sqlite-relay-store.js'
 import { docKeyString } from '../store/relay-store.js'
@@ -30,13 +30,30 @@ function info(n: number, at = '2026-01-01T00:00:00.000Z'): ServerInfo {
   }
 }
 
+/** A device's replica of a hot document (device d1 of user 005…1). */
+function deviceReplica(hot: HotDoc): RecordDocument {
+  return RecordDocument.open({
+    engine: yjsEngine,
+    name: hot.key.name,
+    schema,
+    actor: { user: '005000000000001AAA', device: parseDeviceId('d1') },
+    clock: createHybridClock({ device: parseDeviceId('d1') }),
+    state: hot.doc.encodeState(),
+  })
+}
+
 describe('DocHub', () => {
   const stores: SqliteRelayStore[] = []
   afterEach(async () => {
     for (const s of stores.splice(0)) await s.close()
   })
   const make = (
-    options: { maxHotDocs?: number; maxHotBytes?: number; compactAfter?: number } = {},
+    options: {
+      maxHotDocs?: number
+      maxHotBytes?: number
+      compactAfter?: number
+      pendingDelayMs?: number
+    } = {},
   ) => {
     const store = new SqliteRelayStore()
     stores.push(store)
@@ -103,14 +120,7 @@ describe('DocHub', () => {
     hot.doc.applyServerRecord({ Name: 'Acme', Phone: '1' }, info(1))
     await hub.flush()
     expect(await store.listPending()).toEqual([])
-    const device = RecordDocument.open({
-      engine: yjsEngine,
-      name: key.name,
-      schema,
-      actor: { user: '005000000000001AAA', device: parseDeviceId('d1') },
-      clock: createHybridClock({ device: parseDeviceId('d1') }),
-      state: hot.doc.encodeState(),
-    })
+    const device = deviceReplica(hot)
     const stamp = device.set('Phone', '2')
     hot.doc.applyUpdate(device.encodeUpdate(hot.doc.encodeStateVector()))
     await hub.flush()
@@ -147,6 +157,41 @@ describe('DocHub', () => {
       displayName: 'Acme Corp',
       salesforceId: '001000000000001AAA',
     })
+    hub.release(hot)
+  })
+
+  it('recomputes the pending row of a document edited live shortly after, not at every edit', async () => {
+    const { store, hub } = make({ pendingDelayMs: 50 })
+    await hub.putGroup(group)
+    const events: DocCommitEvent[] = []
+    hub.onCommit((e) => events.push(e))
+    const key = { name: 'Account/001000000000001AAA', group: 'g1' }
+    const hot = hub.create(key, group)
+    hot.doc.applyServerRecord({ Name: 'Acme', Phone: '1' }, info(1))
+    await hub.flush()
+    const device = deviceReplica(hot)
+    const live = { kind: 'live' }
+    const edit = (phone: string): void => {
+      device.set('Phone', phone)
+      hot.doc.applyUpdate(device.encodeUpdate(hot.doc.encodeStateVector()), live)
+    }
+    // The first edit makes the document pending: its row is written with it.
+    edit('2')
+    await hub.flush()
+    expect(await store.listPending()).toMatchObject([{ name: key.name, operation: 'update' }])
+    // Setting it back leaves nothing for Salesforce: the row goes, once rechecked.
+    edit('1')
+    await hub.flush()
+    expect(events.at(-1)?.pending).toMatchObject({ operation: 'update' })
+    expect(hot.doc.pending()).toBeNull()
+    await vi.waitFor(async () => expect(await store.listPending()).toEqual([]), {
+      timeout: 5000,
+      interval: 20,
+    })
+    // Pending again: written with the edit (the row was gone).
+    edit('3')
+    await hub.flush()
+    expect(await store.listPending()).toMatchObject([{ name: key.name, operation: 'update' }])
     hub.release(hot)
   })
 

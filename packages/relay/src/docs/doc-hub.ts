@@ -14,7 +14,8 @@ import type {
 import { docKeyString } from '../store/relay-store.js'
 import type { CommitBatch, QueuedUpdate } from './commit-batch.js'
 import { CommitQueue } from './commit-queue.js'
-import { committedMeta, docWriteOf, pendingInput, pendingKey } from './doc-write.js'
+import type { QueuedWrite } from './doc-write.js'
+import { committedMeta, docWriteOf, pendingInput } from './doc-write.js'
 import type { HotDoc } from './hot-doc.js'
 import { openHotDoc, ydocOf } from './hot-doc.js'
 import type { RemoteOrigin } from './remote-changes.js'
@@ -39,6 +40,11 @@ export interface DocHubOptions {
   maxHotBytes?: number
   /** Compact a document after this many appended updates (default 200). */
   compactAfter?: number
+  /**
+   * How long after a live edit of a pending document its pending row is recomputed, in ms
+   * (default 1000; a relay alone on its store defers it, see `docWriteOf`).
+   */
+  pendingDelayMs?: number
   /** Called after each store transaction (for metrics). */
   onTransaction?: (info: TransactionInfo) => void
   /**
@@ -99,6 +105,10 @@ export class DocHub {
   readonly #queue: CommitQueue
   readonly #shared: boolean
   readonly #remote: RemoteChanges
+  readonly #pendingDelay: number
+  /** Documents whose pending row was not recomputed at their last commit (live edits). */
+  readonly #stale = new Set<HotDoc>()
+  #staleTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: DocHubOptions) {
     this.store = options.store
@@ -110,6 +120,7 @@ export class DocHub {
     this.#compactAfter = options.compactAfter ?? 200
     this.#onTransaction = options.onTransaction
     this.#shared = options.shared ?? false
+    this.#pendingDelay = options.pendingDelayMs ?? 1000
     this.#remote = new RemoteChanges({
       store: this.store,
       logger: this.#logger,
@@ -366,6 +377,7 @@ export class DocHub {
 
   /** Commits what is queued and releases every document. */
   async close(): Promise<void> {
+    this.#recheckStale()
     await this.flush().catch((error: unknown) =>
       this.#logger.error({ err: error }, 'final commit failed'),
     )
@@ -430,8 +442,7 @@ export class DocHub {
   async #commit(batch: CommitBatch): Promise<void> {
     const writes: DocWrite[] = []
     const events: DocCommitEvent[] = []
-    /** Each write's pending row as computed (undefined: not recomputed). */
-    const pendings: (PendingInput | null | undefined)[] = []
+    const queued: QueuedWrite[] = []
     try {
       for (const q of batch.docs.values()) {
         const w = docWriteOf(q, this.engine.name, !this.#shared)
@@ -439,7 +450,7 @@ export class DocHub {
         if (q.updates.length > 0) w.write.stateVector = this.#committedVector(q.hot)
         writes.push(w.write)
         events.push({ key: q.hot.key, hot: q.hot, updates: q.updates, pending: w.pending ?? null })
-        pendings.push(w.pending)
+        queued.push(w)
       }
       const started = performance.now()
       // `written` (in the WAL): a `synced` flush waits for the store's sync after this (see
@@ -458,8 +469,12 @@ export class DocHub {
       events.forEach((event, i) => {
         const { hot } = event
         hot.meta = committedMeta(hot, writes[i] as DocWrite, now)
-        const pending = pendings[i]
-        if (pending !== undefined) hot.writtenPending = pendingKey(pending)
+        const { pending, deferred } = queued[i] as QueuedWrite
+        if (deferred) this.#deferRecheck(hot)
+        else if (pending !== undefined) {
+          hot.writtenPending = pending
+          this.#stale.delete(hot)
+        }
         if (event.updates.length > 0) {
           hot.lastSeq = Math.max(hot.lastSeq, seqs[i] ?? 0)
           hot.sinceCompaction += event.updates.length
@@ -491,6 +506,22 @@ export class DocHub {
   #committedVector(hot: HotDoc): Uint8Array | null {
     if (this.#shared || this.#queue.gathering(hot)) return null
     return Y.encodeStateVector(ydocOf(hot))
+  }
+
+  /** Recomputes the document's pending row shortly (see `pendingDelayMs`). */
+  #deferRecheck(hot: HotDoc): void {
+    this.#stale.add(hot)
+    if (this.#staleTimer) return
+    this.#staleTimer = setTimeout(() => this.#recheckStale(), this.#pendingDelay)
+    this.#staleTimer.unref()
+  }
+
+  /** Queues the recomputation of every deferred pending row. */
+  #recheckStale(): void {
+    if (this.#staleTimer) clearTimeout(this.#staleTimer)
+    this.#staleTimer = undefined
+    for (const hot of this.#stale) if (!hot.broken) this.#queue.recheck(hot)
+    this.#stale.clear()
   }
 
   #emit(event: DocCommitEvent): void {
@@ -530,13 +561,16 @@ export class DocHub {
     this.#hot.set(k, hot)
   }
 
-  /** Least recently used first, while over either bound; never a document in use or queued. */
+  /**
+   * Least recently used first, while over either bound; never a document in use, queued, or with
+   * its pending row to recheck.
+   */
   #evict(): void {
     const over = (): boolean => this.#hot.size > this.#maxHot || this.#bytes > this.#maxBytes
     if (!over()) return
     for (const hot of this.#hot.values()) {
       if (!over()) break
-      if (hot.pins > 0 || this.#queue.holds(hot)) continue
+      if (hot.pins > 0 || this.#queue.holds(hot) || this.#stale.has(hot)) continue
       this.#drop(hot)
     }
   }
@@ -549,6 +583,7 @@ export class DocHub {
     }
     this.#unsubscribe.get(hot)?.()
     this.#unsubscribe.delete(hot)
+    this.#stale.delete(hot)
     hot.doc.destroy()
   }
 }

@@ -31,9 +31,16 @@ export function metaInput(hot: HotDoc, engine: string): DocMetaInput {
   }
 }
 
-/** A pending row as a comparable string (`null`: no row). */
-export function pendingKey(pending: PendingInput | null): string {
-  return JSON.stringify(pending)
+/** Whether two pending rows are the same (`undefined`: not known, never the same). */
+function samePending(a: PendingInput | null | undefined, b: PendingInput | null | undefined) {
+  return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** Whether an update came from a live connection (LiveSync's connections are `kind: 'live'`). */
+export function isLiveOrigin(origin: unknown): boolean {
+  return (
+    typeof origin === 'object' && origin !== null && (origin as { kind?: unknown }).kind === 'live'
+  )
 }
 
 /**
@@ -51,31 +58,55 @@ function changedMeta(hot: HotDoc, input: DocMetaInput): DocMetaInput {
   }
 }
 
+/** What one queued document contributes to a commit (see {@link docWriteOf}). */
+export interface QueuedWrite {
+  write: DocWrite
+  /**
+   * The document's pending row (for the commit's listeners; undefined: not recomputed, no
+   * updates); when `deferred`, the row last written.
+   */
+  pending: PendingInput | null | undefined
+  /** The pending row was not recomputed (live edits of a pending document): recheck it soon. */
+  deferred: boolean
+}
+
 /**
  * What one queued document contributes to a commit: its updates, metadata and pending row
  * (recomputed from the document), and its new users. Undefined when there is nothing to write
- * (a document that never changed is not stored). `alone`: no other relay writes this store, so
- * what the hub last committed is what the store holds: a pending row or metadata field equal to it
- * is not written again (a live edit then touches the update log and the document row only).
- * `pending` is the document's pending row either way (for the commit's listeners).
+ * (a document that never changed is not stored).
+ *
+ * `alone`: no other relay writes this store, so what the hub last committed is what the store
+ * holds. Then a pending row or metadata field equal to it is not written again (a live edit
+ * touches the update log and the document row only), and live edits of a document whose pending
+ * row exists do not recompute it (`deferred`; the hub rechecks it shortly after): the projector
+ * finds the document by its row and reads the document itself, so the row only has to exist.
  */
 export function docWriteOf(
   q: QueuedDoc,
   engine: string,
   alone = false,
-): { write: DocWrite; pending: PendingInput | null | undefined } | undefined {
+): QueuedWrite | undefined {
   const { hot } = q
   if (hot.broken || (q.updates.length === 0 && hot.meta === null)) return undefined
-  const pending =
-    q.updates.length > 0 || q.repend === true
+  const deferred =
+    alone &&
+    q.repend !== true &&
+    q.recheck !== true &&
+    q.updates.length > 0 &&
+    hot.writtenPending !== undefined &&
+    hot.writtenPending !== null &&
+    q.updates.every((u) => isLiveOrigin(u.origin))
+  const pending = deferred
+    ? hot.writtenPending
+    : q.updates.length > 0 || q.repend === true || q.recheck === true
       ? pendingInput(hot.group.sobject, hot.doc.pending())
       : undefined
   const unchanged =
-    alone &&
-    q.repend !== true &&
-    pending !== undefined &&
-    hot.writtenPending === pendingKey(pending)
+    deferred || (alone && q.repend !== true && samePending(hot.writtenPending, pending))
   const meta = q.updates.length > 0 || hot.meta === null ? metaInput(hot, engine) : undefined
+  if (q.updates.length === 0 && q.users.size === 0 && q.repend !== true && unchanged) {
+    return undefined // a recheck that found the row as it was
+  }
   const write: DocWrite = {
     key: hot.key,
     ...(meta ? { meta: alone ? changedMeta(hot, meta) : meta } : {}),
@@ -83,7 +114,7 @@ export function docWriteOf(
     ...(pending === undefined || unchanged ? {} : { pending }),
     users: [...q.users],
   }
-  return { write, pending }
+  return { write, pending, deferred }
 }
 
 /** The document's metadata once `write` is committed. */

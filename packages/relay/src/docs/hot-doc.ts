@@ -9,7 +9,13 @@ import {
   sealEnvelope,
 } from '@briefcase/record'
 import * as Y from 'yjs'
-import type { DocKey, DocMeta, FieldGroupRecord, StoredDoc } from '../store/relay-store.js'
+import type {
+  DocKey,
+  DocMeta,
+  FieldGroupRecord,
+  PendingInput,
+  StoredDoc,
+} from '../store/relay-store.js'
 
 /**
  * A document held in memory by the {@link DocHub}: the record document of one (name, group),
@@ -24,10 +30,10 @@ export interface HotDoc {
   /** The creator of a draft, kept until the first commit writes it. */
   owner: string | null
   /**
-   * The pending row this relay last committed for it (`pendingKey`), or undefined when not known
+   * The pending row this relay last committed for it (`null`: none), or undefined when not known
    * (loaded, or written by another relay): an unchanged row is not written again.
    */
-  writtenPending: string | undefined
+  writtenPending: PendingInput | null | undefined
   /** Sequence number of the last committed update. */
   lastSeq: number
   /** Updates appended since the last compaction. */

@@ -88,6 +88,8 @@ interface Room {
 }
 
 interface Connection {
+  /** The origin of its updates in the hub (`isLiveOrigin`). */
+  readonly kind: 'live'
   ws: WSContext<unknown>
   session: RelaySession
   room: Room
@@ -307,6 +309,7 @@ export class LiveSync {
       this.#roomsByKey.set(docKeyString(resolved.hot.key), room)
     }
     const conn: Connection = {
+      kind: 'live',
       ws,
       session,
       room,
