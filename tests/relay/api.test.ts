@@ -60,7 +60,7 @@ describe('the relay JSON API: schemas, views, cache plan, preferences, quick act
     expect(recent[0]?.Id).toBe(account.Id)
   })
 
-  it('plans the default cache (recent records, My Tasks, dashboards) and creates its documents', async () => {
+  it('plans the default cache (recent records, My Tasks, dashboards); the bulk sync creates its documents', async () => {
     const viewed = mine('Contact')
       .slice(0, 3)
       .map((c) => String(c.Id))
@@ -89,11 +89,11 @@ describe('the relay JSON API: schemas, views, cache plan, preferences, quick act
         componentData: expect.any(Array) as unknown,
       })
     }
+    const answers = await rep1.bulk(plan.records.map((r) => r.doc))
+    expect(answers.every((a) => a.ok)).toBe(true)
     const stored = await t.store.listDocs({ limit: 10_000 })
     const names = new Set(stored.map((m) => m.name))
     for (const r of plan.records) expect(names.has(r.doc), r.doc).toBe(true)
-    const answers = await rep1.bulk(plan.records.map((r) => r.doc))
-    expect(answers.every((a) => a.ok)).toBe(true)
   })
 
   it('lists offline items, keeps at most 7 preferences, and plans from them (a briefcase filter brings related records)', async () => {

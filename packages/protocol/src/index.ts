@@ -20,6 +20,13 @@ export type {
 } from './api.js'
 export { CacheSource, OfflineItemKind } from './api.js'
 export type { BulkRequestDoc, BulkResponseDoc } from './bulk.js'
+export type { CachePlanLine } from './cache-plan-stream.js'
+export {
+  CACHE_PLAN_STREAM_TYPE,
+  CachePlanStreamError,
+  encodeCachePlanLine,
+  readCachePlanStream,
+} from './cache-plan-stream.js'
 export {
   BulkFormatError,
   decodeBulkRequest,

@@ -27,7 +27,11 @@ export const Route = {
   offlineItems: '/api/offline-items',
   /** `GET` / `PUT`: the user's offline preferences (at most 7). */
   preferences: '/api/preferences',
-  /** `POST`: the records and dashboards to cache now. */
+  /**
+   * `POST`: the records (Ids and names) and dashboards to cache now; streamed as lines
+   * (`cache-plan-stream.ts`) when asked with `Accept: application/x-ndjson`. The records'
+   * documents are loaded by the bulk sync that follows, not by the plan.
+   */
   cachePlan: '/api/cache-plan',
   /** `POST /api/records/<SObject>/<key>/view`: the user opened a record (marks it viewed). */
   records: '/api/records',

@@ -20,6 +20,7 @@ import type { Leases } from './lease/leases.js'
 import type { BriefcaseFilter } from './cache/briefcase-filters.js'
 import { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
 import { CachePlanner } from './cache/cache-planner.js'
+import { FillStreams } from './cache/fill-streams.js'
 import { DocHub } from './docs/doc-hub.js'
 import { CreationLocks } from './docs/creation-locks.js'
 import { DocResolver } from './docs/doc-resolver.js'
@@ -245,10 +246,17 @@ export function createRelay(options: RelayOptions): Relay {
     },
   })
   const retired = new RetiredDocs({ hub, layouts, logger: logger.child({ module: 'layout' }) })
+  const fill = new FillStreams({
+    sessions: salesforce,
+    access,
+    now,
+    logger: logger.child({ module: 'cache' }),
+  })
   const resolver = new DocResolver({
     hub,
     views,
     access,
+    records: fill,
     layouts,
     retired,
     logger,
@@ -287,8 +295,7 @@ export function createRelay(options: RelayOptions): Relay {
     sessions: salesforce,
     views,
     access,
-    resolver,
-    hub,
+    fill,
     store,
     logger,
     now,

@@ -7,8 +7,20 @@ import type {
   SessionInfo,
   ViewResponse,
 } from '@briefcase/protocol'
-import { AUTHORIZATION, BULK_STREAM_TYPE, Route, RelayErrorCode } from '@briefcase/protocol'
-import { BriefcaseClientError, BriefcaseClientErrorCode } from '../errors.js'
+import {
+  AUTHORIZATION,
+  BULK_STREAM_TYPE,
+  CACHE_PLAN_STREAM_TYPE,
+  CachePlanStreamError,
+  Route,
+  RelayErrorCode,
+  readCachePlanStream,
+} from '@briefcase/protocol'
+import {
+  BriefcaseClientError,
+  BriefcaseClientErrorCode,
+  isBriefcaseClientError,
+} from '../errors.js'
 
 /** What a request told about the relay. */
 export interface RelayOutcome {
@@ -32,6 +44,7 @@ export interface RelayApiOptions {
 interface RequestOptions {
   body?: BodyInit
   contentType?: string
+  accept?: string
   signal?: AbortSignal | undefined
   token?: string
   /** The caller times the request itself (through `signal`). */
@@ -65,12 +78,42 @@ export class RelayApi {
     await this.#request('POST', Route.logout, {})
   }
 
-  cachePlan(signal?: AbortSignal): Promise<CachePlan> {
-    return this.#json('POST', Route.cachePlan, {
+  /**
+   * `POST /api/cache-plan`, streamed: `onRecords` hears how many records arrived so far. A relay
+   * that answers the whole plan as JSON (older relays) is read as such.
+   */
+  async cachePlan(
+    signal?: AbortSignal,
+    onRecords?: (received: number) => void,
+  ): Promise<CachePlan> {
+    const chunks = await this.#stream('POST', Route.cachePlan, {
       body: '{}',
       contentType: 'application/json',
+      accept: `${CACHE_PLAN_STREAM_TYPE}, application/json;q=0.5`,
       signal,
     })
+    try {
+      if (!(chunks.response.headers.get('content-type') ?? '').includes(CACHE_PLAN_STREAM_TYPE)) {
+        const parts: Uint8Array[] = []
+        for await (const c of chunks) parts.push(c)
+        return JSON.parse(await new Blob(parts as Uint8Array<ArrayBuffer>[]).text()) as CachePlan
+      }
+      return await readCachePlanStream(chunks, onRecords)
+    } catch (error) {
+      if (error instanceof CachePlanStreamError) {
+        throw new BriefcaseClientError(BriefcaseClientErrorCode.relayError, error.message, {
+          relayCode: error.code,
+          cause: error,
+        })
+      }
+      signal?.throwIfAborted()
+      if (isBriefcaseClientError(error)) throw error
+      throw new BriefcaseClientError(
+        BriefcaseClientErrorCode.offline,
+        'The cache plan stopped before the relay sent all of it.',
+        { cause: error },
+      )
+    }
   }
 
   schema(sobject: string): Promise<SchemaResponse> {
@@ -128,15 +171,31 @@ export class RelayApi {
    * The timeout applies to each wait (the answer's start, then each further part), not to the
    * whole response, which may take long for a large cache.
    */
-  async bulkStream(
+  bulkStream(
     parts: readonly Uint8Array[],
     signal?: AbortSignal,
   ): Promise<AsyncIterable<Uint8Array>> {
-    const idle = new AbortController()
-    let timer = setTimeout(() => idle.abort(timeoutError()), this.#o.timeoutMs)
-    const response = await this.#request('POST', Route.bulkStream, {
+    return this.#stream('POST', Route.bulkStream, {
       body: new Blob(parts as Uint8Array<ArrayBuffer>[]),
       contentType: BULK_STREAM_TYPE,
+      signal,
+    })
+  }
+
+  /**
+   * A request whose answer is read as it arrives. The timeout applies to each wait (the answer's
+   * start, then each further part), not to the whole response, which may take long.
+   */
+  async #stream(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<AsyncIterable<Uint8Array> & { response: Response }> {
+    const idle = new AbortController()
+    let timer = setTimeout(() => idle.abort(timeoutError()), this.#o.timeoutMs)
+    const { signal } = options
+    const response = await this.#request(method, path, {
+      ...options,
       signal: signal ? AbortSignal.any([signal, idle.signal]) : idle.signal,
       untimed: true,
     }).catch((error: unknown) => {
@@ -146,10 +205,13 @@ export class RelayApi {
     const body = response.body
     if (!body) {
       clearTimeout(timer)
-      throw new BriefcaseClientError(BriefcaseClientErrorCode.relayError, 'Empty bulk stream.')
+      throw new BriefcaseClientError(
+        BriefcaseClientErrorCode.relayError,
+        `Empty answer to ${method} ${path}.`,
+      )
     }
     const timeoutMs = this.#o.timeoutMs
-    return (async function* () {
+    const chunks = (async function* () {
       const reader = body.getReader()
       try {
         for (;;) {
@@ -164,6 +226,7 @@ export class RelayApi {
         reader.releaseLock()
       }
     })()
+    return Object.assign(chunks, { response })
   }
 
   async #json<T>(method: string, path: string, options: RequestOptions): Promise<T> {
@@ -182,6 +245,7 @@ export class RelayApi {
     }
     const headers: Record<string, string> = { [AUTHORIZATION]: `Bearer ${token}` }
     if (options.contentType) headers['content-type'] = options.contentType
+    if (options.accept) headers.accept = options.accept
     const timeout = options.untimed ? undefined : AbortSignal.timeout(this.#o.timeoutMs)
     const signal =
       options.signal && timeout

@@ -4,6 +4,7 @@ import type { ObjectViews } from '../salesforce/object-views.js'
 import type { RecordAccess } from '../salesforce/record-access.js'
 import { fromSalesforceError } from '../salesforce/salesforce-errors.js'
 import { MAX_IDS_PER_QUERY, chunks, soqlQuote } from '../salesforce/soql.js'
+import { queryPages } from './query-pages.js'
 import type { BriefcaseFilter } from './briefcase-filters.js'
 
 /** The queries the cache plan and the offline items are made of, run with one user's authority. */
@@ -22,12 +23,20 @@ export class CacheQueries {
 
   /** Runs a SOQL query (all pages up to `max` records). */
   async query(soql: string, max: number): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = []
+    for await (const page of this.pages(soql, max)) rows.push(...page)
+    return rows
+  }
+
+  /** Runs a SOQL query page by page (up to `max` records). */
+  pages(soql: string, max: number): AsyncGenerator<Record<string, unknown>[]> {
+    return queryPages(this.conn, soql, { max, what: 'building the cache plan' })
+  }
+
+  /** How many records match `where` (`SELECT count()`). */
+  async count(sobject: string, where: string): Promise<number> {
     try {
-      const result = await this.conn.query<Record<string, unknown>>(soql, {
-        autoFetch: true,
-        maxFetch: max,
-      })
-      return result.records
+      return (await this.conn.query(`SELECT count() FROM ${sobject} WHERE ${where}`)).totalSize
     } catch (error) {
       throw fromSalesforceError(error, 'building the cache plan')
     }
@@ -129,44 +138,47 @@ export class CacheQueries {
     return this.records('Task', rows, source, item)
   }
 
-  /** A briefcase filter's records and, for each, its related records. */
-  async briefcase(
+  /** A briefcase filter's condition, with `{userId}` replaced by the user's Id. */
+  filterWhere(filter: BriefcaseFilter): string {
+    return filter.where.replaceAll('{userId}', soqlQuote(this.userId))
+  }
+
+  /**
+   * A briefcase filter's records and, for each page of them, their related records, page by
+   * page as Salesforce answers (a filter of tens of thousands of records is never held whole).
+   */
+  async *briefcase(
     filter: BriefcaseFilter,
     source: CacheSource,
     item: string,
-  ): Promise<PlannedRecord[]> {
+  ): AsyncGenerator<PlannedRecord[]> {
     const view = await this.#views.viewFor(this.userId, filter.sobject)
     const nameField = view.nameField ?? 'Id'
-    const where = filter.where.replaceAll('{userId}', soqlQuote(this.userId))
     const limit = filter.limit ?? 200
     const fields = [...new Set(['Id', nameField])]
-    const rows = await this.query(
-      `SELECT ${fields.join(', ')} FROM ${filter.sobject} WHERE ${where} ORDER BY ${filter.orderBy ?? nameField} LIMIT ${limit}`,
-      limit,
-    )
-    const parents = await this.records(filter.sobject, rows, source, item)
-    const ids = parents.map((p) => p.id)
-    const out = [...parents]
-    for (const rel of filter.related ?? []) {
-      const relView = await this.#views.viewFor(this.userId, rel.sobject)
-      const relName = relView.nameField ?? 'Id'
-      const max = rel.limit ?? 500
-      for (const part of chunks(ids, MAX_IDS_PER_QUERY)) {
-        const cond = `${rel.field} IN (${part.map(soqlQuote).join(', ')})${rel.where ? ` AND (${rel.where})` : ''}`
-        const related = await this.query(
-          `SELECT ${[...new Set(['Id', relName, rel.field])].join(', ')} FROM ${rel.sobject} WHERE ${cond} LIMIT ${max}`,
-          max,
-        )
-        out.push(
-          ...(await this.records(rel.sobject, related, source, item, (row) =>
+    const soql = `SELECT ${fields.join(', ')} FROM ${filter.sobject} WHERE ${this.filterWhere(filter)} ORDER BY ${filter.orderBy ?? nameField} LIMIT ${limit}`
+    for await (const rows of this.pages(soql, limit)) {
+      const parents = await this.records(filter.sobject, rows, source, item)
+      yield parents
+      const ids = parents.map((p) => p.id)
+      for (const rel of filter.related ?? []) {
+        const relView = await this.#views.viewFor(this.userId, rel.sobject)
+        const relName = relView.nameField ?? 'Id'
+        const max = rel.limit ?? 500
+        for (const part of chunks(ids, MAX_IDS_PER_QUERY)) {
+          const cond = `${rel.field} IN (${part.map(soqlQuote).join(', ')})${rel.where ? ` AND (${rel.where})` : ''}`
+          const related = await this.query(
+            `SELECT ${[...new Set(['Id', relName, rel.field])].join(', ')} FROM ${rel.sobject} WHERE ${cond} LIMIT ${max}`,
+            max,
+          )
+          yield await this.records(rel.sobject, related, source, item, (row) =>
             typeof row[rel.field] === 'string'
               ? `${filter.sobject}/${row[rel.field] as string}`
               : undefined,
-          )),
-        )
+          )
+        }
       }
     }
-    return out
   }
 
   /** A list view's records (up to 200). */

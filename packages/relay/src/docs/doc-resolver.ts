@@ -74,6 +74,11 @@ export interface DocResolverOptions {
   logger: Logger
   /** Among relays sharing a store: one creates a document from Salesforce at a time. */
   creation?: CreationLocks
+  /**
+   * Where missing records are read from (default `access`, by Id); the relay passes its cache
+   * fill streams, which give a large plan's records from one query.
+   */
+  records?: Pick<RecordAccess, 'fetch'>
 }
 
 interface Parsed {
@@ -106,9 +111,11 @@ export class DocResolver {
   readonly #retired: RetiredDocs
   readonly #logger: Logger
   readonly #creation: CreationLocks | undefined
+  readonly #records: Pick<RecordAccess, 'fetch'>
 
   constructor(options: DocResolverOptions) {
     this.#creation = options.creation
+    this.#records = options.records ?? options.access
     this.#hub = options.hub
     this.#views = options.views
     this.#access = options.access
@@ -375,7 +382,7 @@ export class DocResolver {
       const fields = selectFields([
         ...new Set(load.flatMap((w) => Object.keys(w.group.schema.fields))),
       ])
-      const records = await this.#access.fetch(userId, sobject, fields, load.map(idOf))
+      const records = await this.#records.fetch(userId, sobject, fields, load.map(idOf))
       for (const w of load) {
         const record = records.get(idOf(w))
         const info = record ? serverInfoOf(record) : undefined

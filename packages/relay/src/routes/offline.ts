@@ -1,11 +1,16 @@
-import type { OfflineItemsResponse, Preferences } from '@briefcase/protocol'
-import { MAX_PREFERENCES, RelayErrorCode } from '@briefcase/protocol'
+import type { CachePlanLine, OfflineItemsResponse, Preferences } from '@briefcase/protocol'
+import {
+  CACHE_PLAN_STREAM_TYPE,
+  MAX_PREFERENCES,
+  RelayErrorCode,
+  encodeCachePlanLine,
+} from '@briefcase/protocol'
 import { Hono } from 'hono'
 import { validator } from 'hono/validator'
 import type { RelayEnv } from '../app/env.js'
 import { requireSession } from '../app/middleware.js'
 import type { RelayServices } from '../app/services.js'
-import { RelayError } from '../errors.js'
+import { RelayError, toRelayError } from '../errors.js'
 
 /**
  * Validates a preferences body; the 8th item gets `BRIEFCASE_TOO_MANY_PREFERENCES`. zod is loaded
@@ -59,9 +64,50 @@ export function offlineRoutes(services: RelayServices): Hono<RelayEnv> {
     return c.json(body)
   })
 
-  app.post('/cache-plan', session, async (c) =>
-    c.json(await services.cache.plan(c.get('session').userId)),
-  )
+  // Streamed (one line per page of records) when the device accepts it; whole otherwise.
+  app.post('/cache-plan', session, async (c) => {
+    const userId = c.get('session').userId
+    if (!(c.req.header('accept') ?? '').includes(CACHE_PLAN_STREAM_TYPE)) {
+      return c.json(await services.cache.plan(userId))
+    }
+    const lines = services.cache.planLines(userId)
+    // The head waits for the user's preferences and Salesforce connection: errors before any line
+    // is sent are plain error answers.
+    const first = await lines.next()
+    return new Response(planStream(first, lines, services), {
+      headers: { 'content-type': `${CACHE_PLAN_STREAM_TYPE}; charset=utf-8` },
+    })
+  })
 
   return app
+}
+
+/** The plan's lines as a pulled stream; an error after the head becomes an `aborted` line. */
+function planStream(
+  first: IteratorResult<CachePlanLine>,
+  lines: AsyncGenerator<CachePlanLine>,
+  services: RelayServices,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  let pending: IteratorResult<CachePlanLine> | null = first
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = pending ?? (await lines.next())
+        pending = null
+        if (next.done) return controller.close()
+        controller.enqueue(encoder.encode(encodeCachePlanLine(next.value)))
+      } catch (error) {
+        const e = toRelayError(error)
+        services.logger.warn({ err: error, code: e.code }, 'cache plan aborted')
+        controller.enqueue(
+          encoder.encode(encodeCachePlanLine({ aborted: { code: e.code, message: e.message } })),
+        )
+        controller.close()
+      }
+    },
+    async cancel() {
+      await lines.return(undefined)
+    },
+  })
 }
