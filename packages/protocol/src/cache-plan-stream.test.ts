@@ -16,7 +16,7 @@ const head: CachePlanLine = {
 }
 
 /** The lines as bytes, cut at arbitrary places (a line may span chunks). */
-async function* bytes(lines: readonly CachePlanLine[], cut = 7): AsyncGenerator<Uint8Array> {
+function* bytes(lines: readonly CachePlanLine[], cut = 7): Generator<Uint8Array> {
   const all = new TextEncoder().encode(lines.map(encodeCachePlanLine).join(''))
   for (let at = 0; at < all.length; at += cut) yield all.slice(at, at + cut)
 }
@@ -63,9 +63,9 @@ describe('the streamed cache plan', () => {
       code: 'BRIEFCASE_SALESFORCE_UNAVAILABLE',
       message: 'Salesforce is down.',
     })
-    const garbage = (async function* () {
-      yield new TextEncoder().encode('{"head":{"generatedAt":"x","usingDefault":true}}\nnot json\n')
-    })()
+    const garbage = [
+      new TextEncoder().encode('{"head":{"generatedAt":"x","usingDefault":true}}\nnot json\n'),
+    ]
     await expect(readCachePlanStream(garbage)).rejects.toMatchObject({
       code: 'BRIEFCASE_BAD_REQUEST',
     })

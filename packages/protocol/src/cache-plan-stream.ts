@@ -48,7 +48,7 @@ export function encodeCachePlanLine(line: CachePlanLine): string {
  * ```
  */
 export async function readCachePlanStream(
-  chunks: AsyncIterable<Uint8Array>,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   onRecords?: (received: number) => void,
 ): Promise<CachePlan> {
   const decoder = new TextDecoder()
