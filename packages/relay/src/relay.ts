@@ -41,6 +41,9 @@ import { LiveSync } from './sync/live-sync.js'
 import type { RelayProjectionConfig } from './wire-projection.js'
 import { capturedFields, wireProjection } from './wire-projection.js'
 
+/** How long after the relay is made prom-client is loaded, unless `/metrics` is scraped first. */
+const METRICS_LOAD_DELAY_MS = 1000
+
 /** The external-Id field holding a draft key (devices never write it). */
 const DRAFT_KEY_FIELD = 'Briefcase_Draft_Key__c'
 
@@ -356,6 +359,14 @@ export function createRelay(options: RelayOptions): Relay {
         })
   if (projection) metrics.watchSalesforceApi(() => projection.budget.usage())
   let housekeeping: ReturnType<typeof setInterval> | undefined
+  // prom-client (~100 ms of loading) is loaded a moment after the relay exists, off the path of
+  // its first requests, or at the first scrape; what is counted before is applied then.
+  const metricsLoad = setTimeout(() => {
+    metrics
+      .registry()
+      .catch((error: unknown) => logger.error({ err: error }, 'loading prom-client failed'))
+  }, METRICS_LOAD_DELAY_MS)
+  metricsLoad.unref()
 
   return {
     app: createApp(services, options.assets),
@@ -383,6 +394,7 @@ export function createRelay(options: RelayOptions): Relay {
       projection?.start()
     },
     async close() {
+      clearTimeout(metricsLoad)
       if (housekeeping) clearInterval(housekeeping)
       housekeeping = undefined
       await projection?.stop()

@@ -64,7 +64,7 @@ export function createApp(
   app.route(Route.quickActions, quickActionRoutes(services))
   app.route(Route.lookup, lookupRoutes(services))
   app.get(Route.metrics, metricsAccess(services.metricsToken), async (c) => {
-    const registry = services.metrics.registry
+    const registry = await services.metrics.registry()
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType })
   })
   // After the routes: a path no route takes may be a file.
