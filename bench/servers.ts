@@ -150,16 +150,17 @@ export function startOrg(options: { port: number; redirectUri: string; accounts?
 }
 
 /**
- * The relay as `npm start` runs it (`node apps/server/dist/main.js`), in a fresh data directory;
- * against `orgUrl` when given, else with its embedded org. `root`: another built checkout (default
- * this one), to compare builds in one run.
+ * The relay as `npm start` runs it (`node apps/server/dist/main.js`), in a fresh data directory
+ * (removed when it stops), or in `dataDir` (kept); against `orgUrl` when given, else with its
+ * embedded org. `root`: another built checkout (default this one), to compare builds in one run.
  */
 export function startRelay(options: {
   port: number
   orgUrl?: string
   root?: string
+  dataDir?: string
 }): Promise<ServerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'))
+  const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bench-relay-'))
   const args = ['apps/server/dist/main.js', '--port', String(options.port), '--data-dir', dir]
   const env: Record<string, string> = {}
   if (options.orgUrl) {
@@ -172,7 +173,9 @@ export function startRelay(options: {
     args,
     env,
     /^Briefcase is running at (\S+)/,
-    () => rmSync(dir, { recursive: true, force: true }),
+    () => {
+      if (!options.dataDir) rmSync(dir, { recursive: true, force: true })
+    },
     options.root ?? ROOT,
   )
 }
