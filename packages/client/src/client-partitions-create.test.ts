@@ -128,6 +128,42 @@ describe('creating a record with fields of another partition', () => {
     await handle.close()
   }, 60_000)
 
+  it('deletes a draft whole: undone, it returns with both documents; deleted or discarded, nothing is left pending or created', async () => {
+    manager.client.goOffline()
+    const kept = await manager.client.create('Account', { Name: 'Undone Co', Credit_Limit__c: 7 })
+    await kept.delete()
+    expect(kept.documents.every((d) => d.isDeleted())).toBe(true)
+    await manager.client.undoDelete(kept.doc)
+    expect(kept.documents.some((d) => d.isDeleted())).toBe(false)
+    expect(kept.get('Credit_Limit__c')).toBe(7)
+    const deleted = await manager.client.create('Account', {
+      Name: 'Deleted Co',
+      Credit_Limit__c: 8,
+    })
+    await deleted.delete()
+    const discarded = await manager.client.create('Account', {
+      Name: 'Discarded Co',
+      Credit_Limit__c: 9,
+    })
+    await discarded.close()
+    await manager.client.discard(discarded.doc)
+    expect(await storedText(manager.factory)).not.toContain(discarded.key)
+    await manager.client.goOnline()
+    await createdByManager(kept, { Credit_Limit__c: 7 })
+    await eventually(
+      async () =>
+        (await manager.client.pendingChanges()).every(
+          (p) => p.doc !== deleted.doc && p.doc !== kept.doc,
+        ),
+      'the deleted draft off the pending list',
+      20_000,
+    )
+    expect(deleted.documents.every((d) => d.pending() === null)).toBe(true)
+    expect(accountsNamed('Deleted Co')).toHaveLength(0)
+    expect(accountsNamed('Discarded Co')).toHaveLength(0)
+    await Promise.all([kept.close(), deleted.close()])
+  }, 60_000)
+
   it('gives the manager the Credit_Limit__c document of an Account a rep created', async () => {
     const created = await rep.client.create('Account', { Name: 'Rep Created Co' })
     expect(created.documents).toHaveLength(1)

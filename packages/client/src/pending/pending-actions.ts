@@ -32,7 +32,8 @@ export async function discardChanges(
       `The delete of ${name} cannot be discarded: deletes win over every edit.`,
     )
   }
-  if (pending?.operation === 'create' && fields === undefined && record.relaySV === null) {
+  const docs = recordDocs(record)
+  if (pending?.operation === 'create' && fields === undefined && docs.every((d) => !d.relaySV)) {
     if (space.docs.get(name)) {
       throw new BriefcaseClientError(
         BriefcaseClientErrorCode.invalidOperation,
@@ -42,7 +43,7 @@ export async function discardChanges(
     space.discarding.add(name)
     try {
       space.indexChanged(await space.index.update([name], () => null))
-      await space.store.remove(name)
+      for (const d of docs) await space.store.remove(d.name)
     } finally {
       space.discarding.delete(name)
     }
@@ -50,7 +51,7 @@ export async function discardChanges(
   }
   space.discarding.add(name)
   try {
-    for (const doc of recordDocs(record)) {
+    for (const doc of docs) {
       await space.docs.with(doc.name, (loaded) => {
         const current = loaded.document.pending()
         if (!current || current.operation === null) return

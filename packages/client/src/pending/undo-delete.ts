@@ -1,6 +1,7 @@
 import { BriefcaseClientError, BriefcaseClientErrorCode } from '../errors.js'
 import { docNameOf } from '../records/record-access.js'
 import type { IndexRecord } from '../storage/index-record.js'
+import { recordDocs } from '../storage/index-record.js'
 import { covers } from '../sync/state-vectors.js'
 import type { UserSpace } from '../user-space.js'
 
@@ -32,11 +33,19 @@ export async function undoDelete(space: UserSpace, doc: string): Promise<void> {
       BriefcaseClientErrorCode.invalidOperation,
       `The delete of ${name} cannot be undone: ${why}.`,
     )
-  await space.docs.with(name, async (loaded) => {
+  const record = await space.docs.with(name, async (loaded) => {
     // Read after acquiring: a sync that finished meanwhile has updated the relay's state vector.
     const record = await space.index.get(name)
     if (!record || record.pending?.operation !== 'delete') throw refuse('it is not deleted')
     if (!canUndoDelete(record, space.actor.device)) throw refuse('it has left this device')
     loaded.document.rollBack({ fields: {}, delete: true })
+    return record
   })
+  // A draft's other documents were deleted with it.
+  for (const part of recordDocs(record).slice(1)) {
+    if (part.pending?.operation !== 'delete') continue
+    await space.docs.with(part.name, (loaded) => {
+      if (loaded.document.isDeleted()) loaded.document.rollBack({ fields: {}, delete: true })
+    })
+  }
 }

@@ -129,7 +129,12 @@ export class OpenRecordHandle extends EventTarget implements RecordHandle {
   }
 
   delete(): Promise<void> {
-    return this.#edit(() => this.#main.document.delete())
+    // A draft Salesforce does not have yet is deleted whole: none of its documents is created.
+    const main = this.#main.document
+    const draft = main.salesforceId() === null && main.draftKey() !== null
+    return this.#edit(() => {
+      for (const d of draft ? this.#docs : [this.#main]) d.document.delete()
+    })
   }
 
   pending(): PendingChangeView | null {

@@ -198,8 +198,10 @@ export function firstWrite(
   const key = refKey(record.ref)
   if (input.blocked.has(key)) return { held: { ref: record.ref, reason: 'blocked' } }
   if (input.waiting.has(key)) return { held: { ref: record.ref, reason: 'waiting' } }
+  // A record is created and deleted through its main document alone (ADR 0005): a draft
+  // deleted whole has its other documents' deletes acknowledged without a call.
+  if (record.main && record.pending.operation === 'delete') return { localDelete: true }
   if (record.pending.operation === 'delete') return deleteStep(record, input)
-  // A new record is created from its main document alone (ADR 0005): the others follow.
   if (record.main && record.salesforceId === null) {
     return { held: { ref: record.ref, reason: 'main-pending' } }
   }
