@@ -24,6 +24,7 @@ import type { RelayApi } from './relay/relay-api.js'
 import type { CacheIndex, IndexChange } from './storage/cache-index.js'
 import { CacheIndex as Index } from './storage/cache-index.js'
 import type { DocStore } from './storage/doc-store.js'
+import type { IndexRecord } from './storage/index-record.js'
 import { docState, relayHasAll } from './storage/index-record.js'
 import type { StorageLayout } from './storage/open-doc-store.js'
 import { migrateToSharedDatabase } from './storage/layout-migration.js'
@@ -150,7 +151,7 @@ export class UserSpace {
       index,
       docs: this.docs,
       viewer: this.viewer,
-      names: (record) => this.recordNames(record.doc),
+      names: (record) => this.recordNames(record.doc, record),
       onIndexChanges: (changes) => this.indexChanged(changes),
     })
     this.live = o.WebSocket
@@ -323,13 +324,14 @@ export class UserSpace {
   /**
    * The wire names of a record's documents the user reads now. A draft Salesforce does not have
    * yet: the documents it was created with (another user's draft: its main one only); once
-   * created, it is a record like any other, whatever its name.
+   * created, it is a record like any other, whatever its name. `entry`: its index entry, when
+   * the caller has it.
    */
-  async recordNames(doc: string): Promise<string[]> {
+  async recordNames(doc: string, entry?: IndexRecord): Promise<string[]> {
     const { sobject, key } = parseDocName(doc)
     const names = partitionNames(doc, await this.schema(sobject))
     if (!isDraftKey(key)) return names
-    const record = await this.index.get(doc)
+    const record = entry ?? (await this.index.get(doc))
     if (!record?.draft) return names
     return names.filter((n) => n === doc || docState(record, n) !== null)
   }
