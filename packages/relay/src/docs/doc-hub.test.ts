@@ -192,6 +192,15 @@ describe('DocHub', () => {
     edit('3')
     await hub.flush()
     expect(await store.listPending()).toMatchObject([{ name: key.name, operation: 'update' }])
+    // A live rename reaches the stored display name with the recheck.
+    device.set('Name', 'Acme Corp')
+    hot.doc.applyUpdate(device.encodeUpdate(hot.doc.encodeStateVector()), live)
+    await hub.flush()
+    await vi.waitFor(
+      async () =>
+        expect((await store.docMetas([key])).get(docKeyString(key))?.displayName).toBe('Acme Corp'),
+      { timeout: 5000, interval: 20 },
+    )
     hub.release(hot)
   })
 

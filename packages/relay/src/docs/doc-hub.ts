@@ -41,8 +41,8 @@ export interface DocHubOptions {
   /** Compact a document after this many appended updates (default 200). */
   compactAfter?: number
   /**
-   * How long after a live edit of a pending document its pending row is recomputed, in ms
-   * (default 1000; a relay alone on its store defers it, see `docWriteOf`).
+   * How long after a live edit of a pending document its pending row and display name are
+   * recomputed, in ms (default 1000; a relay alone on its store defers them, see `docWriteOf`).
    */
   pendingDelayMs?: number
   /** Called after each store transaction (for metrics). */

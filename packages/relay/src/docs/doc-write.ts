@@ -1,5 +1,4 @@
 import type { PendingChange } from '@briefcase/record'
-import { parseDocName } from '@briefcase/record'
 import type { DocMeta, DocMetaInput, DocWrite, PendingInput } from '../store/relay-store.js'
 import type { QueuedDoc } from './commit-batch.js'
 import type { HotDoc } from './hot-doc.js'
@@ -18,12 +17,11 @@ export function pendingInput(sobject: string, pc: PendingChange | null): Pending
 
 /** The metadata a document's write carries: what the store shows of it. */
 export function metaInput(hot: HotDoc, engine: string): DocMetaInput {
-  const parts = parseDocName(hot.key.name)
   const field = hot.group.nameField
   const name = field && Object.hasOwn(hot.group.schema.fields, field) ? hot.doc.get(field) : null
   return {
-    sobject: parts.sobject,
-    key: parts.key,
+    sobject: hot.doc.sobject,
+    key: hot.doc.key,
     engine,
     ...(hot.meta === null ? { owner: hot.owner } : {}),
     displayName: typeof name === 'string' && name !== '' ? name : null,
@@ -78,14 +76,11 @@ export interface QueuedWrite {
  * `alone`: no other relay writes this store, so what the hub last committed is what the store
  * holds. Then a pending row or metadata field equal to it is not written again (a live edit
  * touches the update log and the document row only), and live edits of a document whose pending
- * row exists do not recompute it (`deferred`; the hub rechecks it shortly after): the projector
- * finds the document by its row and reads the document itself, so the row only has to exist.
+ * row exists recompute neither that row nor the display name (`deferred`; the hub rechecks both
+ * shortly after): the projector finds the document by its row and reads the document itself, so
+ * the row only has to exist, and a device never changes the Salesforce Id.
  */
-export function docWriteOf(
-  q: QueuedDoc,
-  engine: string,
-  alone = false,
-): QueuedWrite | undefined {
+export function docWriteOf(q: QueuedDoc, engine: string, alone = false): QueuedWrite | undefined {
   const { hot } = q
   if (hot.broken || (q.updates.length === 0 && hot.meta === null)) return undefined
   const deferred =
@@ -96,20 +91,35 @@ export function docWriteOf(
     hot.writtenPending !== undefined &&
     hot.writtenPending !== null &&
     q.updates.every((u) => isLiveOrigin(u.origin))
+  const recompute = !deferred && (q.updates.length > 0 || q.recheck === true)
   const pending = deferred
     ? hot.writtenPending
-    : q.updates.length > 0 || q.repend === true || q.recheck === true
+    : recompute || q.repend === true
       ? pendingInput(hot.group.sobject, hot.doc.pending())
       : undefined
   const unchanged =
     deferred || (alone && q.repend !== true && samePending(hot.writtenPending, pending))
-  const meta = q.updates.length > 0 || hot.meta === null ? metaInput(hot, engine) : undefined
-  if (q.updates.length === 0 && q.users.size === 0 && q.repend !== true && unchanged) {
+  // Deferred too: the display name (a device may rename the record; Salesforce Ids are the relay's).
+  const full = recompute || hot.meta === null ? metaInput(hot, engine) : undefined
+  const meta = full && alone ? changedMeta(hot, full) : full
+  const metaChanged =
+    meta !== undefined &&
+    (hot.meta === null ||
+      !alone ||
+      meta.displayName !== undefined ||
+      meta.salesforceId !== undefined)
+  if (
+    q.updates.length === 0 &&
+    q.users.size === 0 &&
+    q.repend !== true &&
+    unchanged &&
+    !metaChanged
+  ) {
     return undefined // a recheck that found the row as it was
   }
   const write: DocWrite = {
     key: hot.key,
-    ...(meta ? { meta: alone ? changedMeta(hot, meta) : meta } : {}),
+    ...(meta ? { meta } : {}),
     updates: q.updates.map((u) => u.payload),
     ...(pending === undefined || unchanged ? {} : { pending }),
     users: [...q.users],
@@ -129,8 +139,7 @@ export function committedMeta(hot: HotDoc, write: DocWrite, now: number): DocMet
     engine: m.engine,
     owner: hot.meta ? hot.meta.owner : hot.owner,
     displayName: m.displayName !== undefined ? m.displayName : (hot.meta?.displayName ?? null),
-    salesforceId:
-      m.salesforceId !== undefined ? m.salesforceId : (hot.meta?.salesforceId ?? null),
+    salesforceId: m.salesforceId !== undefined ? m.salesforceId : (hot.meta?.salesforceId ?? null),
     createdAt: hot.meta?.createdAt ?? now,
     updatedAt: now,
   }
