@@ -56,17 +56,20 @@ describe('a refused document holding edits the relay already has', () => {
     // Typed online: the relay durably holds it (the rep's device saw it acknowledged), and
     // nothing writes it to Salesforce.
     await r.insertText('Description', 0, '<held>')
-    await eventually(() => m.get('Description') === `<held>${seed}`, 'the manager sees it')
+    // (Brackets unlike the manager's: a diff aligns look-alike neighbours either way.)
+    await r.insertText('Description', `<held>${seed}`.length, '(gone)')
+    await eventually(() => m.get('Description') === `<held>${seed}(gone)`, 'the manager sees it')
     await received(rep, doc, 'the relay acknowledged the rep’s insertion')
 
-    // Offline: the rep types before it and edits a field it is about to lose.
+    // Offline: the rep types before it, deletes the rest, and edits a field it is about to lose.
     rep.client.goOffline()
     await r.insertText('Description', 0, '<off>')
+    await r.deleteText('Description', `<off><held>${seed}`.length, '(gone)'.length)
     await r.set('Phone', '4155550666')
     // Meanwhile the manager inserts into the same text, next to the rep's held insertion and at
     // its end.
     await m.insertText('Description', '<held>'.length, '<mid>')
-    await m.insertText('Description', `<held><mid>${seed}`.length, '<end>')
+    await m.insertText('Description', `<held><mid>${seed}(gone)`.length, '<end>')
     await received(manager, doc, 'the relay holds the manager’s insertions')
     h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Phone', 'hidden')
 

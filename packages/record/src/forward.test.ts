@@ -179,4 +179,18 @@ describe('forwarding a retired document into the current ones (ADR 0005)', () =>
     device.forwardFrom(laptop, { Description: engine.heldText('Description', acknowledged) })
     expect(device.text('Description')).toBe('<a>seed.')
   })
+
+  it('deletes text the relay holds that the replica deleted since, when the replica kept it', () => {
+    const { retired, laptop, engine, acknowledged } = typedOnline('<gone>')
+    // A stored replica read back keeps deleted content from the updates that carry it.
+    engine.ydoc.gc = false
+    const current = relayDoc(main, loaded)
+    retired.settleForwarded(current.forwardFrom(retired))
+    expect(current.text('Description')).toBe('<gone>seed.')
+    laptop.deleteText('Description', 0, '<gone>'.length)
+    laptop.set('Credit_Limit__c', 900)
+    const device = replicaOf(current, 'laptop', MANAGER, () => T0 + 3_000)
+    device.forwardFrom(laptop, { Description: engine.heldText('Description', acknowledged) })
+    expect(device.text('Description')).toBe('seed.')
+  })
 })

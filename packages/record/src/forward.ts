@@ -2,7 +2,17 @@ import type { PendingChange, PendingField } from './changes.js'
 import type { EngineView, EngineWriter } from './engine.js'
 import { MapRoot } from './engine.js'
 import type { HlcString } from './hlc.js'
-import { MetaKey, ServerKey, entryKey, isLoadedText, textDigest } from './record-state.js'
+import { maxHlc } from './hlc.js'
+import {
+  MetaKey,
+  ServerKey,
+  authorOf,
+  entryKey,
+  isLoadedText,
+  readEntries,
+  shadowValue,
+  textDigest,
+} from './record-state.js'
 import type { FieldValue, ObjectSchema } from './schema.js'
 import { isTextField } from './schema.js'
 import { applyTextOps } from './server-updates.js'
@@ -18,8 +28,8 @@ export interface Forwarded {
 
 /**
  * Per long-text field, the part of a retired replica's text that the relay holds already: the
- * characters of Yjs items its acknowledged state vector covers that the replica still shows
- * (see `YjsEngineDoc.heldText`). The relay forwarded those itself.
+ * characters of Yjs items its acknowledged state vector covers, as far as the replica still has
+ * them (see `YjsEngineDoc.heldText`). The relay forwarded those itself.
  */
 export type HeldTexts = Readonly<Record<string, string>>
 
@@ -33,7 +43,8 @@ export type HeldTexts = Readonly<Record<string, string>>
  *
  * `held` (a device forwarding a replica the relay refused): the diff starts from the shadow
  * joined with what the relay holds of the text, so an insertion the relay forwarded already is
- * not made again; deleting a character the target lacks changes nothing.
+ * not made again, one the replica deleted since is deleted; deleting a character the target
+ * lacks changes nothing.
  */
 export function forwardPending(
   w: EngineWriter,
@@ -47,7 +58,7 @@ export function forwardPending(
     const v = source.get(MapRoot.meta, key)
     if (v !== undefined && w.get(MapRoot.meta, key) === undefined) w.set(MapRoot.meta, key, v)
   }
-  for (const p of pending.fields) {
+  for (const p of [...pending.fields, ...heldOnly(source, schema, pending, held)]) {
     const f = schema.fields[p.field]
     if (!f) continue
     const { device, user } = p.author
@@ -68,6 +79,33 @@ export function forwardPending(
       if (w.get(MapRoot.deletes, stamp) === undefined) w.set(MapRoot.deletes, stamp, value)
     }
     out.deleted = true
+  }
+  return out
+}
+
+/**
+ * Long texts a replica changed back to its shadow (so not pending) that the relay holds more of:
+ * typed online, unwritten, then deleted on the replica. Forwarded like pending edits, at the
+ * replica's last edit of them (its deletion).
+ */
+function heldOnly(
+  source: EngineView,
+  schema: ObjectSchema,
+  pending: PendingChange,
+  held: HeldTexts,
+): PendingField[] {
+  const out: PendingField[] = []
+  const entries = readEntries(source)
+  for (const [field, text] of Object.entries(held)) {
+    const f = schema.fields[field]
+    if (!f || !isTextField(f) || pending.fields.some((p) => p.field === field)) continue
+    const shadow = shadowValue(source, field)
+    const old = typeof shadow === 'string' ? shadow : ''
+    const now = source.text(field)
+    if (unionText(old, text) === now) continue
+    let at: HlcString | undefined
+    for (const e of entries.get(field) ?? []) at = maxHlc(at, e.stamp)
+    if (at !== undefined) out.push({ field, old, new: now, author: authorOf(source, at), at })
   }
   return out
 }

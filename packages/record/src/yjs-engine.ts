@@ -63,14 +63,16 @@ export class YjsEngineDoc implements EngineDoc {
   }
 
   /**
-   * The part of a long text that a replica with `stateVector` (raw Yjs) holds and this one still
-   * shows: the characters of the items the vector covers, not deleted here (ADR 0005: what a
-   * device knows the relay holds of a text it edited since).
+   * The part of a long text that a replica with `stateVector` (raw Yjs) holds, as far as this
+   * one knows it: the characters of the items the vector covers whose content this document
+   * has, shown or deleted (deleted content is kept only with garbage collection off, from
+   * updates that still carry it). ADR 0005: what a device knows the relay holds of a text it
+   * edited since; a character it deleted since is there, so forwarding deletes it.
    */
   heldText(field: string, stateVector: Uint8Array): string {
     checkStateVector(stateVector)
     if (!this.#textFields.has(field)) return ''
-    const held = Y.createSnapshot(Y.snapshot(this.ydoc).ds, Y.decodeStateVector(stateVector))
+    const held = Y.createSnapshot(Y.createDeleteSet(), Y.decodeStateVector(stateVector))
     const delta = this.ydoc.getText(textRootName(field)).toDelta(held) as { insert: unknown }[]
     return delta.map((d) => (typeof d.insert === 'string' ? d.insert : '')).join('')
   }

@@ -30,8 +30,6 @@ export interface RefusedSource {
   name: string
   document: RecordDocument
   held: HeldTexts
-  /** Key of its last stored row, for the replacement that ends its forwarding. */
-  lastKey: number | null
 }
 
 /** Reads a stored document the relay refused (see {@link RefusedSource}). */
@@ -52,7 +50,10 @@ export async function readRefused(
   })
   const engineDoc = document.engineDoc
   if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
-  const { rows, lastKey } = await space.store.load(name)
+  // Text deleted since the relay's acknowledgement is kept (from the rows that still carry it),
+  // so that forwarding deletes it where the relay forwarded it.
+  engineDoc.ydoc.gc = false
+  const { rows } = await space.store.load(name)
   if (rows.length > 0) Y.applyUpdate(engineDoc.ydoc, Y.mergeUpdates(rows))
   const entry = await space.index.get(record)
   const relaySV = entry ? docState(entry, name)?.relaySV : null
@@ -62,7 +63,7 @@ export async function readRefused(
       if (isTextField(f)) held[field] = engineDoc.heldText(field, relaySV)
     }
   }
-  return { name, document, held, lastKey }
+  return { name, document, held }
 }
 
 /**
@@ -89,7 +90,7 @@ export async function forwardRefused(
     await space.docs.with(name, (l) => void l.document.forwardFrom(source.document, source.held))
   }
   if (!names.includes(source.name)) {
-    if (!(await space.docs.whenUnloaded(source.name, UNLOAD_WAIT_MS))) return false
+    if ((await storedKey(space, source)) === undefined) return false
     await space.store.remove(source.name)
     await updateIndex(space, record, source.name, null)
     return true
@@ -98,9 +99,10 @@ export async function forwardRefused(
   try {
     current.document.forwardFrom(source.document, source.held)
     const state = Y.encodeStateAsUpdate(current.ydoc)
-    if (!(await space.docs.whenUnloaded(source.name, UNLOAD_WAIT_MS))) return false
-    if (source.lastKey === null) await space.store.append(source.name, state)
-    else if (!(await space.store.compact(source.name, state, source.lastKey))) return false
+    const lastKey = await storedKey(space, source)
+    if (lastKey === undefined) return false
+    if (lastKey === null) await space.store.append(source.name, state)
+    else if (!(await space.store.compact(source.name, state, lastKey))) return false
   } finally {
     current.document.destroy()
   }
@@ -108,6 +110,24 @@ export async function forwardRefused(
   // Its summary (pending change, state vector, fields) as the stored document says.
   await space.docs.with(source.name, (l) => space.docs.refreshSummary(l))
   return true
+}
+
+/**
+ * The key of the refused document's last stored row once nothing holds it (`null`: no row), or
+ * undefined when it is held still or holds something the read copy lacks (another tab's edit).
+ */
+async function storedKey(
+  space: UserSpace,
+  source: RefusedSource,
+): Promise<number | null | undefined> {
+  if (!(await space.docs.whenUnloaded(source.name, UNLOAD_WAIT_MS))) return undefined
+  const { rows, lastKey } = await space.store.load(source.name)
+  if (rows.length === 0) return lastKey
+  const stored = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(Y.mergeUpdates(rows)))
+  const read = Y.decodeStateVector(source.document.engineDoc.encodeStateVector())
+  return [...stored].every(([client, clock]) => (read.get(client) ?? 0) >= clock)
+    ? lastKey
+    : undefined
 }
 
 async function updateIndex(

@@ -12,6 +12,7 @@ import type { UserSpace } from '../user-space.js'
 import type { LoadedDoc } from './loaded-doc.js'
 import type { OpenRecordHandle } from './open-record-handle.js'
 import { storeDraft } from './record-access.js'
+import type { RefusedSource } from './forward-refused.js'
 import { forwardRefused, readRefused } from './forward-refused.js'
 import { schemaOfDoc } from './record-parts.js'
 
@@ -76,6 +77,7 @@ async function moveNow(
   const records = [...byRecord.keys()]
   const handles = [...space.handles].filter((h) => byRecord.has(h.doc))
   await Promise.all(handles.map((h) => h.suspend()))
+  let sources: RefusedSource[] = []
   try {
     // A sync still holding an old document would store into it again: wait, else try later.
     for (const name of drop) {
@@ -86,11 +88,13 @@ async function moveNow(
       return schemas.get(sobject) ?? (await space.schema(sobject))
     }
     const isDraft = (name: string): boolean => isDraftKey(parseDocName(recordOf(name)).key)
-    // What the relay holds (moved) goes at once; so does a draft it never had, read first and
-    // stored again from its values the user still reads.
-    const drafts = await Promise.all(
-      local.filter(isDraft).map(async (name) => readRefused(space, name, await schemaOf(name))),
+    // Read before anything loads them again (a load may compact away deleted text they hold).
+    sources = await Promise.all(
+      local.map(async (name) => readRefused(space, name, await schemaOf(name))),
     )
+    const drafts = sources.filter((s) => isDraft(s.name))
+    // What the relay holds (moved) goes at once; so does a draft it never had, stored again from
+    // its values the user still reads.
     const dropNow = [...probe.moved, ...drafts.map((d) => d.name)]
     for (const name of dropNow) await space.store.remove(name)
     const changes = await space.index.update(records, (record) => {
@@ -106,23 +110,12 @@ async function moveNow(
       return withDerived(next, space.viewer)
     })
     space.indexChanged(changes)
-    for (const draft of drafts) {
-      await recreateDraft(space, draft.document)
-      draft.document.destroy()
-    }
+    for (const draft of drafts) await recreateDraft(space, draft.document)
     let fetched = await space.bulk.sync(records, () => undefined, signal)
     // A refused document stays stored until its edits are in the current documents (fetched
     // now), only those the relay lacks: it forwarded what it holds itself (ADR 0005).
-    const refused = local.filter((name) => !isDraft(name))
-    for (const name of refused) {
-      if (!(await space.docs.whenUnloaded(name, UNLOAD_WAIT_MS))) continue
-      const source = await readRefused(space, name, await schemaOf(name))
-      try {
-        await forwardRefused(space, source, signal)
-      } finally {
-        source.document.destroy()
-      }
-    }
+    const refused = sources.filter((s) => !isDraft(s.name))
+    for (const source of refused) await forwardRefused(space, source, signal)
     if (refused.length > 0) fetched = await space.bulk.sync(records, () => undefined, signal)
     const result = resultOf(fetched)
     for (const name of fetched.moved) {
@@ -134,6 +127,7 @@ async function moveNow(
     }
     return result
   } finally {
+    for (const source of sources) source.document.destroy()
     await Promise.all(handles.map((h) => reopen(space, h)))
   }
 }
