@@ -104,6 +104,34 @@ describe('a readability change with unsent offline edits', () => {
     rep.close()
   }, 60_000)
 
+  it('forwards a retired document’s edits once when the device sends them again (its answer lost)', async () => {
+    const { t, record } = await start()
+    const manager = await Device.signIn(t.url, 'manager', 'rc-manager-again')
+    await manager.bulk([record])
+    const seed = (await manager.open(record)).text('Description')
+    ;(await manager.open(record)).insertText('Description', 0, '<once>')
+    const rep = await Device.signIn(t.url, 'rep1', 'rc-rep-again')
+    await rep.bulk([record])
+    const [first] = await manager.bulk([record])
+    expect(first).toMatchObject({ ok: false, code: 'BRIEFCASE_DOCUMENT_MOVED' })
+    // The rep types inside the forwarded insertion: a diff forwarded again would not see it.
+    await rep.bulk([record])
+    const repDoc = await rep.open(record)
+    expect(repDoc.text('Description')).toBe(`<once>${seed}`)
+    repDoc.insertText('Description', 3, '<rep>')
+    await rep.bulk([record])
+    // The manager never saw the answer: the same update, twice more.
+    const again = [...(await manager.bulk([record])), ...(await manager.bulk([record]))]
+    expect(again).toMatchObject([
+      { ok: false, code: 'BRIEFCASE_DOCUMENT_MOVED' },
+      { ok: false, code: 'BRIEFCASE_DOCUMENT_MOVED' },
+    ])
+    await migrate(manager, record)
+    expect((await manager.open(record)).text('Description')).toBe(`<on<rep>ce>${seed}`)
+    manager.close()
+    rep.close()
+  }, 60_000)
+
   it('moves a field reps lose mid-run out of their document, keeping their offline edits', async () => {
     const { org, t, record } = await start()
     const rep = await Device.signIn(t.url, 'rep1', 'rc-rep-2')
