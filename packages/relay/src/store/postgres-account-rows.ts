@@ -68,6 +68,14 @@ export class PostgresAccountRows {
     return rows.map(toGroup)
   }
 
+  async listViewIds(sobject: string): Promise<string[]> {
+    const rows = await this.#db.query<{ id: string }>(
+      'SELECT id FROM relay_object_view WHERE sobject = $1 ORDER BY seq',
+      [sobject],
+    )
+    return rows.map((row) => row.id)
+  }
+
   async createSession(s: SessionRecord): Promise<void> {
     await this.#db.query(
       `INSERT INTO relay_session (id, user_id, device, created_at, expires_at, revoked_at)

@@ -204,6 +204,10 @@ export class PostgresRelayStore implements RelayStore {
     return this.#accounts.listViews(sobject)
   }
 
+  listViewIds(sobject: string): Promise<string[]> {
+    return this.#accounts.listViewIds(sobject)
+  }
+
   createSession(s: SessionRecord): Promise<void> {
     return this.#accounts.createSession(s)
   }

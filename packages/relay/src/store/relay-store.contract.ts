@@ -258,6 +258,8 @@ export function runRelayStoreContract(
       ])
       expect((await store.listViews('Contact')).map((v) => v.id)).toEqual(['c'])
       expect(await store.listViews('Case')).toEqual([])
+      expect(await store.listViewIds('Account')).toEqual(['wide', 'narrow'])
+      expect(await store.listViewIds('Case')).toEqual([])
     })
 
     it('creates, reads and revokes sessions', async () => {

@@ -219,6 +219,11 @@ export interface RelayStore {
   addView(sobject: string, groupId: string): Promise<void>
   /** Every view of `sobject` recorded, in the order first seen. */
   listViews(sobject: string): Promise<FieldGroupRecord[]>
+  /**
+   * The ids of {@link RelayStore.listViews}, in the same order: a cheap look at whether another
+   * relay recorded a view (relays sharing a store check it on each access).
+   */
+  listViewIds(sobject: string): Promise<string[]>
 
   // ── sessions and sign-in ───────────────────────────────────────────────────────────────────
   createSession(session: SessionRecord): Promise<void>

@@ -65,6 +65,13 @@ export class SqliteAccountRows {
     }))
   }
 
+  listViewIds(sobject: string): string[] {
+    const rows = this.#stmt('SELECT id FROM relay_object_view WHERE sobject = ? ORDER BY seq').all(
+      sobject,
+    ) as { id: string }[]
+    return rows.map((row) => row.id)
+  }
+
   createSession(s: SessionRecord): void {
     this.#stmt(
       'INSERT INTO relay_session (id, user_id, device, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',

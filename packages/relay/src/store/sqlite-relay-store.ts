@@ -223,6 +223,10 @@ export class SqliteRelayStore implements RelayStore {
     return this.#run(() => this.#accounts.listViews(sobject))
   }
 
+  listViewIds(sobject: string): Promise<string[]> {
+    return this.#run(() => this.#accounts.listViewIds(sobject))
+  }
+
   createSession(s: SessionRecord): Promise<void> {
     return this.#run(() => this.#accounts.createSession(s))
   }
