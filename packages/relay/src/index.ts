@@ -16,6 +16,7 @@ export { DEFAULT_BRIEFCASE_FILTERS } from './cache/briefcase-filters.js'
 export type {
   BusAwareness,
   BusHandlers,
+  BusLayout,
   BusMessage,
   BusUpdates,
   RelayBus,

@@ -110,7 +110,10 @@ export interface RelayOptions {
    * relay is alone. A shared bus also makes the hub catch hot documents up from the store.
    */
   bus?: RelayBus
-  /** How often documents held live are caught up from the store with a shared bus (default 5 s). */
+  /**
+   * How often documents held live are caught up from the store with a shared bus, and the
+   * objects' layouts read again (a layout change whose bus message was lost; default 5 s).
+   */
   busCatchUpMs?: number
   /**
    * Which relay projects which record and which one pulls, among relays sharing the store
@@ -237,10 +240,15 @@ export function createRelay(options: RelayOptions): Relay {
   })
   metrics.watchHotDocuments(() => hub.hotCount)
   const layouts: ObjectLayouts = new ObjectLayouts(hub, {
+    shared,
     onChange: (sobject, layout) => {
-      // Devices on a retired document move now, not at their next sync.
+      // Devices on a retired document move now, not at their next sync; on every relay: the
+      // others read the layout from the store when told (or at their next access or catch-up).
       const current = new Set(layout.partitions.map((p) => p.id))
       live.closeRetired(sobject, (group) => current.has(group))
+      hub.dropIdle((hot) => hot.group.sobject === sobject && !current.has(hot.key.group))
+      bridge?.publishLayout(sobject, [...current])
+      logger.info({ sobject, partitions: [...current] }, 'layout changed: retired documents closed')
       retired
         .sweep(sobject)
         .catch((error: unknown) =>
@@ -290,6 +298,7 @@ export function createRelay(options: RelayOptions): Relay {
         bus: options.bus ?? new LocalRelayBus(),
         hub,
         live,
+        layouts,
         logger: logger.child({ module: 'bus' }),
         ...(options.busCatchUpMs === undefined ? {} : { catchUpMs: options.busCatchUpMs }),
       })

@@ -2,15 +2,28 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { BusMessage } from './relay-bus.js'
 
-/** Format version of a bus message; a relay drops messages of another version. */
+/**
+ * Format version of a bus message; a relay drops messages of another version, and messages of a
+ * kind it does not know (an older relay drops `layout` messages and heals from the store). The
+ * fields of a `layout` message are checked where it is used (`layout-message.ts`, zod).
+ */
 const VERSION = 1
 const UPDATES = 0
 const AWARENESS = 1
+const LAYOUT = 2
 
 /** Encodes a bus message (binary: updates travel as they are). */
 export function encodeBusMessage(message: BusMessage): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, VERSION)
+  if (message.kind === 'layout') {
+    encoding.writeVarUint(e, LAYOUT)
+    encoding.writeVarString(e, message.relay)
+    encoding.writeVarString(e, message.sobject)
+    encoding.writeVarUint(e, message.partitions.length)
+    for (const p of message.partitions) encoding.writeVarString(e, p)
+    return encoding.toUint8Array(e)
+  }
   encoding.writeVarUint(e, message.kind === 'updates' ? UPDATES : AWARENESS)
   encoding.writeVarString(e, message.relay)
   encoding.writeVarString(e, message.key.name)
@@ -33,6 +46,12 @@ export function decodeBusMessage(bytes: Uint8Array): BusMessage | undefined {
     if (decoding.readVarUint(d) !== VERSION) return undefined
     const kind = decoding.readVarUint(d)
     const relay = decoding.readVarString(d)
+    if (kind === LAYOUT) {
+      const sobject = decoding.readVarString(d)
+      const partitions: string[] = []
+      for (let i = decoding.readVarUint(d); i > 0; i--) partitions.push(decoding.readVarString(d))
+      return { kind: 'layout', relay, sobject, partitions }
+    }
     const key = { name: decoding.readVarString(d), group: decoding.readVarString(d) }
     if (kind === AWARENESS) {
       return { kind: 'awareness', relay, key, update: decoding.readVarUint8Array(d) }

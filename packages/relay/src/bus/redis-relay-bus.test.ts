@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RedisProcess } from '../testing/redis-process.js'
 import { checkRedisServer, freePort, startRedisProcess } from '../testing/redis-process.js'
 import { decodeBusMessage, encodeBusMessage } from './bus-codec.js'
+import { LayoutMessageSchema } from './layout-message.js'
 import type { BusMessage } from './relay-bus.js'
 import { REDIS_UNREACHABLE, connectRedisBus } from './redis-relay-bus.js'
 import type { RedisRelayBus } from './redis-relay-bus.js'
@@ -39,6 +40,30 @@ describe('bus messages', () => {
     }
     expect(decodeBusMessage(encodeBusMessage(awareness))).toEqual(awareness)
     expect(decodeBusMessage(new Uint8Array([7, 7]))).toBeUndefined()
+  })
+
+  it('encode and decode a layout change; a layout message with bad fields does not pass the check', () => {
+    const layout: BusMessage = {
+      kind: 'layout',
+      relay: 'r3',
+      sobject: 'Account',
+      partitions: ['Account:p1', 'Account:p2'],
+    }
+    const decoded = decodeBusMessage(encodeBusMessage(layout))
+    expect(decoded).toEqual(layout)
+    expect(LayoutMessageSchema.safeParse(decoded).success).toBe(true)
+    // Cut short: not a message.
+    expect(decodeBusMessage(encodeBusMessage(layout).slice(0, 12))).toBeUndefined()
+    for (const bad of [
+      { sobject: 'Account; DROP' },
+      { sobject: '' },
+      { partitions: [] },
+      { partitions: [''] },
+      { relay: '' },
+    ]) {
+      const message = decodeBusMessage(encodeBusMessage({ ...layout, ...bad }))
+      expect(LayoutMessageSchema.safeParse(message).success).toBe(false)
+    }
   })
 })
 

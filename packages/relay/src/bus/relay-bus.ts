@@ -27,8 +27,22 @@ export interface BusAwareness {
   update: Uint8Array
 }
 
+/**
+ * A relay recorded a view that changed an object's readability partitions (ADR 0005): the others
+ * read the object's views from the store again, close live connections to the documents it
+ * retired and stop serving them as current. The store is the truth; the message says when to
+ * look, and carries the partitions for the logs.
+ */
+export interface BusLayout {
+  kind: 'layout'
+  relay: string
+  sobject: string
+  /** The object's current partition ids after the change. */
+  partitions: string[]
+}
+
 /** A message between relays. */
-export type BusMessage = BusUpdates | BusAwareness
+export type BusMessage = BusUpdates | BusAwareness | BusLayout
 
 /** What a relay does with what the bus brings. */
 export interface BusHandlers {

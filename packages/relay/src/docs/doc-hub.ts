@@ -344,6 +344,16 @@ export class DocHub {
     return this.#remote.refresh(keys ?? [...this.#hot.values()].map((h) => h.key))
   }
 
+  /**
+   * Drops the hot documents `filter` selects that nothing uses (unpinned, nothing queued), e.g.
+   * the documents a layout change retired: they are loaded from the store again if needed.
+   */
+  dropIdle(filter: (hot: HotDoc) => boolean): void {
+    for (const hot of [...this.#hot.values()]) {
+      if (hot.pins === 0 && !this.#queue.holds(hot) && filter(hot)) this.#drop(hot)
+    }
+  }
+
   // ── committing ─────────────────────────────────────────────────────────────────────────────
 
   /**

@@ -12,6 +12,7 @@ import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
 import type { CreationLocks } from './creation-locks.js'
 import type { ObjectLayouts } from './object-layouts.js'
+import type { ObjectLayout } from './partitions.js'
 import type { RetiredDocs } from './retired-docs.js'
 import { sameStateVector } from './same-state-vector.js'
 
@@ -177,11 +178,20 @@ export class DocResolver {
       if (!views.has(p.parts.sobject))
         views.set(p.parts.sobject, this.#views.viewFor(userId, p.parts.sobject))
     }
+    // One layout per object and call (among relays, each look reads the store's views).
+    const layouts = new Map<string, Promise<ObjectLayout>>()
+    const layoutOf = (view: ObjectView): Promise<ObjectLayout> => {
+      const known = layouts.get(view.sobject)
+      if (known) return known
+      const layout = this.#layouts.forView(view.group)
+      layouts.set(view.sobject, layout)
+      return layout
+    }
     const wanted: Wanted[] = []
     for (const p of parsed) {
       try {
         const view = await (views.get(p.parts.sobject) as Promise<ObjectView>)
-        const group = await this.#partition(view, p.partition)
+        const group = this.#partition(await layoutOf(view), view, p.partition)
         wanted.push({ ...p, view, group, key: { name: p.parts.name, group: group.id } })
       } catch (error) {
         refuse(p.index, error)
@@ -260,8 +270,7 @@ export class DocResolver {
   }
 
   /** The partition of `view`'s object a name asks for, if the user reads it. */
-  async #partition(view: ObjectView, id: string | null): Promise<FieldGroupRecord> {
-    const layout = await this.#layouts.forView(view.group)
+  #partition(layout: ObjectLayout, view: ObjectView, id: string | null): FieldGroupRecord {
     if (id === null) return layout.main
     const own = layout.readBy(view.group).find((p) => p.id === id)
     if (own) return own
