@@ -248,4 +248,28 @@ describe.skipIf(!postgres.available || !redis.available)(title, () => {
     await hidePhone(org, a, record)
     await until(() => closes.includes(4409), 5000)
   }, 90_000)
+
+  it('two relays given the same retired replica at once forward its edits once', async () => {
+    const { org, relays, record } = await start([{ bus: 'shared', catchUpMs: 60_000 }])
+    const [a, b] = relays as [TestRelay, TestRelay]
+    // One device, its replica sent to both relays at once (say a retry through another relay).
+    const onA = await device(a, 'manager', 'twin')
+    const onB = await device(b, 'manager', 'twin')
+    await onA.bulk([record])
+    await onB.describe('Account')
+    const before = (await onA.open(record)).text('Description')
+    ;(await onA.open(record)).insertText('Description', 0, '<offline>')
+    await onB.open(record, (await onA.open(record)).encodeState())
+
+    await hidePhone(org, a, record)
+    const answers = await Promise.all([onA.bulk([record]), onB.bulk([record])])
+    for (const [answer] of answers)
+      expect(answer).toMatchObject({ ok: false, code: 'BRIEFCASE_DOCUMENT_MOVED' })
+
+    const reader = await device(b, 'manager', 'reader-on-b')
+    await reader.bulk(await reader.names(record))
+    expect((await reader.open(record)).text('Description')).toBe(`<offline>${before}`)
+    await until(() => String(orgRow(org, record)?.Description).startsWith('<offline>'), 30_000)
+    expect(orgRow(org, record)?.Description).toBe(`<offline>${before}`)
+  }, 90_000)
 })

@@ -256,7 +256,12 @@ export function createRelay(options: RelayOptions): Relay {
         )
     },
   })
-  const retired = new RetiredDocs({ hub, layouts, logger: logger.child({ module: 'layout' }) })
+  const retired = new RetiredDocs({
+    hub,
+    layouts,
+    logger: logger.child({ module: 'layout' }),
+    ...(options.leases?.shared ? { locks: new CreationLocks(options.leases, 'forward') } : {}),
+  })
   const fill = new FillStreams({
     sessions: salesforce,
     access,

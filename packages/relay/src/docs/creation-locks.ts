@@ -16,14 +16,20 @@ const HOLD_MS = 10_000
  */
 export class CreationLocks {
   readonly #leases: Leases
+  readonly #kind: string
 
-  constructor(leases: Leases) {
+  /**
+   * `kind` names the work the leases guard (default `create`; `forward`: forwarding a record's
+   * retired documents, ADR 0005, which may create its current documents too).
+   */
+  constructor(leases: Leases, kind = 'create') {
     this.#leases = leases
+    this.#kind = kind
   }
 
   /** Takes the creation leases of `keys`, waiting up to 5 s for other relays to give them up. */
   async take(keys: readonly DocKey[]): Promise<void> {
-    const names = keys.map(leaseOf)
+    const names = keys.map((k) => this.#leaseOf(k))
     const end = Date.now() + WAIT_MS
     for (;;) {
       const got = await this.#leases.claim(names)
@@ -36,10 +42,10 @@ export class CreationLocks {
 
   /** Gives the creation leases of `keys` up. */
   release(keys: readonly DocKey[]): Promise<void> {
-    return this.#leases.release(keys.map(leaseOf)).catch(() => undefined)
+    return this.#leases.release(keys.map((k) => this.#leaseOf(k))).catch(() => undefined)
   }
-}
 
-function leaseOf(key: DocKey): string {
-  return `create:${docKeyString(key)}`
+  #leaseOf(key: DocKey): string {
+    return `${this.#kind}:${docKeyString(key)}`
+  }
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type { DocKey, FieldGroupRecord } from '../store/relay-store.js'
 import { docKeyString } from '../store/relay-store.js'
+import type { CreationLocks } from './creation-locks.js'
 import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
 import type { ObjectLayouts } from './object-layouts.js'
@@ -13,6 +14,11 @@ export interface RetiredDocsOptions {
   hub: DocHub
   layouts: ObjectLayouts
   logger: Logger
+  /**
+   * Among relays sharing a store: one forwards a record's retired documents at a time (two
+   * relays forwarding the same edits at once would each apply a long text's diff).
+   */
+  locks?: CreationLocks
 }
 
 /**
@@ -26,11 +32,13 @@ export class RetiredDocs {
   readonly #hub: DocHub
   readonly #layouts: ObjectLayouts
   readonly #logger: Logger
+  readonly #locks: CreationLocks | undefined
 
   constructor(options: RetiredDocsOptions) {
     this.#hub = options.hub
     this.#layouts = options.layouts
     this.#logger = options.logger
+    this.#locks = options.locks
   }
 
   /** The retired documents of a record, pinned (release each with `hub.release`). */
@@ -69,8 +77,22 @@ export class RetiredDocs {
    * from it where missing), then settles them in it, in one commit; resolves once durable.
    */
   async forward(retired: HotDoc): Promise<void> {
-    const pending = retired.doc.pending()
-    if (!pending || pending.operation === null) return
+    if (!hasEdits(retired)) return
+    if (!this.#locks) return this.#forward(retired)
+    await this.#exclusive(retired.key.name, async () => {
+      // Another relay may have forwarded them meanwhile, or refined the layout: this copy and
+      // the layout catch up with the store first.
+      await this.#layouts.reload([retired.group.sobject])
+      const again = (await this.#hub.acquire([retired.key])).get(docKeyString(retired.key))
+      try {
+        if (again && hasEdits(again)) await this.#forward(again)
+      } finally {
+        if (again) this.#hub.release(again)
+      }
+    })
+  }
+
+  async #forward(retired: HotDoc): Promise<void> {
     const layout = await this.#layouts.current(retired.group.sobject)
     const targets = layout.partitions.filter((p) =>
       Object.keys(p.schema.fields).some((f) => Object.hasOwn(retired.group.schema.fields, f)),
@@ -100,6 +122,15 @@ export class RetiredDocs {
    */
   async materialize(key: DocKey, partition: FieldGroupRecord): Promise<HotDoc | undefined> {
     const retired = await this.of(key.name)
+    if (retired.length === 0 || !this.#locks) return this.#materialize(partition, retired)
+    for (const r of retired) this.#hub.release(r)
+    // Another relay may be creating it from them now: one at a time, each from the store's state.
+    return this.#exclusive(key.name, async () =>
+      this.#materialize(partition, await this.of(key.name)),
+    )
+  }
+
+  async #materialize(partition: FieldGroupRecord, retired: HotDoc[]): Promise<HotDoc | undefined> {
     try {
       if (retired.length === 0) return undefined
       const [target] = await this.#targets(retired[0] as HotDoc, [partition])
@@ -130,6 +161,18 @@ export class RetiredDocs {
     }
   }
 
+  /** Runs `fn` holding the forwarding lease of `record` (waiting for another relay's). */
+  async #exclusive<T>(record: string, fn: () => Promise<T>): Promise<T> {
+    const locks = this.#locks as CreationLocks
+    const lease = [{ name: record, group: '' }]
+    await locks.take(lease)
+    try {
+      return await fn()
+    } finally {
+      await locks.release(lease)
+    }
+  }
+
   /** The current documents of `partitions` for a retired document's record, pinned. */
   async #targets(retired: HotDoc, partitions: readonly FieldGroupRecord[]): Promise<HotDoc[]> {
     const keys = partitions.map((p): DocKey => ({ name: retired.key.name, group: p.id }))
@@ -152,6 +195,12 @@ export class RetiredDocs {
       return created
     })
   }
+}
+
+/** True when a document has edits Salesforce lacks (a retired one's are to be forwarded). */
+function hasEdits(hot: HotDoc): boolean {
+  const pending = hot.doc.pending()
+  return pending !== null && pending !== undefined && pending.operation !== null
 }
 
 /** What a document knows of its record's version in Salesforce; undefined before it has an Id. */
