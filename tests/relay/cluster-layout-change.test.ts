@@ -146,6 +146,18 @@ describe.skipIf(!postgres.available || !redis.available)(title, () => {
     closers.push(() => Promise.resolve(d.close()))
     return d
   }
+  /** A device holding `record` live on `relay`, and the close codes its socket receives. */
+  const liveOn = async (
+    relay: TestRelay,
+    user: 'rep1' | 'manager',
+    id: string,
+    record: string,
+  ): Promise<{ d: Device; provider: WebsocketProvider; closes: number[] }> => {
+    const d = await device(relay, user, id)
+    await d.bulk([record])
+    const provider = await d.live(record)
+    return { d, provider, closes: closesOf(provider) }
+  }
   /** The admin hides Phone from Field Reps; relay A learns it when a rep syncs there. */
   const hidePhone = async (org: Org, a: TestRelay, record: string): Promise<void> => {
     const rep = await device(a, 'rep1', `trigger-${randomUUID()}`)
@@ -160,10 +172,7 @@ describe.skipIf(!postgres.available || !redis.available)(title, () => {
   it('closes a live socket on another relay with 4409; the device moves, and edits made around the change land once', async () => {
     const { org, relays, record } = await start([{ bus: 'shared', catchUpMs: 60_000 }])
     const [a, b] = relays as [TestRelay, TestRelay]
-    const rep = await device(b, 'rep1', 'rep-on-b')
-    await rep.bulk([record])
-    const provider = await rep.live(record)
-    const closes = closesOf(provider)
+    const { d: rep, provider, closes } = await liveOn(b, 'rep1', 'rep-on-b', record)
     const before = (await rep.open(record)).text('Description')
 
     await hidePhone(org, a, record)
@@ -208,10 +217,7 @@ describe.skipIf(!postgres.available || !redis.available)(title, () => {
   it('a relay cut off from Redis sees the new layout at its next access, and closes its live sockets then', async () => {
     const { org, relays, record } = await start([{ bus: 'deaf', catchUpMs: 60_000 }])
     const [a, c] = relays as [TestRelay, TestRelay]
-    const rep = await device(c, 'rep1', 'rep-live-on-c')
-    await rep.bulk([record])
-    const provider = await rep.live(record)
-    const closes = closesOf(provider)
+    const { d: rep, provider, closes } = await liveOn(c, 'rep1', 'rep-live-on-c', record)
     const manager = await device(c, 'manager', 'manager-on-c')
     await manager.bulk(await manager.names(record))
 
@@ -241,10 +247,7 @@ describe.skipIf(!postgres.available || !redis.available)(title, () => {
   it('a relay cut off from Redis closes its live sockets on retired documents at its next catch-up', async () => {
     const { org, relays, record } = await start([{ bus: 'deaf', catchUpMs: 500 }])
     const [a, c] = relays as [TestRelay, TestRelay]
-    const live = await device(c, 'rep1', 'rep-live-on-c')
-    await live.bulk([record])
-    const provider = await live.live(record)
-    const closes = closesOf(provider)
+    const { closes } = await liveOn(c, 'rep1', 'rep-live-on-c', record)
     await hidePhone(org, a, record)
     await until(() => closes.includes(4409), 5000)
   }, 90_000)
