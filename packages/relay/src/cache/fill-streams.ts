@@ -39,12 +39,14 @@ export interface FillStreamInput {
 interface Stream extends FillStreamInput {
   readonly key: string
   readonly fieldSet: ReadonlySet<string>
+  /** The current chunk's pages. */
   pages: AsyncGenerator<QueryRow[]> | null
-  /** When the current query ran. */
+  /** When the current chunk's query ran, and how many rows it gave so far. */
   queriedAt: number
-  /** Rows read and not yet served, in Id order. */
-  rows: Map<string, QueryRow>
-  /** The greatest Id read by the current query. */
+  chunkRows: number
+  /** Rows read and not yet served, in Id order, with when their query ran. */
+  rows: Map<string, { row: QueryRow; at: number }>
+  /** The greatest Id read. */
   lastId: string | null
   done: boolean
   usedAt: number
@@ -53,12 +55,19 @@ interface Stream extends FillStreamInput {
 }
 
 /**
+ * Rows per query: the stream reads its records in chunks of this many (`Id > <last>`, two pages),
+ * so that no query (nor Salesforce's cursor behind it) spans a whole large fill.
+ */
+const CHUNK_ROWS = 4000
+
+/**
  * Loads the records of a large cache plan with one query stream per filter and object, not one
  * query per 200 Ids: the planner opens a stream for a briefcase filter whose records it planned
  * (`WHERE <filter> ORDER BY Id`, every field the user reads, run with the user's authority), and
  * the bulk sync's document resolver takes the rows it needs from it, page by page with
- * `nextRecordsUrl` as the device asks for documents in Id order. At most `maxRows` rows are held;
- * a record the stream does not hold (not in it, evicted, or asked out of order) is read by Id.
+ * `nextRecordsUrl` (in chunks of {@link CHUNK_ROWS} by Id) as the device asks for documents in Id
+ * order. At most `maxRows` rows are held; a record the stream does not hold (not in it, evicted,
+ * asked out of order, or read too long ago) is read by Id.
  */
 export class FillStreams implements Pick<RecordAccess, 'fetch'> {
   readonly #o: FillStreamsOptions
@@ -85,6 +94,7 @@ export class FillStreams implements Pick<RecordAccess, 'fetch'> {
       fieldSet: new Set(input.fields),
       pages: null,
       queriedAt: 0,
+      chunkRows: 0,
       rows: new Map(),
       lastId: null,
       done: false,
@@ -126,25 +136,28 @@ export class FillStreams implements Pick<RecordAccess, 'fetch'> {
 
   async #take(s: Stream, ids: readonly string[]): Promise<Map<string, FetchedRecord>> {
     const out = new Map<string, FetchedRecord>()
-    s.usedAt = this.#o.now()
+    const now = this.#o.now()
+    s.usedAt = now
     const asked = ids.filter((id) => s.ids.has(id)).sort()
     if (asked.length === 0) return out
     const first = asked[0] as string
     const last = asked.at(-1) as string
     try {
-      // A query older than the rows may be: run it again from the first record asked.
-      if (s.pages && this.#o.now() - s.queriedAt > this.#maxAge) this.#restart(s, first)
-      if (!s.pages && !s.done) this.#restart(s, first)
+      // No query yet, or one older than rows may be: read again from the first record asked.
+      if (!s.pages || now - s.queriedAt > this.#maxAge) this.#query(s, first, true)
       while (!s.done && (s.lastId === null || s.lastId < last)) {
         const next = await (s.pages as AsyncGenerator<QueryRow[]>).next()
         if (next.done) {
-          s.done = true
-          break
+          // A chunk shorter than asked was the last one; else the next starts after it.
+          if (s.chunkRows < CHUNK_ROWS || s.lastId === null) s.done = true
+          else this.#query(s, s.lastId, false)
+          continue
         }
+        s.chunkRows += next.value.length
         for (const row of next.value) {
           if (typeof row.Id !== 'string') continue
           s.lastId = row.Id
-          if (s.ids.has(row.Id)) s.rows.set(row.Id, row)
+          if (s.ids.has(row.Id)) s.rows.set(row.Id, { row, at: s.queriedAt })
         }
         // The oldest rows go first (the device asks in Id order: they were not wanted).
         for (const id of s.rows.keys()) {
@@ -159,30 +172,34 @@ export class FillStreams implements Pick<RecordAccess, 'fetch'> {
       return out
     }
     for (const id of asked) {
-      const row = s.rows.get(id)
-      if (!row) continue
-      out.set(id, row)
+      const held = s.rows.get(id)
+      if (!held) continue
       s.rows.delete(id)
+      if (now - held.at > this.#maxAge) continue
+      out.set(id, held.row)
       this.#o.access.grant(s.userId, id)
     }
     if (s.done && s.rows.size === 0) this.#close(s)
     return out
   }
 
-  /** Runs the stream's query again, from `from` on (rows held are dropped: they may be stale). */
-  #restart(s: Stream, from: string): void {
+  /**
+   * Starts a chunk: the records from `from` on (`inclusive`) or after it. A chunk from the first
+   * record asked drops the rows held (they are older than may be served, or before it).
+   */
+  #query(s: Stream, from: string, inclusive: boolean): void {
     void s.pages?.return(undefined)
-    s.rows.clear()
-    s.lastId = null
+    if (inclusive) {
+      s.rows.clear()
+      s.lastId = null
+    }
     s.done = false
     s.queriedAt = this.#o.now()
-    const soql = `SELECT ${s.fields.join(', ')} FROM ${s.sobject} WHERE (${s.where}) AND Id >= ${soqlQuote(from)} ORDER BY Id`
+    s.chunkRows = 0
+    const soql = `SELECT ${s.fields.join(', ')} FROM ${s.sobject} WHERE (${s.where}) AND Id ${inclusive ? '>=' : '>'} ${soqlQuote(from)} ORDER BY Id LIMIT ${CHUNK_ROWS}`
     s.pages = (async function* (sessions: SalesforceSessions) {
       const conn = await sessions.connectionFor(s.userId)
-      yield* queryPages(conn, soql, {
-        max: Number.MAX_SAFE_INTEGER,
-        what: `reading ${s.sobject} records`,
-      })
+      yield* queryPages(conn, soql, { max: CHUNK_ROWS, what: `reading ${s.sobject} records` })
     })(this.#o.sessions)
   }
 
