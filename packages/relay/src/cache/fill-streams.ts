@@ -39,8 +39,9 @@ export interface FillStreamInput {
 interface Stream extends FillStreamInput {
   readonly key: string
   readonly fieldSet: ReadonlySet<string>
-  /** The current chunk's pages. */
+  /** The current chunk's pages, and its next page asked for ahead of need. */
   pages: AsyncGenerator<QueryRow[]> | null
+  ahead: Promise<IteratorResult<QueryRow[]>> | null
   /** When the current chunk's query ran, and how many rows it gave so far. */
   queriedAt: number
   chunkRows: number
@@ -93,6 +94,7 @@ export class FillStreams implements Pick<RecordAccess, 'fetch'> {
       key,
       fieldSet: new Set(input.fields),
       pages: null,
+      ahead: null,
       queriedAt: 0,
       chunkRows: 0,
       rows: new Map(),
@@ -146,7 +148,7 @@ export class FillStreams implements Pick<RecordAccess, 'fetch'> {
       // No query yet, or one older than rows may be: read again from the first record asked.
       if (!s.pages || now - s.queriedAt > this.#maxAge) this.#query(s, first, true)
       while (!s.done && (s.lastId === null || s.lastId < last)) {
-        const next = await (s.pages as AsyncGenerator<QueryRow[]>).next()
+        const next = await this.#nextPage(s)
         if (next.done) {
           // A chunk shorter than asked was the last one; else the next starts after it.
           if (s.chunkRows < CHUNK_ROWS || s.lastId === null) s.done = true
@@ -183,12 +185,23 @@ export class FillStreams implements Pick<RecordAccess, 'fetch'> {
     return out
   }
 
+  /** The chunk's next page; the one after it is asked for at once (Salesforce's latency hidden). */
+  async #nextPage(s: Stream): Promise<IteratorResult<QueryRow[]>> {
+    const pages = s.pages as AsyncGenerator<QueryRow[]>
+    const next = await (s.ahead ?? pages.next())
+    s.ahead = next.done ? null : pages.next()
+    // Its failure is met when it is awaited, or never if the stream stops first.
+    s.ahead?.catch(() => undefined)
+    return next
+  }
+
   /**
    * Starts a chunk: the records from `from` on (`inclusive`) or after it. A chunk from the first
    * record asked drops the rows held (they are older than may be served, or before it).
    */
   #query(s: Stream, from: string, inclusive: boolean): void {
     void s.pages?.return(undefined)
+    s.ahead = null
     if (inclusive) {
       s.rows.clear()
       s.lastId = null
@@ -206,6 +219,7 @@ export class FillStreams implements Pick<RecordAccess, 'fetch'> {
   #close(s: Stream): void {
     s.done = true
     s.rows.clear()
+    s.ahead = null
     void s.pages?.return(undefined)
     if (this.#streams.get(s.key) === s) this.#streams.delete(s.key)
   }
