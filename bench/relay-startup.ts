@@ -38,6 +38,8 @@ const BASE_ROOT = process.env.BASE_ROOT
 
 interface Row {
   readyMs: number
+  /** The server's CPU time (user + system) until then. */
+  readyCpuMs: number
   idleRss: number
   load: string
 }
@@ -129,13 +131,14 @@ async function once(
   if (subject === 'stock') await stockSynced(server.url)
   else await relaySynced(server.url, signedIn.token)
   const readyMs = performance.now() - spawnedAt
+  const readyCpuMs = server.stats().cpuMs
   await pause(IDLE_MS)
   const idleRss = server.stats().rssMb
   await server.stop()
   rmSync(dir, { recursive: true, force: true })
-  const row = { readyMs, idleRss, load }
+  const row = { readyMs, readyCpuMs, idleRss, load }
   console.log(
-    `${subject.padEnd(12)} synced in ${readyMs.toFixed(0)} ms, idle RSS ${idleRss.toFixed(1)} MB (load ${load})`,
+    `${subject.padEnd(12)} synced in ${readyMs.toFixed(0)} ms (${readyCpuMs.toFixed(0)} ms CPU), idle RSS ${idleRss.toFixed(1)} MB (load ${load})`,
   )
   return row
 }
@@ -172,11 +175,16 @@ const LABEL: Record<Subject, string> = {
 console.log(
   `\n${ROUNDS} rounds, median (min–max); start-up: spawn until a sync is served; idle RSS after ${IDLE_MS / 1000} s\n`,
 )
-console.log('| server | start-up ms | idle RSS MB | load (1 min) |\n| --- | --- | --- | --- |')
+console.log(
+  '| server | start-up ms | CPU ms until then | idle RSS MB | load (1 min) |\n| --- | --- | --- | --- | --- |',
+)
 for (const [s, rs] of rows) {
   console.log(
     `| ${LABEL[s]} | ${formatSpread(
       rs.map((r) => r.readyMs),
+      0,
+    )} | ${formatSpread(
+      rs.map((r) => r.readyCpuMs),
       0,
     )} | ${formatSpread(
       rs.map((r) => r.idleRss),
@@ -193,6 +201,6 @@ const ratio = (f: (r: Row) => number): string => {
   )
 }
 console.log(
-  `\nrelay ÷ stock per round: start-up ${ratio((r) => r.readyMs)}×, idle RSS ${ratio((r) => r.idleRss)}×`,
+  `\nrelay ÷ stock per round: start-up ${ratio((r) => r.readyMs)}×, its CPU time ${ratio((r) => r.readyCpuMs)}×, idle RSS ${ratio((r) => r.idleRss)}×`,
 )
 process.exit(0)
