@@ -20,14 +20,14 @@ import type { BriefcaseClient, BriefcaseClientOptions } from '@briefcase/client'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CacheIndex } from '../packages/client/src/storage/cache-index.js'
-import { newIndexRecord } from '../packages/client/src/storage/index-record.js'
+import type { newIndexRecord } from '../packages/client/src/storage/index-record.js'
 import type { DocStore } from '../packages/client/src/storage/doc-store.js'
 import { openDocStore } from '../packages/client/src/storage/open-doc-store.js'
 import { StorageGuard } from '../packages/client/src/storage/storage-guard.js'
-import { withDerived } from '../packages/client/src/pending/pending-state.js'
 import { accountSchema } from '../packages/client/src/testing/schemas.js'
 import { seedSession, sessionInfo } from '../packages/client/src/testing/seed.js'
 import { yIndexeddbGrowth } from '../packages/client/src/testing/y-indexeddb-baseline.js'
+import { syncedEntry } from './synced-entry.js'
 
 type Layout = 'database-per-record' | 'shared-database'
 const LAYOUTS: Layout[] = ['database-per-record', 'shared-database']
@@ -106,25 +106,10 @@ async function seedCache(
       docs.slice(i, i + 50).map(async (doc, j) => {
         const ydoc = (doc.engineDoc as YjsEngineDoc).ydoc
         await store.append(doc.name, Y.encodeStateAsUpdate(ydoc))
-        const sv = Y.encodeStateVector(ydoc)
-        const record = withDerived(
-          {
-            ...newIndexRecord({
-              doc: doc.name,
-              sobject: 'Account',
-              key: doc.key,
-              name: String(doc.get('Name')),
-              sources: ['default'],
-              items: ['recent:Account'],
-              now: now - (i + j) * 1000,
-              expiryMs: 30 * 86_400_000,
-            }),
-            pending: doc.pending(),
-            deviceSV: sv,
-            relaySV: sv,
-          },
-          { user },
-        )
+        const record = syncedEntry(doc, user, now - (i + j) * 1000, {
+          source: 'default',
+          item: 'recent:Account',
+        })
         records.set(doc.name, record)
       }),
     )

@@ -215,15 +215,34 @@ export class BulkSync {
     records: readonly IndexRecord[],
     held: Map<string, LoadedDoc>,
   ): Promise<BulkRequestDoc[]> {
-    const request: BulkRequestDoc[] = []
-    for (const record of records) {
-      const names = new Set([
-        ...recordDocs(record).map((d) => d.name),
-        ...(await this.#o.names(record)),
-      ])
-      for (const name of names) request.push(await this.#requestDoc(record, name, held))
+    // Records are encoded CONCURRENCY at a time (a dirty document is read from IndexedDB, whose
+    // latency, not the CPU, is what a record waits on), their documents kept in request order.
+    const perRecord: BulkRequestDoc[][] = []
+    let next = 0
+    let failed = false
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < records.length && !failed; i = next++) {
+        const record = records[i] as IndexRecord
+        const names = new Set([
+          ...recordDocs(record).map((d) => d.name),
+          ...(await this.#o.names(record)),
+        ])
+        const docs: BulkRequestDoc[] = []
+        for (const name of names) docs.push(await this.#requestDoc(record, name, held))
+        perRecord[i] = docs
+      }
     }
-    return request
+    // Every worker has stopped before a failure is thrown (the caller then releases `held`).
+    const settled = await Promise.allSettled(
+      Array.from({ length: CONCURRENCY }, () =>
+        worker().catch((error: unknown) => {
+          failed = true
+          throw error
+        }),
+      ),
+    )
+    for (const s of settled) if (s.status === 'rejected') throw s.reason
+    return perRecord.flat()
   }
 
   async #requestDoc(
