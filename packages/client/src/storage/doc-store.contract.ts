@@ -16,6 +16,7 @@ export type MakeDocStore = (factory: IDBFactory, guard: StorageGuard) => DocStor
 
 const DOC = 'Account/001000000000001AAA'
 const OTHER = 'Account/001000000000002AAA'
+const THIRD = 'Account/001000000000003AAA'
 
 function edit(doc: Y.Doc, key: string, value: string): Uint8Array {
   let update: Uint8Array = new Uint8Array()
@@ -86,6 +87,31 @@ export function runDocStoreContract(name: string, make: MakeDocStore): void {
       expect(await store.compact(DOC, Y.encodeStateAsUpdate(doc), lastKey ?? -1)).toBe(false)
       expect(merged((await store.load(DOC)).rows)).toEqual({ Name: 'late' })
       expect(merged((await store.load(OTHER)).rows)).toEqual({ other: 'x' })
+    })
+
+    it('replaces several documents at once, and none when one of them holds a row written after its check', async () => {
+      const { store } = setup()
+      const doc = new Y.Doc()
+      const another = new Y.Doc()
+      await store.append(DOC, edit(doc, 'Name', 'Acme'))
+      await store.append(OTHER, edit(another, 'other', 'x'))
+      const upTo = (await store.load(DOC)).lastKey
+      const other = (await store.load(OTHER)).lastKey
+      const moved = Y.encodeStateAsUpdate(doc)
+      await store.append(OTHER, edit(another, 'other', 'late'))
+      // (The stale one first: a layout of one database per document replaces them in order.)
+      const both = [
+        { doc: OTHER, state: null, upTo: other },
+        { doc: THIRD, state: moved, upTo: null },
+        { doc: DOC, state: null, upTo },
+      ]
+      expect(await store.replaceMany(both)).toBe(false)
+      expect((await store.load(THIRD)).rows).toEqual([])
+      expect(merged((await store.load(DOC)).rows)).toEqual({ Name: 'Acme' })
+      expect(await store.replaceMany(both.slice(1))).toBe(true)
+      expect(merged((await store.load(THIRD)).rows)).toEqual({ Name: 'Acme' })
+      expect((await store.load(DOC)).rows).toEqual([])
+      expect(merged((await store.load(OTHER)).rows)).toEqual({ other: 'late' })
     })
 
     it('removes one document and keeps the others', async () => {

@@ -5,6 +5,13 @@ export interface StoredDoc {
   lastKey: number | null
 }
 
+/** One document of {@link DocStore.replaceMany}. */
+export interface Replacement {
+  doc: string
+  state: Uint8Array | null
+  upTo: number | null
+}
+
 /**
  * Where record documents live on the device: one append-only log of Yjs updates per document.
  * Appends resolve only once committed; failures reject (never silent).
@@ -24,6 +31,15 @@ export interface DocStore {
    * `upTo` meanwhile (another tab): then nothing changes and it resolves `false`.
    */
   compact(doc: string, state: Uint8Array, upTo: number): Promise<boolean>
+  /**
+   * Replaces several documents at once: each gets `state` in place of its rows (`null`: no
+   * row left), provided its last row is still `upTo` (`null`: it has none). When one holds rows
+   * after it (another tab wrote meanwhile) it resolves `false`. One transaction where the layout
+   * allows it (all documents in one database: all or nothing); otherwise one per document, in
+   * order, stopping at the first that fails its check (the caller orders them so that each step
+   * leaves every value stored somewhere).
+   */
+  replaceMany(replacements: readonly Replacement[]): Promise<boolean>
   /** Deletes the document's database. */
   remove(doc: string): Promise<void>
   /** Stored bytes of a document (sum of its rows). */

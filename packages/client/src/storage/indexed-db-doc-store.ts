@@ -1,6 +1,6 @@
 import { AppendQueue } from './append-queue.js'
 import type { QueuedAppend } from './append-queue.js'
-import type { DocStore, StoredDoc } from './doc-store.js'
+import type { DocStore, Replacement, StoredDoc } from './doc-store.js'
 import { deleteDatabase, openDatabase, requestResult, transactionDone } from './idb-request.js'
 import type { StorageGuard } from './storage-guard.js'
 
@@ -90,6 +90,32 @@ export class IndexedDbDocStore implements DocStore {
         if (last !== upTo) return
         for (const key of keys.result) store.delete(key)
         store.add(state)
+        replaced = true
+      }
+      await transactionDone(tx)
+      return replaced
+    })
+  }
+
+  async replaceMany(replacements: readonly Replacement[]): Promise<boolean> {
+    // One database per document: a transaction each, in the caller's order.
+    for (const r of replacements) {
+      if (!(await this.#replace(r))) return false
+      if (!r.state) await this.remove(r.doc)
+    }
+    return true
+  }
+
+  #replace(r: Replacement): Promise<boolean> {
+    return this.#guarded('replace', r.doc, async (db) => {
+      const tx = db.transaction(UPDATES, 'readwrite', { durability: this.#options.durability })
+      const store = tx.objectStore(UPDATES)
+      let replaced = false
+      const keys = store.getAllKeys()
+      keys.onsuccess = () => {
+        if ((keys.result.at(-1) ?? null) !== r.upTo) return
+        for (const key of keys.result) store.delete(key)
+        if (r.state) store.add(r.state)
         replaced = true
       }
       await transactionDone(tx)

@@ -1,6 +1,6 @@
 import { AppendQueue } from './append-queue.js'
 import type { QueuedAppend } from './append-queue.js'
-import type { DocStore, StoredDoc } from './doc-store.js'
+import type { DocStore, Replacement, StoredDoc } from './doc-store.js'
 import { openDatabase, requestResult, transactionDone } from './idb-request.js'
 import type { StorageGuard } from './storage-guard.js'
 
@@ -86,6 +86,32 @@ export class IndexedDbSharedDocStore implements DocStore {
       }
       await transactionDone(tx)
       return replaced
+    })
+  }
+
+  replaceMany(replacements: readonly Replacement[]): Promise<boolean> {
+    return this.#guarded('replace', async (db) => {
+      const tx = db.transaction(UPDATES, 'readwrite', { durability: this.#o.durability })
+      const store = tx.objectStore(UPDATES)
+      const found: IDBValidKey[][] = []
+      let replaced = false
+      // Every check, then every write, in the success callbacks: one transaction, all or nothing.
+      replacements.forEach((r, i) => {
+        const keys = store.index(BY_DOC).getAllKeys(r.doc)
+        keys.onsuccess = () => {
+          found[i] = keys.result
+          if (i < replacements.length - 1) return
+          const fresh = replacements.every((x, j) => (found[j]?.at(-1) ?? null) === x.upTo)
+          if (!fresh) return
+          for (const [j, x] of replacements.entries()) {
+            for (const key of found[j] ?? []) store.delete(key)
+            if (x.state) store.add({ doc: x.doc, update: x.state } satisfies Row)
+          }
+          replaced = true
+        }
+      })
+      await transactionDone(tx)
+      return replaced || replacements.length === 0
     })
   }
 
