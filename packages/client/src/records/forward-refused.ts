@@ -116,7 +116,7 @@ export async function forwardRefused(
  * The key of the refused document's last stored row once nothing holds it (`null`: no row), or
  * undefined when it is held still or holds something the read copy lacks (another tab's edit).
  */
-async function storedKey(
+export async function storedKey(
   space: UserSpace,
   source: RefusedSource,
 ): Promise<number | null | undefined> {

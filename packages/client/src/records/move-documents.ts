@@ -1,8 +1,7 @@
 import type { SchemaResponse } from '@briefcase/protocol'
 import { parseSyncName } from '@briefcase/protocol'
-import type { DocName, DraftKey, RecordDocument } from '@briefcase/record'
+import type { DocName } from '@briefcase/record'
 import { isDraftKey, parseDocName } from '@briefcase/record'
-import * as Y from 'yjs'
 import type { SyncResult } from '../briefcase-client.js'
 import { withDerived } from '../pending/pending-state.js'
 import type { IndexRecord } from '../storage/index-record.js'
@@ -11,10 +10,10 @@ import type { BulkSyncResult } from '../sync/bulk-sync.js'
 import type { UserSpace } from '../user-space.js'
 import type { LoadedDoc } from './loaded-doc.js'
 import type { OpenRecordHandle } from './open-record-handle.js'
-import { storeDraft } from './record-access.js'
 import type { RefusedSource } from './forward-refused.js'
 import { forwardRefused, readRefused } from './forward-refused.js'
 import { schemaOfDoc } from './record-parts.js'
+import { replaceDraft } from './replace-draft.js'
 
 /** Documents a bulk sync was told about: moved (relay-forwarded) and refused. */
 export interface MoveRequest {
@@ -88,14 +87,21 @@ async function moveNow(
       return schemas.get(sobject) ?? (await space.schema(sobject))
     }
     const isDraft = (name: string): boolean => isDraftKey(parseDocName(recordOf(name)).key)
+    // A draft's document the relay never had: the relay forwarded none of its edits.
+    const unsent = (name: string): boolean => {
+      const entry = entries.get(recordOf(name))
+      return isDraft(name) && !(entry && docState(entry, name)?.relaySV)
+    }
+    const movedDrafts = probe.moved.filter(unsent)
     // Read before anything loads them again (a load may compact away deleted text they hold).
     sources = await Promise.all(
-      local.map(async (name) => readRefused(space, name, await schemaOf(name))),
+      [...local, ...movedDrafts].map(async (name) =>
+        readRefused(space, name, await schemaOf(name)),
+      ),
     )
     const drafts = sources.filter((s) => isDraft(s.name))
-    // What the relay holds (moved) goes at once; so does a draft it never had, stored again from
-    // its values the user still reads.
-    const dropNow = [...probe.moved, ...drafts.map((d) => d.name)]
+    // What the relay holds (moved) goes at once.
+    const dropNow = probe.moved.filter((name) => !movedDrafts.includes(name))
     for (const name of dropNow) await space.store.remove(name)
     const changes = await space.index.update(records, (record) => {
       if (!record) return undefined
@@ -110,7 +116,13 @@ async function moveNow(
       return withDerived(next, space.viewer)
     })
     space.indexChanged(changes)
-    for (const draft of drafts) await recreateDraft(space, draft.document)
+    // A draft the relay never had is stored again in the current layout, its values kept.
+    for (const record of new Set(drafts.map((d) => recordOf(d.name)))) {
+      const own = drafts.filter((d) => recordOf(d.name) === record)
+      if (!(await replaceDraft(space, record, own))) {
+        space.o.onIgnoredError(new Error(`${record} was written meanwhile`), `replace ${record}`)
+      }
+    }
     let fetched = await space.bulk.sync(records, () => undefined, signal)
     // A refused document stays stored until its edits are in the current documents (fetched
     // now), only those the relay lacks: it forwarded what it holds itself (ADR 0005).
@@ -176,34 +188,6 @@ function isStale(
   } catch {
     return true
   }
-}
-
-/**
- * Stores a draft again under its key, with the values of its pending create that the user still
- * reads (a draft no other replica has: nothing to merge with), and schedules its push.
- */
-async function recreateDraft(space: UserSpace, source: RecordDocument): Promise<void> {
-  const schema = await space.schema(source.sobject)
-  const values: Record<string, unknown> = {}
-  for (const f of source.pending()?.fields ?? []) {
-    if (Object.hasOwn(schema.schema.fields, f.field)) values[f.field] = source.get(f.field)
-  }
-  const { document, ydoc } = await storeDraft(space, schema, values, source.key as DraftKey)
-  const state = {
-    pending: document.pending(),
-    deviceSV: Y.encodeStateVector(ydoc),
-    relaySV: null,
-    fields: Object.keys(document.schema.fields),
-  }
-  document.destroy()
-  space.indexChanged(
-    await space.index.update(
-      [document.name],
-      (r) => (r ? withDerived({ ...r, ...state, draft: true }, space.viewer) : undefined),
-      { durable: true },
-    ),
-  )
-  space.schedulePush(document.name)
 }
 
 /**

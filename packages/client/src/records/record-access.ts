@@ -100,7 +100,7 @@ export async function openRecord(
 }
 
 /** A draft's document over `schema` (one partition's fields) with its initial values. */
-function draftDocument(
+export function draftDocument(
   space: UserSpace,
   schema: ObjectSchema,
   values: Readonly<Record<string, unknown>>,
@@ -117,18 +117,6 @@ function draftDocument(
   const engineDoc = document.engineDoc
   if (!(engineDoc instanceof YjsEngineDoc)) throw new Error('Only Yjs documents are stored.')
   return { document, ydoc: engineDoc.ydoc }
-}
-
-/** Creates a draft document (the main partition's fields) and stores it; not yet indexed. */
-export async function storeDraft(
-  space: UserSpace,
-  schema: SchemaResponse,
-  values: Readonly<Record<string, unknown>>,
-  draftKey: DraftKey,
-): Promise<{ document: RecordDocument; ydoc: Y.Doc }> {
-  const made = draftDocument(space, schema.schema, values, draftKey)
-  await space.store.append(made.document.name, Y.encodeStateAsUpdate(made.ydoc))
-  return made
 }
 
 /**
