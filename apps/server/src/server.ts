@@ -116,6 +116,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   if ('keepAliveTimeout' in server) {
     server.keepAliveTimeout = 65_000
     server.headersTimeout = 66_000
+    // A streamed bulk sync reads its request as it answers, so a large one (a first fill of
+    // 50,000 records) is still being received after Node's default 300 s: that limit cut it.
+    server.requestTimeout = 0
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -83,6 +83,9 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   if ('keepAliveTimeout' in server) {
     server.keepAliveTimeout = 65_000
     server.headersTimeout = 66_000
+    // A streamed bulk sync reads its request as it answers, so a large one (a first fill of
+    // 50,000 records) is still being received after Node's default 300 s: that limit cut it.
+    server.requestTimeout = 0
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
