@@ -150,6 +150,36 @@ describe('first fill of a large cache: the plan streamed, the records loaded by 
     await handle.close()
   }, 180_000)
 
+  it('a plan cut by a Salesforce failure after its first page is no plan: the cache is left as it was', async () => {
+    const { client, token } = await h.device('cut-plan-phone', 'manager@briefcase.test')
+    await eventually(() => client.online, 'online')
+    const put = await fetch(`${h.relay.url}/api/preferences`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [`briefcase:${FILTER.id}`] }),
+    })
+    expect(put.status).toBe(200)
+    // The plan's second page (nextRecordsUrl) fails.
+    h.org.setFaults({
+      failNext: [
+        {
+          method: 'GET',
+          pathIncludes: '/query/',
+          status: 400,
+          errorCode: 'INVALID_QUERY_LOCATOR',
+          message: 'invalid query locator',
+        },
+      ],
+    })
+    const error = await client.refresh().then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; relayCode?: string },
+    )
+    expect(error?.code).toBe('BRIEFCASE_RELAY_ERROR')
+    expect(error?.relayCode).toMatch(/^BRIEFCASE_/)
+    expect(await client.countCache()).toBe(0)
+  }, 120_000)
+
   it('a fill that fails mid-way loses nothing, and a second refresh completes it without duplicates', async () => {
     await h.close()
     await start()
