@@ -1,6 +1,7 @@
 import { CACHE_PLAN_STREAM_TYPE, readCachePlanStream } from '@briefcase/protocol'
 import type { CachePlanLine } from '@briefcase/protocol'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { BriefcaseClient } from '../briefcase-client.js'
 import type { RelayHarness } from '../testing/relay-harness.js'
 import { eventually, startRelayHarness } from '../testing/relay-harness.js'
 
@@ -55,18 +56,24 @@ async function storedDocs(sobject = 'Account'): Promise<string[]> {
   return names
 }
 
+/** A manager's device whose relay preferences hold the filter (the device has not refreshed). */
+async function preferringFilter(name: string): Promise<{ client: BriefcaseClient; token: string }> {
+  const { client, token } = await h.device(name, 'manager@briefcase.test')
+  await eventually(() => client.online, 'online')
+  const put = await fetch(`${h.relay.url}/api/preferences`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [`briefcase:${FILTER.id}`] }),
+  })
+  expect(put.status).toBe(200)
+  return { client, token }
+}
+
 const queries = (): number => h.org.calls().filter((c) => c.path.includes('/query')).length
 
 describe('first fill of a large cache: the plan streamed, the records loaded by the bulk sync', () => {
   it('answers the first part of a plan of thousands of records before any record is loaded, then the fill reports progress as records are stored', async () => {
-    const { client, token } = await h.device('fill-phone', 'manager@briefcase.test')
-    await eventually(() => client.online, 'online')
-    const put = await fetch(`${h.relay.url}/api/preferences`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [`briefcase:${FILTER.id}`] }),
-    })
-    expect(put.status).toBe(200)
+    const { client, token } = await preferringFilter('fill-phone')
     const res = await fetch(`${h.relay.url}/api/cache-plan`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, accept: CACHE_PLAN_STREAM_TYPE },
@@ -151,14 +158,7 @@ describe('first fill of a large cache: the plan streamed, the records loaded by 
   }, 180_000)
 
   it('a plan cut by a Salesforce failure after its first page is no plan: the cache is left as it was', async () => {
-    const { client, token } = await h.device('cut-plan-phone', 'manager@briefcase.test')
-    await eventually(() => client.online, 'online')
-    const put = await fetch(`${h.relay.url}/api/preferences`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [`briefcase:${FILTER.id}`] }),
-    })
-    expect(put.status).toBe(200)
+    const { client } = await preferringFilter('cut-plan-phone')
     // The plan's second page (nextRecordsUrl) fails.
     h.org.setFaults({
       failNext: [
