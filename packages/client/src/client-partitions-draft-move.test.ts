@@ -14,6 +14,16 @@ beforeAll(async () => {
     projection: { options: { debounceMs: 10 } },
     relay: { cacheTtlMs: { describe: 0 } },
   })
+  // The relay knows the reps' view and the manager's before any test changes a profile.
+  for (const [name, user] of [
+    ['views-rep', 'rep1@briefcase.test'],
+    ['views-manager', 'manager@briefcase.test'],
+  ] as const) {
+    const device = await h.device(name, user)
+    await eventually(() => device.client.online, `${name} online`)
+    await device.client.schema('Account')
+  }
+  await h.closeDevices()
 }, 60_000)
 afterAll(async () => {
   await h.close()
@@ -49,6 +59,10 @@ function network(): Network {
   }
   return n
 }
+
+/** A partition's fields, sorted, joined by commas. */
+const fieldsOf = (p: { schema: { fields: object } }): string =>
+  Object.keys(p.schema.fields).sort().join()
 
 /** A device name made of a record's name. */
 const tag = (name: string): string => name.replace(/\W+/g, '-')
@@ -168,6 +182,39 @@ describe('a partitioned draft whose layout changed offline', () => {
     expect(draft.get('Website')).toBe('https://flaky.example.com')
     await draft.close()
     await hiddenFromReps(row, 'Layout Flaky Co', 'Website', 'flaky.example.com')
+    await h.closeDevices()
+  }, 90_000)
+
+  it('keeps the values of a draft’s partition document whose partition split offline (one the relay says moved)', async () => {
+    // Reps lose Industry and Type at once: a partition of the two (devices signed in after it
+    // fetch their schemas afresh).
+    h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Industry', 'hidden')
+    h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Type', 'hidden')
+    const rep = await h.device('split-rep', 'rep1@briefcase.test')
+    await eventually(() => rep.client.online, 'the rep online')
+    await rep.client.schema('Account')
+    const manager = await h.device('split-manager', 'manager@briefcase.test')
+    await eventually(() => manager.client.online, 'the manager online')
+    const parts = (await manager.client.schema('Account')).partitions ?? []
+    expect(parts.map(fieldsOf)).toContain('Industry,Type')
+    manager.client.goOffline()
+    const values = { Industry: 'Retail', Type: 'Prospect', Credit_Limit__c: 4_321 }
+    const draft = await manager.client.create('Account', { Name: 'Split Partition Co', ...values })
+    expect(draft.documents).toHaveLength(parts.length + 1)
+    await draft.insertText('Description', 0, '<typed offline>')
+    // Reps read Type again: the partition splits in two, the draft's document of it is retired.
+    h.org.setFieldAccess(ProfileName.fieldRep, 'Account', 'Type', 'edit')
+    const after = await h.device('split-rep-after', 'rep1@briefcase.test')
+    await eventually(() => after.client.online, 'the rep online')
+    // (In a partition of its own: a rep of before did not read it.)
+    const repParts = (await after.client.schema('Account')).partitions ?? []
+    expect(repParts.map(fieldsOf)).toContain('Type')
+    await manager.client.goOnline()
+    await createdOnceWith('Split Partition Co', values, manager)
+    await eventually(() => draft.documents.length === parts.length + 2, 'the new layout', 20_000)
+    expect(draft.get('Industry')).toBe('Retail')
+    expect(draft.get('Type')).toBe('Prospect')
+    await draft.close()
     await h.closeDevices()
   }, 90_000)
 })

@@ -45,6 +45,9 @@ export type HeldTexts = Readonly<Record<string, string>>
  * joined with what the relay holds of the text, so an insertion the relay forwarded already is
  * not made again, one the replica deleted since is deleted; deleting a character the target
  * lacks changes nothing.
+ *
+ * `meta: false`: the draft's metadata is not copied (a target the relay holds already: only the
+ * device creating a draft document writes its metadata).
  */
 export function forwardPending(
   w: EngineWriter,
@@ -52,9 +55,10 @@ export function forwardPending(
   source: EngineView,
   pending: PendingChange,
   held: HeldTexts = {},
+  meta = true,
 ): Forwarded {
   const out: Forwarded = { fields: {}, deleted: false }
-  for (const key of [MetaKey.draftKey, MetaKey.created]) {
+  for (const key of meta ? [MetaKey.draftKey, MetaKey.created] : []) {
     const v = source.get(MapRoot.meta, key)
     if (v !== undefined && w.get(MapRoot.meta, key) === undefined) w.set(MapRoot.meta, key, v)
   }

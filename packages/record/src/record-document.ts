@@ -328,14 +328,15 @@ export class RecordDocument {
    * The relay's move of a retired document's unwritten edits into this one, a current document
    * of the same record holding some of its fields (ADR 0005; see `forwardPending`). Returns what
    * was forwarded, for `source.settleForwarded`. `held`: what the relay holds of the source's
-   * long texts, when a device forwards a replica the relay refused.
+   * long texts, when a device forwards a replica the relay refused. `meta: false`: a draft's
+   * metadata is not copied (see `forwardPending`).
    */
-  forwardFrom(source: RecordDocument, held?: HeldTexts): Forwarded {
+  forwardFrom(source: RecordDocument, held?: HeldTexts, meta = true): Forwarded {
     const pending = source.pending()
     let out: Forwarded = { fields: {}, deleted: false }
     if (!pending || pending.operation === null) return out
     this.#edit((w) => {
-      out = forwardPending(w, this.schema, source.engineDoc, pending, held)
+      out = forwardPending(w, this.schema, source.engineDoc, pending, held, meta)
     })
     return out
   }

@@ -67,7 +67,8 @@ export async function replaceDraft(
     }
     for (const name of kept) {
       await space.docs.with(name, (l) => {
-        for (const s of sources) l.document.forwardFrom(s.document, s.held)
+        // (Its metadata is its own: the relay may hold it, loaded from Salesforce.)
+        for (const s of sources) l.document.forwardFrom(s.document, s.held, false)
       })
     }
     made = fresh.map((name): Made => {
