@@ -59,8 +59,7 @@ describe('written to Salesforce', () => {
 
 describe('notices', () => {
   it('tell a user their edit was superseded by a later edit of someone else, until dismissed', async () => {
-    // Same profile, same fields: the relay keeps one document per field-visibility group, so
-    // users of different profiles only meet through Salesforce.
+    // Two users of one profile on one record: the same document, the same field.
     const rep = await h.device('notice-rep', 'rep1@briefcase.test')
     const manager = await h.device('notice-mgr', 'rep2@briefcase.test')
     await eventually(() => rep.client.online && manager.client.online, 'both online')
@@ -78,8 +77,15 @@ describe('notices', () => {
     await mine.set('Phone', '+1 415 555 1001')
     await new Promise((r) => setTimeout(r, 5))
     await theirs.set('Phone', '+1 415 555 1002')
-    await rep.client.goOnline()
+    // The later edit reaches the relay first: were the rep's earlier edit first, the relay could
+    // write it to Salesforce before the later one arrived (it is then written, not superseded).
     await manager.client.goOnline()
+    await eventually(
+      async () =>
+        (await manager.client.pendingChanges()).every((p) => p.doc !== doc || p.state !== 'saved'),
+      'the relay to hold the later edit',
+    )
+    await rep.client.goOnline()
     await eventually(
       () => mine.get('Phone') === '+1 415 555 1002',
       'the later edit to win on the rep device',
