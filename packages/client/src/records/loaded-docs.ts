@@ -197,14 +197,19 @@ export class LoadedDocs {
       const durable = kind === 'local'
       const append = this.#o.store.append(loaded.doc, update, { durable })
       loaded.track('append', append)
+      this.#o.onStored(loaded.doc, loaded.record, update, kind)
+      const summary =
+        origin === BULK_ORIGIN && this.#batched.has(loaded.doc)
+          ? null
+          : this.#scheduleSummary(loaded, durable)
+      if (summary) loaded.track('index', summary)
       if (durable) {
+        // A device edit is stored once its update and its index entry (the pending change the
+        // pending list shows after a reload) are: a page unloaded before that keeps the edit but
+        // shows an older pending change until the record is next summarised.
         this.#storing += 1
         const done = (): void => void (this.#storing -= 1)
-        append.then(done, done)
-      }
-      this.#o.onStored(loaded.doc, loaded.record, update, kind)
-      if (!(origin === BULK_ORIGIN && this.#batched.has(loaded.doc))) {
-        loaded.track('index', this.#scheduleSummary(loaded, durable))
+        void Promise.allSettled([append, summary]).then(done)
       }
     }
     this.#o.onChange(loaded.record, kind)
