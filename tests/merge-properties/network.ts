@@ -196,14 +196,17 @@ export class Network {
   flushAll(): void {
     this.heal()
     for (const l of this.#links) l.queue.push(...l.dropped.splice(0))
-    for (let round = 0; this.#links.some((l) => l.queue.length > 0); round++) {
+    // Also when nothing is on the wire: a receiver may wait for content lost for good.
+    for (let round = 0; ; round++) {
       if (round > 1000) throw new Error('the network does not drain')
       for (const l of this.#links) {
         while (l.queue.length > 0) {
           if (!this.#batch(l, 0, Infinity)) this.#receive(l, l.queue.shift() as Message)
         }
       }
-      if (this.#links.every((l) => l.queue.length === 0)) this.#recoverLost()
+      if (this.#links.some((l) => l.queue.length > 0)) continue
+      if (this.#waiting.every((w) => w.length === 0)) break
+      this.#recoverLost()
     }
     const stuck = this.#waiting.reduce((n, w) => n + w.length, 0)
     if (stuck > 0) throw new Error(`${stuck} messages still wait for what they need`)
