@@ -16,6 +16,14 @@ const FILTER = {
 }
 /** Opportunities are private: each rep reads their own. */
 const OPPORTUNITIES = { ...FILTER, id: 'all-opportunities', sobject: 'Opportunity' }
+/** The org fails the next query-more page (a plan's or a fill's `nextRecordsUrl`). */
+const NEXT_PAGE_FAILS = {
+  method: 'GET',
+  pathIncludes: '/query/',
+  status: 400,
+  errorCode: 'INVALID_QUERY_LOCATOR',
+  message: 'invalid query locator',
+} as const
 
 let h: RelayHarness
 const start = async (): Promise<void> => {
@@ -161,15 +169,7 @@ describe('first fill of a large cache: the plan streamed, the records loaded by 
     const { client } = await preferringFilter('cut-plan-phone')
     // The plan's second page (nextRecordsUrl) fails.
     h.org.setFaults({
-      failNext: [
-        {
-          method: 'GET',
-          pathIncludes: '/query/',
-          status: 400,
-          errorCode: 'INVALID_QUERY_LOCATOR',
-          message: 'invalid query locator',
-        },
-      ],
+      failNext: [NEXT_PAGE_FAILS],
     })
     const error = await client.refresh().then(
       () => undefined,
@@ -193,13 +193,7 @@ describe('first fill of a large cache: the plan streamed, the records loaded by 
           armed = true
           h.org.setFaults({
             failNext: [
-              {
-                method: 'GET',
-                pathIncludes: '/query/',
-                status: 400,
-                errorCode: 'INVALID_QUERY_LOCATOR',
-                message: 'invalid query locator',
-              },
+              NEXT_PAGE_FAILS,
               {
                 method: 'GET',
                 pathIncludes: 'Id%20IN%20(',
