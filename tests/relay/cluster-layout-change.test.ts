@@ -207,12 +207,12 @@ describe.skipIf(!postgres.available || !redis.available)(title, () => {
         String(row.Description).includes('<around>') &&
         String(row.Description).includes('<after>')
       )
-    }, 30_000)
+    }, 60_000)
     const written = String(orgRow(org, record)?.Description)
     expect([count(written, '<around>'), count(written, '<after>')]).toEqual([1, 1])
     expect(movedCloses).toEqual([])
     expect(replicaText(rep)).not.toMatch(/Phone|Credit_Limit__c/)
-  }, 90_000)
+  }, 120_000)
 
   it('a relay cut off from Redis sees the new layout at its next access, and closes its live sockets then', async () => {
     const { org, relays, record } = await start([{ bus: 'deaf', catchUpMs: 60_000 }])

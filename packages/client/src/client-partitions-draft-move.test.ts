@@ -155,6 +155,8 @@ describe('a partitioned draft whose layout changed offline', () => {
     const values = { Phone: '4155550606', Credit_Limit__c: 12_345 }
     const row = await createdOnceWith('Layout Moved Co', values, manager)
     await eventually(() => draft.documents.length === documents, 'the new layout', 20_000)
+    // The handle takes the moved documents' values as they load.
+    await eventually(() => draft.get('Phone') === '4155550606', 'the moved value on screen', 10_000)
     expect(draft.get('Phone')).toBe('4155550606')
     expect(draft.get('Credit_Limit__c')).toBe(12_345)
     await draft.close()
