@@ -171,6 +171,36 @@ describe('WHERE', () => {
     expect(await where("Name LIKE '%\\_1'")).toEqual(['Q-Delta_1'])
   })
 
+  test('Id = and Id IN name those records only (18 or 15 characters), with the rest of the clause', async () => {
+    const all = await rep1.query<Row>("SELECT Id, Name FROM Account WHERE Name LIKE 'Q-%'")
+    const id = (name: string): string => str(all.records.find((r) => r.Name === name)?.Id)
+    const [alpha, beta, gamma] = [id('Q-Alpha'), id('Q-Beta'), id('q-gamma')]
+    // A well-formed Id of no record (the Account prefix, a counter nothing was given).
+    const nobody = (await rep1.query<Row>("SELECT Id FROM Account WHERE Id = '001000000000000AAA'"))
+      .records
+    expect(nobody).toEqual([])
+    expect(await where(`Id = '${beta}'`)).toEqual(['Q-Beta'])
+    expect(
+      await where(`Id IN ('${alpha}', '${beta.slice(0, 15)}', '${gamma}', '${alpha}')`),
+    ).toEqual(['Q-Alpha', 'Q-Beta', 'q-gamma'])
+    expect(await where(`Id IN ('${alpha}', '${gamma}') AND Industry = 'Technology'`)).toEqual([
+      'Q-Alpha',
+      'q-gamma',
+    ])
+    expect(await where(`Id IN ('${alpha}', '${beta}') AND NumberOfEmployees > 100`)).toEqual([
+      'Q-Beta',
+    ])
+    expect(await where(`Id = '${alpha}' OR Id = '${gamma}'`)).toEqual(['Q-Alpha', 'q-gamma'])
+    expect(await where(`Id NOT IN ('${alpha}', '${beta}')`)).toEqual(['Q-Delta_1', 'q-gamma'])
+    expect(await where(`NOT Id = '${alpha}'`)).toEqual(['Q-Beta', 'Q-Delta_1', 'q-gamma'])
+    expect(await where('Id = null')).toEqual([])
+    expect(await where(`Id IN ('${beta}', null)`)).toEqual(['Q-Beta'])
+    const opps = await rep1.query<Row>(
+      `SELECT Name FROM Opportunity WHERE AccountId = '${alpha}' AND Name = 'Q-Opp 40'`,
+    )
+    expect(names(opps.records)).toEqual(['Q-Opp 40'])
+  })
+
   test('AND, OR, NOT and parentheses', async () => {
     expect(await where("Industry = 'Technology' AND NumberOfEmployees > 100")).toEqual(['q-gamma'])
     expect(

@@ -8,6 +8,7 @@ import type { RequestContext } from '../state.js'
 import type { SelectItem, SelectQuery } from './ast.js'
 import { soqlError } from './errors.js'
 import { compareValues, compileWhere } from './filter.js'
+import { candidateRecords } from './id-lookup.js'
 import { parseSoql } from './parser.js'
 import { resolvePath, walk, valueOf, type ResolvedPath } from './resolve.js'
 import { USER_RECORD_ACCESS, runUserRecordAccess } from './user-record-access.js'
@@ -260,7 +261,7 @@ function select(
     )
   }
   let rows: Readonly<StoredRecord>[] = []
-  for (const r of ctx.state.store.all(root.name)) {
+  for (const r of candidateRecords(ctx, root, query.where, query.soql)) {
     if (r.IsDeleted === true && !options.includeDeleted) continue
     if (query.scope === 'mine' && root.owned && r.OwnerId !== ctx.caller.userId) continue
     if (recordAccess(ctx.state.store, ctx.caller, root, r) === 'none') continue
