@@ -34,9 +34,7 @@ export interface RecordQuery {
  * ```
  */
 export function recordSoql(q: RecordQuery): string {
-  const select = [...SYSTEM_FIELDS]
-  if (q.draftKeys && q.draftKeys.length > 0 && q.draftKeyField) select.push(q.draftKeyField)
-  for (const f of q.fields) if (!select.includes(f)) select.push(f)
+  const select = selectList(q)
   const keys: string[] = []
   if (q.ids && q.ids.length > 0) keys.push(`Id IN (${q.ids.map(soqlString).join(', ')})`)
   if (q.draftKeys && q.draftKeys.length > 0 && q.draftKeyField) {
@@ -45,6 +43,26 @@ export function recordSoql(q: RecordQuery): string {
   const where = keys.length > 1 ? `(${keys.join(' OR ')})` : (keys[0] ?? 'Id = null')
   const after = q.modifiedAfter ? ` AND SystemModstamp > ${q.modifiedAfter}` : ''
   return `SELECT ${select.join(', ')} FROM ${q.sobject} WHERE ${where}${after}`
+}
+
+/**
+ * The SOQL reading every record of an object changed after `modifiedAfter` (a SOQL datetime
+ * literal), with the system fields first: one query in place of many `Id IN` ones when most
+ * records asked for have not changed.
+ */
+export function changedSoql(q: {
+  sobject: string
+  fields: readonly string[]
+  modifiedAfter: string
+}): string {
+  return `SELECT ${selectList(q).join(', ')} FROM ${q.sobject} WHERE SystemModstamp > ${q.modifiedAfter}`
+}
+
+function selectList(q: Pick<RecordQuery, 'fields' | 'draftKeys' | 'draftKeyField'>): string[] {
+  const select = [...SYSTEM_FIELDS]
+  if (q.draftKeys && q.draftKeys.length > 0 && q.draftKeyField) select.push(q.draftKeyField)
+  for (const f of q.fields) if (!select.includes(f)) select.push(f)
+  return select
 }
 
 /** The versioned URL of a query (for a Composite subrequest). */

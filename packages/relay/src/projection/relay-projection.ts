@@ -5,6 +5,7 @@ import { isBulkOrigin, isRemoteOrigin } from '../docs/remote-changes.js'
 import type { PullDocs, PullStore, TrackedDoc } from '../pull/ports.js'
 import type { Puller, PullerOptions } from '../pull/puller.js'
 import { createPuller } from '../pull/puller.js'
+import { trackedObjects } from '../pull/tracked-objects.js'
 import { inFlightIds } from './in-flight.js'
 import type { ChangeStream, ChangeStreamConfig } from '../pull/change-stream.js'
 import { createChangeStream } from '../pull/change-stream.js'
@@ -247,14 +248,13 @@ export function createRelayProjection(options: RelayProjectionOptions): RelayPro
     ...(options.onStage ? { onStage: options.onStage } : {}),
   })
   stretch = (factor) => projector.schedule.stretch(factor)
-  const tracked = hubPullDocs(options.hub)
   const stream = options.stream
     ? createChangeStream({
         ...options.stream,
         puller,
         pullStore: options.pullStore,
         logger: options.logger ?? silentLogger,
-        objects: async () => [...new Set((await tracked.tracked()).map((d) => d.sobject))].sort(),
+        objects: () => trackedObjects(options.hub.store),
         ...hubChangeTarget(options.hub, (n) =>
           options.metrics?.increment('briefcase_pull_merged_records_total', {}, n),
         ),

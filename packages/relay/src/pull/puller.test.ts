@@ -47,6 +47,31 @@ describe('puller against the org', () => {
     expect(await p.pullOnce()).toMatchObject({ merged: 0 })
   })
 
+  it('from a watermark, reads many records’ changes in one query, ignoring records without documents', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 7; i++) ids.push(await h.create('Account', { Name: `Many ${i}` }, REP1))
+    const refs = []
+    for (const id of ids) refs.push(await h.load('Account', id, REP1))
+    const other = await h.create('Account', { Name: 'No document' }, REP1)
+    // One Id per query, five queries per Composite call: 7 records take two calls by Id.
+    const p = puller({ options: { idsPerQuery: 1 } })
+    expect(await p.pullOnce()).toMatchObject({ calls: 2, rows: 7, merged: 0 })
+    await h
+      .conn(MANAGER)
+      .sobject('Account')
+      .update([
+        { Id: ids[3] as string, Industry: 'Retail' },
+        { Id: other, Industry: 'Retail' },
+      ])
+    h.org.clearCalls()
+    // From the watermark, more than 5 records (one call of Id IN queries): one query of changes.
+    expect(await p.pullOnce()).toMatchObject({ calls: 1, merged: 1 })
+    expect(calls()).toEqual(['POST /composite'])
+    const doc = await h.device(REP1, 'phone').pull(refs[3] as (typeof refs)[number])
+    expect(doc.values()).toMatchObject({ Name: 'Many 3', Industry: 'Retail' })
+    expect(await p.pullOnce()).toMatchObject({ calls: 1, merged: 0 })
+  })
+
   it('changes nothing for the echo of our own write; a workflow update reaches the device', async () => {
     const id = await h.create(
       'Opportunity',

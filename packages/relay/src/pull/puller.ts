@@ -6,7 +6,7 @@ import type {
   ProjectionSalesforce,
   SalesforceConnection,
 } from '../projection/ports.js'
-import { queryUrl, recordSoql } from '../projection/record-query.js'
+import { changedSoql, queryUrl, recordSoql } from '../projection/record-query.js'
 import type { ReadSubrequest } from '../projection/server-records.js'
 import {
   canonicalInstant,
@@ -30,6 +30,13 @@ export interface PullerOptions {
   overlapMs?: number
   /** Record Ids per query (default 200). */
   idsPerQuery?: number
+  /**
+   * Above this many records of an object in one session, a pull from a watermark reads the
+   * object's changes since then in one query (`SystemModstamp >` only, rows of records without
+   * documents ignored) instead of `Id IN` queries of {@link idsPerQuery} (default 1,000: more
+   * than one Composite call of them). A pull without a watermark always reads by Id.
+   */
+  changedQueryAbove?: number
   /** How far back the first getDeleted of an object reads (default one day). */
   deletedLookbackMs?: number
 }
@@ -97,6 +104,17 @@ function replicationInstant(ms: number): string {
   return encodeURIComponent(new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00'))
 }
 
+/** Documents by their record's Salesforce Id. */
+function byRecord(docs: readonly TrackedDoc[]): Map<string, TrackedDoc[]> {
+  const out = new Map<string, TrackedDoc[]>()
+  for (const d of docs) {
+    const list = out.get(d.salesforceId)
+    if (list) list.push(d)
+    else out.set(d.salesforceId, [d])
+  }
+  return out
+}
+
 interface Job {
   sub: ReadSubrequest
   kind: 'query' | 'deleted'
@@ -125,6 +143,7 @@ export function createPuller(config: PullerConfig): Puller {
   const logger = config.logger ?? silent
   const apiVersion = o.apiVersion ?? '62.0'
   const idsPerQuery = o.idsPerQuery ?? 200
+  const changedQueryAbove = o.changedQueryAbove ?? idsPerQuery * MAX_QUERIES
   const overlap = o.overlapMs ?? 60_000
   const fieldsCache = new Map<string, string[]>()
   let chain: Promise<unknown> = Promise.resolve()
@@ -182,8 +201,7 @@ export function createPuller(config: PullerConfig): Puller {
     for (const s of objects) marks.set(s, await config.store.watermark(s))
     const next = new Map(objects.map((s) => [s, { ...(marks.get(s) as Watermark) }]))
     const failed = new Set<string>()
-    const byId = new Map<string, TrackedDoc[]>()
-    for (const d of tracked) byId.set(d.salesforceId, [...(byId.get(d.salesforceId) ?? []), d])
+    const byId = byRecord(tracked)
     const deletedRead = new Set<string>()
     const exclude = new Set<string>()
     const sessions: [string, TrackedDoc[], SalesforceConnection][] = []
@@ -201,6 +219,7 @@ export function createPuller(config: PullerConfig): Puller {
       if (!missing) break
     }
     for (const [user, docs, conn] of sessions) {
+      const sessionDocs = byRecord(docs)
       const jobs: Job[] = []
       for (const sobject of objects) {
         const mine = docs.filter((d) => d.sobject === sobject)
@@ -209,19 +228,25 @@ export function createPuller(config: PullerConfig): Puller {
         const since = mark.updated ? Date.parse(mark.updated) - overlap : undefined
         const ids = [...new Set(mine.map((d) => d.salesforceId))]
         const fields = await fieldsOf(mine[0] as TrackedDoc)
-        for (let i = 0; i < ids.length; i += idsPerQuery) {
-          const soql = recordSoql({
-            sobject,
-            fields,
-            ids: ids.slice(i, i + idsPerQuery),
-            ...(since === undefined ? {} : { modifiedAfter: soqlInstant(since) }),
-          })
-          jobs.push({
-            sub: { method: 'GET', url: queryUrl(apiVersion, soql) },
-            kind: 'query',
-            sobject,
-            ids: Math.min(idsPerQuery, ids.length - i),
-          })
+        if (since !== undefined && ids.length > changedQueryAbove) {
+          const soql = changedSoql({ sobject, fields, modifiedAfter: soqlInstant(since) })
+          const sub = { method: 'GET', url: queryUrl(apiVersion, soql) } as const
+          jobs.push({ sub, kind: 'query', sobject, ids: ids.length })
+        } else {
+          for (let i = 0; i < ids.length; i += idsPerQuery) {
+            const soql = recordSoql({
+              sobject,
+              fields,
+              ids: ids.slice(i, i + idsPerQuery),
+              ...(since === undefined ? {} : { modifiedAfter: soqlInstant(since) }),
+            })
+            jobs.push({
+              sub: { method: 'GET', url: queryUrl(apiVersion, soql) },
+              kind: 'query',
+              sobject,
+              ids: Math.min(idsPerQuery, ids.length - i),
+            })
+          }
         }
         const start = mark.deleted
           ? Date.parse(mark.deleted)
@@ -279,7 +304,7 @@ export function createPuller(config: PullerConfig): Puller {
             const mark = next.get(job.sobject) as Watermark
             for (const row of rows) {
               const id = rowId(row)
-              const mine = docs.filter((d) => d.salesforceId === id)
+              const mine = (id === undefined ? undefined : sessionDocs.get(id)) ?? []
               report.merged += await applyRow(mine, row)
               const stamp =
                 typeof row.SystemModstamp === 'string' ? canonicalInstant(row.SystemModstamp) : null
