@@ -14,6 +14,29 @@ const IDS_PER_QUERY = 200
  */
 export type Verified = Map<string, { systemModstamp: string; at: number }>
 
+/** Whether a record's SystemModstamp was confirmed less than `checkFreshMs` ago, as planned. */
+export function isFresh(ctx: ProjectorContext, verified: Verified, r: PlanRecord): boolean {
+  const v = verified.get(refKey(r.ref))
+  return (
+    v !== undefined &&
+    ctx.now() - v.at < ctx.settings.checkFreshMs &&
+    sameInstant(v.systemModstamp, r.systemModstamp)
+  )
+}
+
+/**
+ * The records (by `group|name`) whose SystemModstamp one of `reads` (checks, read-backs of writes)
+ * confirmed moments ago: their updates may carry the check in the write (`PlanInput.confirmed`).
+ */
+export function confirmedRecords(
+  ctx: ProjectorContext,
+  records: readonly PlanRecord[],
+  ...reads: Verified[]
+): Set<string> {
+  const confirmed = records.filter((r) => reads.some((read) => isFresh(ctx, read, r)))
+  return new Set(confirmed.map((r) => refKey(r.ref)))
+}
+
 /**
  * The SystemModstamp check before a call: reads the records it updates (one Composite of up to
  * five queries per call, under the author's session) and merges every record changed in
@@ -32,19 +55,11 @@ export async function checkBeforeCall(
     const r = records.get(refKey(w.ref))
     if (w.kind === 'update' && w.salesforceId && r) byId.set(w.salesforceId, r)
   }
-  const fresh = (r: PlanRecord): boolean => {
-    const v = verified.get(refKey(r.ref))
-    return (
-      v !== undefined &&
-      ctx.now() - v.at < ctx.settings.checkFreshMs &&
-      sameInstant(v.systemModstamp, r.systemModstamp)
-    )
-  }
   const queries: RecordQuery[] = []
   for (const target of call.check) {
     const ids = target.ids.filter((id) => {
       const r = byId.get(id)
-      return r !== undefined && !fresh(r)
+      return r !== undefined && !isFresh(ctx, verified, r)
     })
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       queries.push({

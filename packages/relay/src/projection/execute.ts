@@ -1,5 +1,6 @@
 import type { RefusedWrite, SalesforceId } from '@briefcase/record'
 import type { AcknowledgedWrite } from './acknowledge.js'
+import type { Verified } from './check.js'
 import { acknowledgeInDocument, findRow } from './acknowledge.js'
 import { serverInfoOf } from './server-records.js'
 import type { CallOutcome, WriteOutcome } from './composite-result.js'
@@ -74,7 +75,9 @@ export interface WaveRecords {
   /** Records with refused fields: their status stays the refusal, not ok. */
   refused: ReadonlySet<string>
   /** SystemModstamp checks of this run (a write makes its record's stale). */
-  verified: Map<string, unknown>
+  verified: Verified
+  /** SystemModstamps the read-backs of this run's writes brought. */
+  readBack: Verified
 }
 
 /** One log line per record Salesforce refused: object, Id or draft key, code, fields. */
@@ -118,6 +121,9 @@ async function applyOne(
         const rows = outcome.rows.get(w.sobject)
         const row = findRow(rows, id, w.draftKey, ctx.settings.draftKeyField)
         written = acknowledgeInDocument(doc, w, { id, parentIds, row, at })
+        // A later wave's write to it can carry its check against this SystemModstamp.
+        const info = row && serverInfoOf(row)
+        if (info) wave.readBack.set(key, { systemModstamp: info.systemModstamp, at })
       }
       if (!wave.refused.has(key)) reportStatus(doc, status('ok', at))
       return written

@@ -11,7 +11,9 @@ export const MAX_CONDITIONAL_ROWS = 20
  * and every edit sent is later than S. Salesforce answers 412 only when LastModifiedDate is past
  * S's second; a change within that second (after the stamp was read) goes unseen, but the merge
  * would stamp it S (one-second resolution) and every edit later than S wins over it anyway: the
- * write is what the separate check would have led to.
+ * write is what the separate check would have led to. Edits older than S qualify too when S was
+ * read moments ago (`PlanInput.confirmed`): a separate check now would read what that read did
+ * (and a check that fresh is not repeated).
  */
 function canCarryCheck(w: PlannedWrite, input: PlanInput): boolean {
   if (w.kind !== 'update' || !w.salesforceId) return false
@@ -20,7 +22,11 @@ function canCarryCheck(w: PlannedWrite, input: PlanInput): boolean {
   const since = record?.systemModstamp ? Date.parse(record.systemModstamp) : NaN
   if (!Number.isFinite(since)) return false
   const sent = Object.values(w.fields)
-  return sent.length > 0 && sent.every((f) => decodeHlc(f.stamp).wall > since)
+  if (sent.length === 0) return false
+  return (
+    input.confirmed?.has(refKey(w.ref)) === true ||
+    sent.every((f) => decodeHlc(f.stamp).wall > since)
+  )
 }
 
 /**

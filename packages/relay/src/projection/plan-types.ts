@@ -69,6 +69,12 @@ export interface PlanInput {
   permissions: (user: string, sobject: string) => ObjectPermissions | undefined
   /** Documents (by `group|name`) whose updates must go behind the separate check (a 412 this run). */
   unconditional?: ReadonlySet<string>
+  /**
+   * Documents (by `group|name`) whose shadow's SystemModstamp was read from Salesforce moments ago
+   * (a check, or the read-back of a write, this run): their updates carry the check in the write
+   * even with edits older than that stamp (a change since the read goes unseen either way).
+   */
+  confirmed?: ReadonlySet<string>
   options: PlanOptions
 }
 

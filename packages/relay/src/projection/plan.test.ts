@@ -483,6 +483,20 @@ describe('planWave: the conflict check inside the write', () => {
     expect(call.check.map((c) => c.ids)).toEqual([[sfId('001', 1)]])
   })
 
+  it('carries the check of an edit older than a SystemModstamp read moments ago (confirmed)', () => {
+    let t = Date.parse('2025-12-31T23:59:59Z')
+    const d = device(USER_A, 'phone-1', () => ++t)
+    const doc = existing(account, sfId('001', 1), { Name: 'Acme' }, d)
+    doc.set('Name', 'Older edit')
+    const call = conditional([doc], { confirmed: new Set([`g|${doc.name}`]) })
+      .calls[0] as PlannedCall
+    expect(call.subrequests.map((s) => s.kind)).toEqual(['row', 'query'])
+    expect(call.subrequests[0]?.headers).toEqual({
+      'If-Unmodified-Since': 'Thu, 01 Jan 2026 00:00:00 GMT',
+    })
+    expect(call.check).toEqual([])
+  })
+
   it('keeps the separate check for a large batch (more updates than maxConditionalRows)', () => {
     const d = device(USER_A, 'phone-1', fakeTime())
     const docs = Array.from({ length: 21 }, (_, n) =>

@@ -66,6 +66,10 @@ describe('projector against the org', () => {
     b.insertText('Description', b.text('Description').length, ' again')
     await phone.push(ref, await h.group('Account', REP1))
     await tablet.push(ref, await h.group('Account', REP2))
+    // The writes come a second later (offline edits are older than the first author's write, whose
+    // SystemModstamp the second author's write is checked against; within the same second they
+    // were not, and CI's runs differed in that).
+    h.org.advanceClock(1000)
     h.org.clearCalls()
     const report = await createProjector(h.config()).runOnce()
     expect(report).toMatchObject({ written: 2, refused: 0 })
@@ -78,7 +82,8 @@ describe('projector against the org', () => {
       LastModifiedById: h.users.rep2.id,
     })
     // Two authors (rep1's Website; rep2's later Name, Phone and text): one write each in HLC
-    // order, each carrying its SystemModstamp check (If-Unmodified-Since).
+    // order, each carrying its SystemModstamp check (If-Unmodified-Since): rep2's against the
+    // read-back of rep1's write, with no separate check call.
     expect(h.calls().filter((c) => !c.endsWith('/describe'))).toEqual([
       'POST /composite',
       'POST /composite',

@@ -1,6 +1,6 @@
 import type { SalesforceId } from '@briefcase/record'
 import type { Verified } from './check.js'
-import { checkBeforeCall } from './check.js'
+import { checkBeforeCall, confirmedRecords } from './check.js'
 import type { ProjectorContext } from './context.js'
 import { reportStatus, status } from './context.js'
 import { refKey } from './doc-ref.js'
@@ -187,6 +187,7 @@ async function recover(
 export async function runPass(ctx: ProjectorContext, state: PassState): Promise<ProjectionReport> {
   const report = emptyReport()
   const verified: Verified = new Map()
+  const readBack: Verified = new Map()
   const parked = new Set<string>()
   const unconditional = new Set<string>()
   for (let round = 0; round < state.maxWaves && !state.stopped(); round++) {
@@ -213,6 +214,7 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
       drafts: await draftIds(ctx, pending),
       permissions: await loadPermissions(ctx, pending),
       unconditional,
+      confirmed: confirmedRecords(ctx, pending, verified, readBack),
       options: {
         apiVersion: ctx.settings.apiVersion,
         draftKeyField: ctx.settings.draftKeyField,
@@ -269,6 +271,7 @@ export async function runPass(ctx: ProjectorContext, state: PassState): Promise<
         retries: state.retries,
         refused,
         verified,
+        readBack,
       })
       report.calls += 1
       report.written += result.counts.written
