@@ -11,8 +11,9 @@
  *   answer arrives (fsynced before the answer; the device's own encoding and decoding included).
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-ingest.ts
- * Environment: ROUNDS (5), DEVICES (50), EDITS (200), BULK=0 skips the bulk part, BASE_ROOT=<a
- * built checkout> adds its relay (before and after in one run).
+ * Environment: ROUNDS (5), DEVICES (50), EDITS (200), LIVE=0 skips the live part, BULK=0 the
+ * bulk part, BULK_RUNS (3) bulk requests per relay, BASE_ROOT=<a built checkout> adds its relay
+ * (before and after in one run; bulk: the two relays' requests alternate).
  */
 import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
@@ -32,6 +33,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5)
 const DEVICES = Number(process.env.DEVICES ?? 50)
 const EDITS = Number(process.env.EDITS ?? 200)
 const BULK_DOCS = 2000
+const BULK_RUNS = Number(process.env.BULK_RUNS ?? 3)
 
 /** y-protocols sync step 1 with an empty state vector (asks for everything; answered in order). */
 function step1(): Uint8Array {
@@ -151,10 +153,12 @@ async function stockRound(load: Load): Promise<Result> {
 process.setMaxListeners(0)
 buildOnce()
 const relayPort = await freePort()
+/** The port of BASE_ROOT's relay while both run (bulk part). */
+const basePort = await freePort()
 const org = await startOrg({
   port: await freePort(),
   accounts: BULK_DOCS,
-  redirectUri: `http://127.0.0.1:${relayPort}/auth/callback`,
+  redirectUri: [relayPort, basePort].map((p) => `http://127.0.0.1:${p}/auth/callback`),
 })
 const snapshot = (await (await fetch(`${org.url}/__org/snapshot`)).json()) as {
   Account: { Id: string }[]
@@ -167,7 +171,8 @@ const live: { relay: Result[]; stock: Result[]; base: Result[] } = {
   stock: [],
   base: [],
 }
-for (let round = 0; round < ROUNDS; round++) {
+const LIVE_ROUNDS = process.env.LIVE === '0' ? 0 : ROUNDS
+for (let round = 0; round < LIVE_ROUNDS; round++) {
   const [r, load] = await relayRound(org.url, relayPort, names)
   live.relay.push(r)
   const s = await stockRound(load)
@@ -183,24 +188,58 @@ for (let round = 0; round < ROUNDS; round++) {
   )
 }
 
-const bulkRates: number[] = []
+/** One relay's bulk runs: rates, and the relay's CPU per update. */
+interface BulkSide {
+  label: string
+  rates: number[]
+  cpu: number[]
+  loads: string[]
+}
+
+/** A relay signed in by one device holding all `BULK_DOCS` documents. */
+async function bulkRelay(port: number, root?: string) {
+  const relay = await startRelay({ port, orgUrl: org.url, ...(root ? { root } : {}) })
+  const device = await Device.signIn(relay.url, 'manager', 'ingest-bulk')
+  await device.bulk(names.slice(0, BULK_DOCS))
+  return { relay, device }
+}
+
+/** One bulk run: an edit to each document, then one request, timed until its answer. */
+async function bulkRun(side: BulkSide, relay: ServerProcess, device: Device, run: number) {
+  for (const name of names.slice(0, BULK_DOCS))
+    (await device.open(name)).set('Phone', `41555${run}0199`)
+  const load = loadAverage()
+  const cpu = relay.stats().cpuMs
+  const s = performance.now()
+  const answers = await device.bulk()
+  const ms = performance.now() - s
+  const used = relay.stats().cpuMs - cpu
+  if (answers.some((a) => !a.ok)) throw new Error('bulk refused')
+  side.rates.push((BULK_DOCS / ms) * 1000)
+  side.cpu.push((used / BULK_DOCS) * 1000)
+  side.loads.push(load.split(' ')[0] as string)
+  console.log(
+    `bulk ${side.label}: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms, relay CPU ${used.toFixed(0)} ms (load ${load})`,
+  )
+}
+
+const bulkSides: BulkSide[] = []
 if (process.env.BULK !== '0') {
-  const relay = await startRelay({ port: relayPort, orgUrl: org.url })
-  const bulk = await Device.signIn(relay.url, 'manager', 'ingest-bulk')
-  await bulk.bulk(names.slice(0, BULK_DOCS))
-  for (let run = 0; run < 3; run++) {
-    for (const name of names.slice(0, BULK_DOCS))
-      (await bulk.open(name)).set('Phone', `41555${run}0199`)
-    const s = performance.now()
-    const answers = await bulk.bulk()
-    const ms = performance.now() - s
-    if (answers.some((a) => !a.ok)) throw new Error('bulk refused')
-    bulkRates.push((BULK_DOCS / ms) * 1000)
-    console.log(
-      `bulk: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms (load ${loadAverage()})`,
-    )
+  const sides = [{ root: undefined as string | undefined, label: 'relay', port: relayPort }]
+  if (BASE_ROOT)
+    sides.push({ root: BASE_ROOT, label: `relay built at ${BASE_ROOT}`, port: basePort })
+  const running = []
+  for (const side of sides) {
+    running.push(await bulkRelay(side.port, side.root))
+    bulkSides.push({ label: side.label, rates: [], cpu: [], loads: [] })
   }
-  await relay.stop()
+  for (let run = 0; run < BULK_RUNS; run++) {
+    for (let i = 0; i < running.length; i++) {
+      const { relay, device } = running[i] as (typeof running)[number]
+      await bulkRun(bulkSides[i] as BulkSide, relay, device, run)
+    }
+  }
+  for (const { relay } of running) await relay.stop()
 }
 await org.stop()
 
@@ -214,22 +253,25 @@ const cpu = (rs: Result[]): string =>
     rs.map((r) => r.cpuPerUpdate * 1000),
     0,
   )
-console.log(`\n${ROUNDS} rounds, median (min–max); ${DEVICES} devices × ${EDITS} edits\n`)
-console.log(
-  '| path | server | updates/s | server CPU µs/update | load (1 min) |\n| --- | --- | --- | --- | --- |',
-)
-console.log(
-  `| live | relay (durable: in the WAL) | ${rate(live.relay)} | ${cpu(live.relay)} | ${live.relay.map((r) => r.load.split(' ')[0]).join(', ')} |`,
-)
-console.log(
-  `| live | @y/websocket-server 0.1.1 (memory) | ${rate(live.stock)} | ${cpu(live.stock)} | ${live.stock.map((r) => r.load.split(' ')[0]).join(', ')} |`,
-)
-if (BASE_ROOT)
+const HEADER =
+  '| path | server | updates/s | server CPU µs/update | load (1 min) |\n| --- | --- | --- | --- | --- |'
+if (LIVE_ROUNDS > 0) {
+  console.log(`\n${LIVE_ROUNDS} rounds, median (min–max); ${DEVICES} devices × ${EDITS} edits\n`)
+  console.log(HEADER)
   console.log(
-    `| live | relay built at ${BASE_ROOT} | ${rate(live.base)} | ${cpu(live.base)} | ${live.base.map((r) => r.load.split(' ')[0]).join(', ')} |`,
+    `| live | relay (durable: in the WAL) | ${rate(live.relay)} | ${cpu(live.relay)} | ${live.relay.map((r) => r.load.split(' ')[0]).join(', ')} |`,
   )
-if (bulkRates.length > 0)
   console.log(
-    `| bulk (${BULK_DOCS} updates per request, 3 runs) | relay (fsynced) | ${formatSpread(bulkRates, 0)} | | |`,
+    `| live | @y/websocket-server 0.1.1 (memory) | ${rate(live.stock)} | ${cpu(live.stock)} | ${live.stock.map((r) => r.load.split(' ')[0]).join(', ')} |`,
+  )
+  if (BASE_ROOT)
+    console.log(
+      `| live | relay built at ${BASE_ROOT} | ${rate(live.base)} | ${cpu(live.base)} | ${live.base.map((r) => r.load.split(' ')[0]).join(', ')} |`,
+    )
+}
+if (bulkSides.length > 0 && LIVE_ROUNDS === 0) console.log(HEADER)
+for (const side of bulkSides)
+  console.log(
+    `| bulk (${BULK_DOCS} updates per request, ${BULK_RUNS} runs) | ${side.label} (fsynced) | ${formatSpread(side.rates, 0)} | ${formatSpread(side.cpu, 0)} | ${side.loads.join(', ')} |`,
   )
 process.exit(0)

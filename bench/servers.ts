@@ -131,8 +131,13 @@ async function launch(
   }
 }
 
-/** The org emulator on its own (`briefcase-org`), allowing the relay callback `redirectUri`. */
-export function startOrg(options: { port: number; redirectUri: string; accounts?: number }) {
+/** The org emulator on its own (`briefcase-org`), allowing the relay callback(s) `redirectUri`. */
+export function startOrg(options: {
+  port: number
+  redirectUri: string | readonly string[]
+  accounts?: number
+}) {
+  const uris = typeof options.redirectUri === 'string' ? [options.redirectUri] : options.redirectUri
   return launch(
     'org',
     [
@@ -141,8 +146,7 @@ export function startOrg(options: { port: number; redirectUri: string; accounts?
       String(options.port),
       '--accounts',
       String(options.accounts ?? 240),
-      '--redirect-uri',
-      options.redirectUri,
+      ...uris.flatMap((uri) => ['--redirect-uri', uri]),
     ],
     {},
     /^Briefcase org listening on (\S+)/,
