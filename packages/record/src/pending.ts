@@ -103,8 +103,11 @@ export function derivePendingChange(
     for (const name of Object.keys(schema.fields).sort()) {
       const f = schema.fields[name]
       const list = entries.get(name)
+      const long = f !== undefined && isTextField(f)
+      // A field no device edited has the shadow as its winner: nothing pending, nothing lost.
+      if (!long && list === undefined) continue
       const shadow = shadowCandidate(view, name)
-      if (f && isTextField(f)) {
+      if (long) {
         const text = view.text(name)
         const old = typeof shadow?.value === 'string' ? shadow.value : ''
         if (text === old) continue
