@@ -43,14 +43,39 @@ export class RetiredDocs {
 
   /** The retired documents of a record, pinned (release each with `hub.release`). */
   async of(record: string): Promise<HotDoc[]> {
-    const { sobject } = parseDocName(record)
-    const layout = await this.#layouts.current(sobject)
-    if (layout.views === 0) return []
-    const metas = await this.#hub.store.listDocs({ name: record })
-    const keys = metas
-      .filter((m) => !layout.partitions.some((p) => p.id === m.group))
-      .map((m): DocKey => ({ name: m.name, group: m.group }))
+    const keys = (await this.#retiredKeys([record])).get(record) ?? []
     return keys.length === 0 ? [] : [...(await this.#hub.acquire(keys)).values()]
+  }
+
+  /**
+   * The keys of the retired documents of `records`, by record (none: absent): the stored
+   * documents of an object's records listed {@link LIST_NAMES} records a query.
+   */
+  async #retiredKeys(records: readonly string[]): Promise<Map<string, DocKey[]>> {
+    const bySobject = new Map<string, string[]>()
+    for (const record of records) {
+      const { sobject } = parseDocName(record)
+      const list = bySobject.get(sobject)
+      if (list) list.push(record)
+      else bySobject.set(sobject, [record])
+    }
+    const out = new Map<string, DocKey[]>()
+    for (const [sobject, names] of bySobject) {
+      const layout = await this.#layouts.current(sobject)
+      if (layout.views === 0) continue
+      const current = new Set(layout.partitions.map((p) => p.id))
+      for (let i = 0; i < names.length; i += LIST_NAMES) {
+        const metas = await this.#hub.store.listDocs({ names: names.slice(i, i + LIST_NAMES) })
+        for (const m of metas) {
+          if (current.has(m.group)) continue
+          const keys = out.get(m.name)
+          const key: DocKey = { name: m.name, group: m.group }
+          if (keys) keys.push(key)
+          else out.set(m.name, [key])
+        }
+      }
+    }
+    return out
   }
 
   /**
@@ -58,15 +83,38 @@ export class RetiredDocs {
    * has Yjs clients the device has and `current` lacks. `stateVector` is the device's (raw Yjs).
    */
   async lineageOf(current: HotDoc, stateVector: Uint8Array): Promise<HotDoc | undefined> {
-    const relay = Y.decodeStateVector(Y.encodeStateVector(this.#hub.ydocOf(current)))
-    const unknown = [...Y.decodeStateVector(stateVector)]
-      .filter(([client, clock]) => (relay.get(client) ?? 0) < clock)
-      .map(([client]) => client)
-    if (unknown.length === 0) return undefined
+    return (await this.lineagesOf([{ current, stateVector }]))[0]
+  }
+
+  /**
+   * {@link lineageOf} for many documents at once (a bulk sync): the stored documents of the
+   * records whose devices hold clients the relay lacks are listed together.
+   */
+  async lineagesOf(
+    asked: readonly { current: HotDoc; stateVector: Uint8Array }[],
+  ): Promise<(HotDoc | undefined)[]> {
+    const unknown = asked.map((a) => unknownClients(this.#hub.ydocOf(a.current), a.stateVector))
+    const records = new Set<string>()
+    asked.forEach((a, i) => {
+      if ((unknown[i] as number[]).length > 0) records.add(a.current.key.name)
+    })
+    const retired =
+      records.size === 0 ? new Map<string, DocKey[]>() : await this.#retiredKeys([...records])
+    const out: (HotDoc | undefined)[] = []
+    for (const [i, a] of asked.entries()) {
+      const keys = retired.get(a.current.key.name)
+      const clients = unknown[i] as number[]
+      out.push(keys && clients.length > 0 ? await this.#lineage(clients, keys) : undefined)
+    }
+    return out
+  }
+
+  /** The first of the retired documents `keys` holding one of `clients`, pinned. */
+  async #lineage(clients: readonly number[], keys: readonly DocKey[]): Promise<HotDoc | undefined> {
     let found: HotDoc | undefined
-    for (const r of await this.of(current.key.name)) {
-      const known = Y.decodeStateVector(Y.encodeStateVector(this.#hub.ydocOf(r)))
-      if (!found && unknown.some((c) => (known.get(c) ?? 0) > 0)) found = r
+    for (const r of (await this.#hub.acquire(keys)).values()) {
+      const store = this.#hub.ydocOf(r).store
+      if (!found && clients.some((c) => Y.getState(store, c) > 0)) found = r
       else this.#hub.release(r)
     }
     return found
@@ -195,6 +243,17 @@ export class RetiredDocs {
       return created
     })
   }
+}
+
+/** Records whose retired documents one query lists. */
+const LIST_NAMES = 500
+
+/** The Yjs clients of a device's state vector (raw Yjs) of which `doc` holds less. */
+function unknownClients(doc: Y.Doc, stateVector: Uint8Array): number[] {
+  const out: number[] = []
+  for (const [client, clock] of Y.decodeStateVector(stateVector))
+    if (Y.getState(doc.store, client) < clock) out.push(client)
+  return out
 }
 
 /** True when a document has edits Salesforce lacks (a retired one's are to be forwarded). */

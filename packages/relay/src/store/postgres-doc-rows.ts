@@ -188,6 +188,11 @@ export async function listDocRows(
   }
   equal('sobject', options.sobject)
   equal('name', options.name)
+  if (options.names) {
+    if (options.names.length === 0) return []
+    params.push(options.names)
+    where.push(`name = ANY($${params.length})`)
+  }
   equal('grp', options.group)
   if (options.withSalesforceId) where.push('salesforce_id IS NOT NULL')
   if (options.after) {

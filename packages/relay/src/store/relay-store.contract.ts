@@ -115,6 +115,9 @@ export function runRelayStoreContract(
         2,
       ])
       expect((await store.listDocs({ name: ACCOUNT })).map((d) => d.group)).toEqual(['g1', 'g2'])
+      const named = await store.listDocs({ names: ['X/y', ACCOUNT] })
+      expect(named.map((d) => `${d.name} ${d.group}`)).toEqual([`${ACCOUNT} g1`, `${ACCOUNT} g2`])
+      expect(await store.listDocs({ names: [] })).toEqual([])
     })
 
     it('refuses the first write of a document without metadata, and writes nothing of the batch', async () => {

@@ -159,6 +159,8 @@ export interface CommitOptions {
 export interface ListDocsOptions {
   sobject?: string
   name?: string
+  /** Only the documents of these names (one query for many records; empty: none). */
+  names?: readonly string[]
   group?: string
   /** Only documents that have a Salesforce Id. */
   withSalesforceId?: boolean

@@ -172,6 +172,11 @@ export class SqliteDocRows {
     }
     equal('sobject', options.sobject)
     equal('name', options.name)
+    if (options.names) {
+      if (options.names.length === 0) return []
+      where.push(`name IN (${options.names.map(() => '?').join(', ')})`)
+      params.push(...options.names)
+    }
     equal('grp', options.group)
     if (options.withSalesforceId) where.push('salesforce_id IS NOT NULL')
     if (options.after) {

@@ -192,20 +192,23 @@ export async function syncDocs(
   } catch (error) {
     rights = toRelayError(error)
   }
-  const lineages = await Promise.all(
-    docs.map((req, i) => {
-      const r = resolved[i]
-      if (!r?.ok || req.stateVector.length === 0) return Promise.resolve(undefined)
-      const vector = (() => {
-        try {
-          return payloadOf(req.stateVector, r.hot.doc.name, PayloadKind.stateVector)
-        } catch {
-          return undefined // answered by syncOne
-        }
-      })()
-      return vector ? deps.retired.lineageOf(r.hot, vector) : Promise.resolve(undefined)
-    }),
-  )
+  // Documents whose device may hold a retired document's clients, looked up together.
+  const asked: { index: number; current: HotDoc; stateVector: Uint8Array }[] = []
+  docs.forEach((req, i) => {
+    const r = resolved[i]
+    if (!r?.ok || req.stateVector.length === 0) return
+    try {
+      const stateVector = payloadOf(req.stateVector, r.hot.doc.name, PayloadKind.stateVector)
+      asked.push({ index: i, current: r.hot, stateVector })
+    } catch {
+      // answered by syncOne
+    }
+  })
+  const found = await deps.retired.lineagesOf(asked)
+  const lineages: (HotDoc | undefined)[] = docs.map(() => undefined)
+  asked.forEach((a, k) => {
+    lineages[a.index] = found[k]
+  })
   const t1 = performance.now()
   const origin = { kind: 'bulk', session: session.id }
   const answers: BulkResponseDoc[] = []
