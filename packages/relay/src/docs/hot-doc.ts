@@ -8,7 +8,7 @@ import {
   parseDocName,
   sealEnvelope,
 } from '@briefcase/record'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import type {
   DocKey,
   DocMeta,
@@ -65,12 +65,17 @@ export interface OpenHotDocInput {
   stored: StoredDoc | null
 }
 
+/** The origin of the stored updates applied while a document opens (nothing listens yet). */
+const LOAD_ORIGIN = 'load'
+
 /** The relay's own identity inside record documents. */
 const RELAY_DEVICE = parseDeviceId('relay')
 
 /**
- * A hot document from what the store holds (the compacted state and later updates merged into
- * one update, applied once), opened with the group's schema and the relay's identity.
+ * A hot document from what the store holds, opened with the group's schema and the relay's
+ * identity: the compacted state (or first update) loaded, then each later update applied in turn
+ * (each checked as any update is). Merging them first (`Y.mergeUpdates`) decoded and encoded the
+ * whole document once more: it was most of a bulk sync's time loading documents.
  */
 export function openHotDoc(input: OpenHotDocInput): HotDoc {
   const { key, group, engine, stored } = input
@@ -78,15 +83,11 @@ export function openHotDoc(input: OpenHotDocInput): HotDoc {
   const parts = stored
     ? [...(stored.state ? [stored.state] : []), ...stored.updates.map((u) => u.data)]
     : []
+  const [first, ...rest] = parts
   const state =
-    parts.length === 0
+    first === undefined
       ? undefined
-      : sealEnvelope({
-          engine: engine.name,
-          kind: PayloadKind.update,
-          name,
-          payload: parts.length === 1 ? (parts[0] as Uint8Array) : Y.mergeUpdates(parts),
-        })
+      : sealEnvelope({ engine: engine.name, kind: PayloadKind.update, name, payload: first })
   const doc = RecordDocument.open({
     engine,
     name,
@@ -95,6 +96,7 @@ export function openHotDoc(input: OpenHotDocInput): HotDoc {
     clock: createHybridClock({ device: RELAY_DEVICE, now: input.now }),
     ...(state ? { state } : {}),
   })
+  for (const update of rest) doc.engineDoc.apply(update, LOAD_ORIGIN)
   return {
     key: { name: key.name, group: key.group },
     doc,
