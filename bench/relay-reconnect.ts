@@ -1,28 +1,25 @@
 /**
  * Reconnect of a device holding 2,000 / 10,000 / 50,000 cached Accounts, through the real
- * `@briefcase/client` (its own IndexedDB: fake-indexeddb in Node, as the client's tests use),
- * against the relay as `apps/server` runs it (its own process, projector and puller on) and the
- * org emulator (its own process); this process is the device. Each round: a fresh relay data
- * directory and a fresh device; first fill of the cache (offline preference = a briefcase filter
- * selecting the N Accounts: cache plan + bulk sync, progress events timed); the device goes
- * offline and edits 10 % of the records; 5 % others change in the org (REST, sObject
- * Collections) and the relay's puller merges them (change events); the device comes back and
- * syncs (`client.sync()`, what it does on reconnect). Reported: round trips (HTTP requests the
- * client made), wall time, relay CPU seconds and peak RSS (/proc), for the fill and the reconnect;
- * for the reconnect also the device's CPU seconds (this process: user + system).
+ * `@briefcase/client`, against the relay as `apps/server` runs it (its own process, projector and
+ * puller on) and the org emulator (its own process). The device (`DEVICE`, default `chromium`;
+ * `reconnect-device.ts`): the client in headless Chromium with the browser's IndexedDB, on a page
+ * the relay serves, over HTTP and WebSocket on loopback (`reconnect-chromium.ts`), or in this
+ * Node process on fake-indexeddb (`node`, `reconnect-node.ts`); `DEVICE=chromium,node` runs both,
+ * alternating in each round. Each round: a fresh relay data directory and a fresh device, signed
+ * in through the relay's and the org's sign-in; first fill of the cache (offline preference = a
+ * briefcase filter selecting the N Accounts: cache plan + bulk sync, progress events timed); the
+ * device goes offline and edits 10 % of the records; 5 % others change in the org (REST,
+ * sObject Collections) and the relay's puller merges them (change events); the device comes back
+ * and syncs (`client.sync()`, what it does on reconnect). Reported: round trips (bulk-sync
+ * requests of the device), wall time, the device's CPU seconds, relay CPU seconds and peak RSS
+ * (/proc), for the fill and the reconnect.
  *
  * Run: npx tsx --conditions=@briefcase/source bench/relay-reconnect.ts
- * Options: SIZES=2000,10000,50000 ROUNDS=3 ROUNDS_50000=1
+ * Options: SIZES=2000,10000,50000 ROUNDS=3 ROUNDS_50000=1 DEVICE=chromium|node|chromium,node
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { BriefcaseClient, WebSocketConstructor } from '@briefcase/client'
-import { createBriefcaseClient } from '@briefcase/client'
-import { signInDevice } from '@briefcase/relay/testing'
-import { IDBFactory } from 'fake-indexeddb'
-import WebSocket from 'ws'
 import type { ServerProcess } from './processes.js'
 import {
   cpuSeconds,
@@ -33,89 +30,49 @@ import {
   startOrg,
   startRelay,
 } from './processes.js'
+import { buildDevicePage, chromiumDevice } from './reconnect-chromium.js'
+import type {
+  BenchDevice,
+  DeviceCpu,
+  DeviceFactory,
+  DeviceFill,
+  DeviceSync,
+} from './reconnect-device.js'
+import { USER, until } from './reconnect-device.js'
+import { nodeDevice } from './reconnect-node.js'
 
 const SIZES = (process.env.SIZES ?? '2000,10000,50000').split(',').map(Number)
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
-const USER = { username: 'manager@briefcase.test', password: 'manager-password' }
+const DEVICES = (process.env.DEVICE ?? 'chromium').split(',')
 const FILTER = 'bench-accounts'
 
-interface Phase {
-  ms: number
-  trips: number
+/** A device kind: how it starts, and what the relay needs for it (the page it serves). */
+interface DeviceKind {
+  name: string
+  start: DeviceFactory
+  relayArgs: readonly string[]
+}
+
+interface Relayed {
   cpu: number
   rss: number
 }
 interface Round {
-  /** `planMs`: until the bulk sync's request started (cache plan, schemas, index written). */
-  fill: Phase & { firstProgressMs: number; progressEvents: number; planMs: number }
-  reconnect: Phase & { received: number; otherRequests: number; deviceCpu: number }
-}
-
-/**
- * The client's fetch, counting its bulk-sync requests (round trips; other calls apart) and noting
- * when the last one started (`performance.now()`).
- */
-function countingFetch(): {
-  fetch: typeof fetch
-  count: () => number
-  other: () => number
-  lastBulkAt: () => number
-} {
-  let bulk = 0
-  let other = 0
-  let lastBulkAt = 0
-  return {
-    fetch: (input, init) => {
-      const url = input instanceof Request ? input.url : String(input)
-      if (new URL(url).pathname.startsWith('/sync/bulk')) {
-        bulk += 1
-        lastBulkAt = performance.now()
-      } else other += 1
-      return fetch(input, init)
-    },
-    count: () => bulk,
-    other: () => other,
-    lastBulkAt: () => lastBulkAt,
-  }
-}
-
-async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms: number,
-): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`Timed out waiting for ${what}`)
-}
-
-/** With PROFILE=<dir>: a CPU profile of this process (the device) around a phase. */
-async function startProfile(): Promise<{ stop: (name: string) => Promise<void> } | undefined> {
-  const dir = process.env.PROFILE
-  if (!dir) return undefined
-  const session = new Session()
-  session.connect()
-  const post = (method: string): Promise<unknown> =>
-    new Promise((resolve, reject) =>
-      session.post(method, (err, res) => (err ? reject(err) : resolve(res))),
-    )
-  await post('Profiler.enable')
-  await post('Profiler.start')
-  return {
-    async stop(name) {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown }
-      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile))
-      session.disconnect()
-    },
-  }
+  fill: DeviceFill & Relayed & { firstProgressMs: number }
+  reconnect: DeviceSync & Relayed & { received: number }
 }
 
 const mb = (b: number): number => b / 1024 / 1024
 /** The 1-minute load average (`/proc/loadavg`, what `uptime` prints). */
 const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?'
+/** Chromium's processes shown apart in the table (the rest summed as `other`). */
+const SHOWN = ['renderer', 'browser'] as const
+const cpuText = ({ deviceCpu, processes }: DeviceCpu): string => {
+  const parts = Object.entries(processes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, s]) => `${kind} ${s.toFixed(2)}`)
+  return deviceCpu.toFixed(2) + (parts.length > 0 ? ` (${parts.join(', ')})` : '')
+}
 
 async function metric(relay: ServerProcess, name: string): Promise<number> {
   const text = await (await fetch(`${relay.url}/metrics`)).text()
@@ -154,195 +111,194 @@ async function changeInOrg(orgUrl: string, ids: readonly string[], value: string
   }
 }
 
+/**
+ * Changes `changed` in the org and waits for the relay to merge them. A relay whose change stream
+ * is not subscribed yet misses them (it then reads nothing until its next resubscription): the
+ * changes are made again, with a new value, up to three times, PULL_WAIT_MS (60 s) apart. Returns
+ * the last value written.
+ */
+async function changeAndPull(
+  relay: ServerProcess,
+  orgUrl: string,
+  changed: readonly string[],
+  name: string,
+): Promise<string> {
+  let website = ''
+  for (let attempt = 0; attempt < 3; attempt++) {
+    website = `https://changed-${name}-${attempt}.example`
+    const pulledBefore = await metric(relay, 'briefcase_pull_merged_records_total')
+    await changeInOrg(
+      orgUrl,
+      changed.map((d) => d.split('/')[1] as string),
+      website,
+    )
+    const pulled = await until(
+      async () =>
+        (await metric(relay, 'briefcase_pull_merged_records_total')) - pulledBefore >=
+        changed.length,
+      'the relay to pull the org changes',
+      Number(process.env.PULL_WAIT_MS ?? 60_000),
+    ).then(
+      () => true,
+      (error: unknown) => (console.warn(String(error)), false),
+    )
+    if (pulled) break
+  }
+  return website
+}
+
+/** Runs `step`, with the relay's CPU seconds and peak RSS over it. */
+async function relayed<T>(relay: ServerProcess, step: () => Promise<T>): Promise<T & Relayed> {
+  const pid = relay.child.pid as number
+  resetPeakRss(pid)
+  const cpu = cpuSeconds(pid)
+  const result = await step()
+  return { ...result, cpu: cpuSeconds(pid) - cpu, rss: peakRss(pid) }
+}
+
 async function round(
+  kind: DeviceKind,
   size: number,
   r: number,
   orgUrl: string,
   port: number,
   filters: string,
 ): Promise<Round> {
+  const name = `${kind.name}-${size}-${r}`
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-reconnect-'))
   const relay = await startRelay({
     port,
     orgUrl,
     dataDir,
-    args: ['--briefcase-filters', filters],
+    args: ['--briefcase-filters', filters, ...kind.relayArgs],
   })
-  const pid = relay.child.pid as number
-  let client: BriefcaseClient | undefined
+  let device: BenchDevice | undefined
   try {
-    const token = await signInDevice({ relayUrl: relay.url, ...USER, device: `bench-${size}-${r}` })
-    const counter = countingFetch()
-    client = createBriefcaseClient({
-      relayUrl: relay.url,
-      session: token,
-      indexedDB: new IDBFactory(),
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      environment: { BroadcastChannel: null, locks: null, events: null, document: null },
-      fetch: counter.fetch,
-      autoSync: false,
-      timings: { requestTimeoutMs: 600_000 },
-    })
-    await client.ready
-    const c = client
-    await until(() => c.online, 'online', 30_000)
+    device = await kind.start(relay.url, `bench-${name}`)
+    const d = device
 
     // First fill: the offline preference selects the N Accounts; the client refreshes.
-    const progress: number[] = []
-    let t0 = 0
-    client.addEventListener('refresh-progress', (e) => {
-      if (e.done > 0) progress.push(performance.now() - t0)
-    })
-    resetPeakRss(pid)
-    let cpu = cpuSeconds(pid)
-    let trips = counter.count()
-    t0 = performance.now()
-    const filled = await client.savePreferences([`briefcase:${FILTER}`])
-    const fillMs = performance.now() - t0
-    const fill = {
-      ms: fillMs,
-      trips: counter.count() - trips,
-      cpu: cpuSeconds(pid) - cpu,
-      rss: peakRss(pid),
-      firstProgressMs: progress[0] ?? fillMs,
-      progressEvents: progress.length,
-      planMs: counter.lastBulkAt() - t0,
-    }
-    const docs = (await client.listCache({ sobject: 'Account' })).map((e) => e.doc)
-    if (docs.length !== size || filled.failed.length > 0)
-      throw new Error(`fill: ${docs.length} cached, ${filled.failed.length} failed`)
+    const filled = await relayed(relay, () => d.fill(`briefcase:${FILTER}`))
+    const fill = { ...filled, firstProgressMs: filled.progress[0] ?? filled.ms }
+    if (fill.docs.length !== size || fill.failed > 0)
+      throw new Error(`fill: ${fill.docs.length} cached, ${fill.failed} failed`)
     // Reported now: a later failure of the reconnect part leaves the fill's figures.
     console.log(
-      `${size} round ${r + 1}: fill ${fill.ms.toFixed(0)} ms (plan ${fill.planMs.toFixed(0)} ms, ` +
-        `first progress ${fill.firstProgressMs.toFixed(0)} ms, ${fill.progressEvents} progress ` +
-        `events; relay ${fill.cpu.toFixed(1)} s CPU, ${mb(fill.rss).toFixed(0)} MB peak; load ` +
-        `${loadAverage()})`,
+      `${size} ${kind.name} round ${r + 1}: fill ${fill.ms.toFixed(0)} ms (plan ` +
+        `${fill.planMs.toFixed(0)} ms, first progress ${fill.firstProgressMs.toFixed(0)} ms, ` +
+        `${fill.progress.length} progress events; device ${cpuText(fill)} s CPU; relay ` +
+        `${fill.cpu.toFixed(1)} s CPU, ${mb(fill.rss).toFixed(0)} MB peak; load ${loadAverage()})`,
     )
 
     // Offline: 10 % edited on the device; 5 % changed in the org and pulled by the relay.
-    client.goOffline()
-    const edited = docs.slice(0, size / 10)
-    for (const doc of edited) {
-      const handle = await client.open(doc)
-      await handle.set('Phone', `+1 555 ${r}${String(edited.indexOf(doc)).padStart(6, '0')}`)
-      await handle.close()
-    }
-    const changed = docs.slice(size - size / 20)
-    // The relay merges them through change events. A relay whose change stream is not subscribed
-    // yet misses them (it then reads nothing until its next resubscription): the changes are made
-    // again, with a new value, up to three times, PULL_WAIT_MS (default 60 s) apart.
-    let website = ''
-    for (let attempt = 0; attempt < 3; attempt++) {
-      website = `https://changed-${size}-${r}-${attempt}.example`
-      const pulledBefore = await metric(relay, 'briefcase_pull_merged_records_total')
-      await changeInOrg(
-        orgUrl,
-        changed.map((d) => d.split('/')[1] as string),
-        website,
-      )
-      const pulled = await until(
-        async () =>
-          (await metric(relay, 'briefcase_pull_merged_records_total')) - pulledBefore >=
-          changed.length,
-        'the relay to pull the org changes',
-        Number(process.env.PULL_WAIT_MS ?? 60_000),
-      ).then(
-        () => true,
-        (error: unknown) => (console.warn(String(error)), false),
-      )
-      if (pulled) break
-    }
+    await device.editOffline(fill.docs.slice(0, size / 10), `+1 555 ${r}`)
+    const changed = fill.docs.slice(size - size / 20)
+    const website = await changeAndPull(relay, orgUrl, changed, name)
 
     // Reconnect.
-    await client.goOnline()
-    resetPeakRss(pid)
-    cpu = cpuSeconds(pid)
-    trips = counter.count()
-    const others = counter.other()
-    const t1 = performance.now()
-    const deviceCpu = process.cpuUsage()
-    const profile = await startProfile()
-    const synced = await client.sync()
-    await profile?.stop(`reconnect-${size}-${r}`)
-    const spent = process.cpuUsage(deviceCpu)
-    const reconnect = {
-      ms: performance.now() - t1,
-      deviceCpu: (spent.user + spent.system) / 1e6,
-      trips: counter.count() - trips,
-      cpu: cpuSeconds(pid) - cpu,
-      rss: peakRss(pid),
-      otherRequests: counter.other() - others,
-    }
-    if (synced.failed.length > 0) throw new Error(`reconnect: ${synced.failed.length} failed`)
-    const entries = await client.listCache({ sobject: 'Account' })
-    const unsent = entries.filter((e) => e.syncStatus === 'saved' || e.syncStatus === 'failed')
-    let received = 0
-    for (const doc of changed) {
-      const handle = await client.open(doc)
-      if (handle.get('Website') === website) received += 1
-      await handle.close()
-    }
-    if (unsent.length > 0) throw new Error(`reconnect: ${unsent.length} edits not on the relay`)
+    await device.goOnline()
+    const reconnect = await relayed(relay, () => d.sync(`reconnect-${name}`))
+    if (reconnect.failed > 0) throw new Error(`reconnect: ${reconnect.failed} failed`)
+    const { received, unsent } = await device.check(changed, website)
+    if (unsent > 0) throw new Error(`reconnect: ${unsent} edits not on the relay`)
     if (received !== changed.length)
       console.warn(`reconnect carried ${received} of the ${changed.length} org changes`)
     return { fill, reconnect: { ...reconnect, received } }
   } finally {
-    await client?.close()
+    await device?.close()
     await relay.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
-const lines: string[] = []
-for (const size of SIZES) {
-  const rounds = Number(process.env[`ROUNDS_${size}`] ?? ROUNDS)
-  const ports = await Promise.all(Array.from({ length: rounds }, () => freePort()))
-  const org = await startOrg(
-    size,
-    ports.map((p) => `http://127.0.0.1:${p}/auth/callback`),
-  )
-  const filters = join(mkdtempSync(join(tmpdir(), 'bench-filters-')), 'filters.json')
-  writeFileSync(
-    filters,
-    JSON.stringify([
-      {
-        id: FILTER,
-        label: 'Bench Accounts',
-        sobject: 'Account',
-        where: 'Name != null',
-        limit: size,
-      },
-    ]),
-  )
-  const results: Round[] = []
-  try {
-    for (let r = 0; r < rounds; r++) {
-      const res = await round(size, r, org.url, ports[r] as number, filters)
-      results.push(res)
-      const { fill: f, reconnect: c } = res
-      console.log(
-        `${size} round ${r + 1}: fill ${f.ms.toFixed(0)} ms (plan ${f.planMs.toFixed(0)} ms, ${f.trips} bulk requests, first progress ` +
-          `${f.firstProgressMs.toFixed(0)} ms, ${f.progressEvents} progress events; relay ` +
-          `${f.cpu.toFixed(1)} s CPU, ${mb(f.rss).toFixed(0)} MB peak); reconnect ` +
-          `${c.ms.toFixed(0)} ms, ${c.trips} round trips (+${c.otherRequests} other requests), device ${c.deviceCpu.toFixed(2)} s CPU, relay ${c.cpu.toFixed(2)} s CPU, ` +
-          `${mb(c.rss).toFixed(0)} MB peak, ${c.received} org changes received`,
-      )
-    }
-  } finally {
-    await org.stop()
-  }
-  const pick = (f: (x: Round) => number, d = 0): string => spread(results.map(f), d)
-  lines.push(
-    `| ${size.toLocaleString('en')} | ${rounds} | ${pick((x) => x.reconnect.trips)} | ` +
-      `${pick((x) => x.reconnect.ms)} | ${pick((x) => x.reconnect.deviceCpu, 2)} | ${pick((x) => x.reconnect.cpu, 2)} | ` +
-      `${pick((x) => mb(x.reconnect.rss))} | ${pick((x) => x.fill.ms)} | ` +
-      `${pick((x) => x.fill.trips)} | ${pick((x) => x.fill.planMs)} | ${pick((x) => x.fill.firstProgressMs)} | ` +
-      `${pick((x) => x.fill.cpu, 1)} | ${pick((x) => mb(x.fill.rss))} |`,
+function report(size: number, kind: string, r: number, { fill: f, reconnect: c }: Round): void {
+  console.log(
+    `${size} ${kind} round ${r + 1}: fill ${f.ms.toFixed(0)} ms (plan ${f.planMs.toFixed(0)} ms, ` +
+      `${f.trips} bulk requests, first progress ${f.firstProgressMs.toFixed(0)} ms, ` +
+      `${f.progress.length} progress events; relay ${f.cpu.toFixed(1)} s CPU, ` +
+      `${mb(f.rss).toFixed(0)} MB peak); reconnect ${c.ms.toFixed(0)} ms, ${c.trips} round trips ` +
+      `(+${c.otherRequests} other requests), device ${cpuText(c)} s CPU, relay ` +
+      `${c.cpu.toFixed(2)} s CPU, ${mb(c.rss).toFixed(0)} MB peak, ${c.received} org changes ` +
+      `received; load ${loadAverage()}`,
   )
 }
+
+function row(size: number, kind: string, results: readonly Round[]): string {
+  const pick = (f: (x: Round) => number, d = 0): string => spread(results.map(f), d)
+  const apart = (f: (x: Round) => DeviceCpu): string =>
+    results.some((x) => Object.keys(f(x).processes).length === 0)
+      ? '—'
+      : [
+          ...SHOWN.map((kind) => pick((x) => f(x).processes[kind] ?? 0, 2)),
+          pick((x) => f(x).deviceCpu - SHOWN.reduce((s, k) => s + (f(x).processes[k] ?? 0), 0), 2),
+        ].join(' / ')
+  return (
+    `| ${size.toLocaleString('en')} | ${kind} | ${results.length} | ` +
+    `${pick((x) => x.reconnect.trips)} | ${pick((x) => x.reconnect.ms)} | ` +
+    `${pick((x) => x.reconnect.deviceCpu, 2)} | ${apart((x) => x.reconnect)} | ` +
+    `${pick((x) => x.reconnect.cpu, 2)} | ${pick((x) => mb(x.reconnect.rss))} | ` +
+    `${pick((x) => x.fill.ms)} | ${pick((x) => x.fill.trips)} | ${pick((x) => x.fill.planMs)} | ` +
+    `${pick((x) => x.fill.firstProgressMs)} | ${pick((x) => x.fill.deviceCpu, 1)} | ` +
+    `${pick((x) => x.fill.cpu, 1)} | ${pick((x) => mb(x.fill.rss))} |`
+  )
+}
+
+const page = DEVICES.includes('chromium') ? await buildDevicePage() : undefined
+const kinds: DeviceKind[] = DEVICES.map((name) => {
+  if (name === 'node') return { name, start: nodeDevice, relayArgs: [] }
+  if (name === 'chromium' && page)
+    return { name, start: chromiumDevice, relayArgs: ['--static-root', page] }
+  throw new Error(`DEVICE: unknown device ${name} (chromium or node)`)
+})
+
+const lines: string[] = []
+try {
+  for (const size of SIZES) {
+    const rounds = Number(process.env[`ROUNDS_${size}`] ?? ROUNDS)
+    const ports = await Promise.all(Array.from({ length: rounds * kinds.length }, () => freePort()))
+    const org = await startOrg(
+      size,
+      ports.map((p) => `http://127.0.0.1:${p}/auth/callback`),
+    )
+    const filtersDir = mkdtempSync(join(tmpdir(), 'bench-filters-'))
+    const filters = join(filtersDir, 'filters.json')
+    writeFileSync(
+      filters,
+      JSON.stringify([
+        {
+          id: FILTER,
+          label: 'Bench Accounts',
+          sobject: 'Account',
+          where: 'Name != null',
+          limit: size,
+        },
+      ]),
+    )
+    const results = new Map<string, Round[]>(kinds.map((k) => [k.name, []]))
+    try {
+      // Devices alternate within each round (A B A B), so each pair shares the machine's load.
+      for (let r = 0; r < rounds; r++) {
+        for (const [k, kind] of kinds.entries()) {
+          const port = ports[r * kinds.length + k] as number
+          const res = await round(kind, size, r, org.url, port, filters)
+          results.get(kind.name)?.push(res)
+          report(size, kind.name, r, res)
+        }
+      }
+    } finally {
+      await org.stop()
+      rmSync(filtersDir, { recursive: true, force: true })
+    }
+    for (const [kind, rs] of results) lines.push(row(size, kind, rs))
+  }
+} finally {
+  if (page) rmSync(page, { recursive: true, force: true })
+}
 console.log(
-  '\n| cached records | rounds | reconnect round trips | reconnect wall (ms) | device CPU (s) | relay CPU (s) | ' +
-    'relay peak RSS (MB) | first fill (ms) | fill bulk requests | fill: plan until bulk request (ms) | first progress (ms) | fill relay CPU (s) | fill relay peak RSS (MB) |',
+  '\n| cached records | device | rounds | reconnect round trips | reconnect wall (ms) | ' +
+    'device CPU (s) | of which renderer / browser / other Chromium processes (s) | relay CPU (s) | relay peak RSS (MB) | first fill (ms) | ' +
+    'fill bulk requests | fill: plan until bulk request (ms) | first progress (ms) | ' +
+    'fill device CPU (s) | fill relay CPU (s) | fill relay peak RSS (MB) |',
 )
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const l of lines) console.log(l)
