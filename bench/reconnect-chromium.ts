@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { BrowserContext } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { build } from 'vite'
 import { chromiumArgs, chromiumPath } from '../vitest.config.js'
@@ -116,6 +116,24 @@ function cpuSince(): () => DeviceCpu {
   }
 }
 
+/** With PROFILE=<dir>: a CPU profile of the page (the client's JavaScript) around a step. */
+async function startProfile(
+  page: Page,
+): Promise<{ stop: (name: string) => Promise<void> } | undefined> {
+  const dir = process.env.PROFILE
+  if (!dir) return undefined
+  const session = await page.context().newCDPSession(page)
+  await session.send('Profiler.enable')
+  await session.send('Profiler.start')
+  return {
+    async stop(name) {
+      const { profile } = await session.send('Profiler.stop')
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile))
+      await session.detach()
+    },
+  }
+}
+
 /** Signs in through the relay and the org's login form, back on the page with a session. */
 async function signIn(context: BrowserContext, relayUrl: string): Promise<void> {
   const page = context.pages()[0] ?? (await context.newPage())
@@ -162,20 +180,24 @@ export const chromiumDevice: DeviceFactory = async (relayUrl, device) => {
   await page.waitForFunction(() => window.bench.online(), undefined, { timeout: 30_000 })
 
   return {
-    async fill(item) {
+    async fill(item, name) {
       const trips = counter.mark()
       const cpu = cpuSince()
+      const profile = await startProfile(page)
       const step = await page.evaluate((i) => window.bench.fill(i), item)
+      await profile?.stop(name)
       const spent = cpu()
       return { ...step, planMs: counter.lastBulkAt - step.startedAt, ...trips(), ...spent }
     },
     editOffline: (docs, prefix) =>
       page.evaluate(([d, p]) => window.bench.editOffline(d, p), [docs, prefix] as const),
     goOnline: () => page.evaluate(() => window.bench.goOnline()),
-    async sync() {
+    async sync(name) {
       const trips = counter.mark()
       const cpu = cpuSince()
+      const profile = await startProfile(page)
       const step = await page.evaluate(() => window.bench.sync())
+      await profile?.stop(name)
       const spent = cpu()
       return { ...step, ...trips(), ...spent }
     },

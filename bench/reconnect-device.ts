@@ -37,13 +37,16 @@ export interface DeviceSync extends StepTiming, Trips, DeviceCpu {
 
 /** One signed-in device with a fresh cache. */
 export interface BenchDevice {
-  /** Saves the offline preference `item` (`briefcase:<filter>`): cache plan and bulk sync. */
-  fill(item: string): Promise<DeviceFill>
+  /**
+   * Saves the offline preference `item` (`briefcase:<filter>`): cache plan and bulk sync. `name`
+   * names the step's CPU profile (`PROFILE`), as in {@link sync}.
+   */
+  fill(item: string, name: string): Promise<DeviceFill>
   /** Goes offline and sets `Phone` of each of `docs` to `prefix` + its index. */
   editOffline(docs: readonly string[], prefix: string): Promise<void>
   /** Comes back online (`goOnline()`), untimed. */
   goOnline(): Promise<void>
-  /** `client.sync()`, what a device runs on reconnect. */
+  /** `client.sync()`, what a device runs on reconnect; with PROFILE=<dir>, `<dir>/<name>.cpuprofile`. */
   sync(name: string): Promise<DeviceSync>
   /** How many of `changed` hold `website`, and how many cached records are not on the relay. */
   check(changed: readonly string[], website: string): Promise<{ received: number; unsent: number }>

@@ -67,10 +67,12 @@ export async function nodeDevice(relayUrl: string, device: string): Promise<Benc
   await until(() => client.online, 'online', 30_000)
 
   return {
-    async fill(item) {
+    async fill(item, name) {
       const trips = counter.mark()
       const cpu = cpuSince()
+      const profile = await startProfile()
       const step = await fill(client, item)
+      await profile?.stop(name)
       const spent = cpu()
       return { ...step, planMs: counter.lastBulkAt - step.startedAt, ...trips(), ...spent }
     },

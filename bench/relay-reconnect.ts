@@ -178,7 +178,7 @@ async function round(
     const d = device
 
     // First fill: the offline preference selects the N Accounts; the client refreshes.
-    const filled = await relayed(relay, () => d.fill(`briefcase:${FILTER}`))
+    const filled = await relayed(relay, () => d.fill(`briefcase:${FILTER}`, `fill-${name}`))
     const fill = { ...filled, firstProgressMs: filled.progress[0] ?? filled.ms }
     if (fill.docs.length !== size || fill.failed > 0)
       throw new Error(`fill: ${fill.docs.length} cached, ${fill.failed} failed`)
