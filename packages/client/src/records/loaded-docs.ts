@@ -9,8 +9,10 @@ import { withDerived } from '../pending/pending-state.js'
 import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
 import type { DocStore } from '../storage/doc-store.js'
 import type { IndexRecord } from '../storage/index-record.js'
-import { docState, withDocState } from '../storage/index-record.js'
+import { docState } from '../storage/index-record.js'
+import { summaryOf } from './doc-summary.js'
 import { BULK_ORIGIN, LOAD_ORIGIN, LoadedDoc, changeOrigin } from './loaded-doc.js'
+import { StoredRecordDoc } from './stored-doc.js'
 import { schemaOfDoc } from './record-parts.js'
 
 /** Rows beyond which a document is compacted into one when it is loaded. */
@@ -56,6 +58,11 @@ export class LoadedDocs {
   >()
   /** Documents a bulk apply is updating: their index entries are written once for the batch. */
   readonly #batched = new Set<string>()
+  /**
+   * Documents nobody holds that a bulk apply updates in storage without loading them: a load
+   * waits until their rows are stored.
+   */
+  readonly #applying = new Map<string, Promise<void>>()
 
   constructor(options: LoadedDocsOptions) {
     this.#o = options
@@ -78,6 +85,9 @@ export class LoadedDocs {
   /** Loads a document (or shares the loaded one) and holds it until {@link release}. */
   async acquire(doc: string, created?: RecordDocument): Promise<LoadedDoc> {
     await this.#closing.get(doc)
+    for (let applying = this.#applying.get(doc); applying; applying = this.#applying.get(doc)) {
+      await applying
+    }
     let loaded = this.#loaded.get(doc)
     if (!loaded) {
       let loading = this.#loading.get(doc)
@@ -127,7 +137,7 @@ export class LoadedDocs {
    */
   async whenUnloaded(doc: string, timeoutMs: number): Promise<boolean> {
     const until = Date.now() + timeoutMs
-    while (this.#loaded.has(doc) || this.#loading.has(doc)) {
+    while (this.#loaded.has(doc) || this.#loading.has(doc) || this.#applying.has(doc)) {
       if (Date.now() > until) return false
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
@@ -260,17 +270,31 @@ export class LoadedDocs {
   }
 
   /**
-   * Applies updates from a bulk response: each document is loaded, updated and stored (appends
-   * in parallel, relaxed), then every index entry is rewritten in one transaction. Returns the
-   * documents that failed, with their errors.
+   * Applies updates from a bulk response and rewrites their records' index entries in one
+   * transaction (after `entry`, the sync's own change of an entry, e.g. the relay's state
+   * vector). A document loaded now is updated in memory and stored as any change; the others
+   * are read in one transaction, updated without being loaded, and their additions appended
+   * together (relaxed: the relay holds them). Returns the documents that failed, with their
+   * errors.
    */
   async applyBulk(
     items: readonly { name: string; update: Uint8Array }[],
     concurrency: number,
+    entry: (record: IndexRecord) => IndexRecord = (record) => record,
   ): Promise<Map<string, unknown>> {
     const failed = new Map<string, unknown>()
     const held: LoadedDoc[] = []
-    const queue = [...items]
+    const inUse = (doc: string): boolean =>
+      this.#loaded.has(doc) ||
+      this.#loading.has(doc) ||
+      this.#closing.has(doc) ||
+      this.#applying.has(doc)
+    const hot = items.filter((i) => inUse(i.name))
+    const cold = items.filter((i) => !inUse(i.name))
+    let applied = (): void => undefined
+    const applying = new Promise<void>((resolve) => (applied = resolve))
+    for (const item of cold) this.#applying.set(item.name, applying)
+    const queue = [...hot]
     const worker = async (): Promise<void> => {
       for (let item = queue.shift(); item; item = queue.shift()) {
         try {
@@ -284,60 +308,89 @@ export class LoadedDocs {
       }
     }
     try {
-      await Promise.all(Array.from({ length: concurrency }, worker))
-      const stored: LoadedDoc[] = []
+      const [storedCold] = await Promise.all([
+        this.#applyCold(cold, failed),
+        ...Array.from({ length: Math.min(concurrency, hot.length) }, worker),
+      ])
+      const summaries = new Map<string, ((record: IndexRecord) => IndexRecord)[]>()
+      const add = (record: string, summary: (record: IndexRecord) => IndexRecord): void => {
+        const all = summaries.get(record)
+        if (all) all.push(summary)
+        else summaries.set(record, [summary])
+      }
       await Promise.all(
         held.map((l) =>
           l.flushedAppends().then(
-            () => stored.push(l),
+            () => add(l.record, summaryOf(l)),
             (error: unknown) => failed.set(l.doc, error),
           ),
         ),
       )
+      for (const [record, summary] of storedCold) add(record, summary)
       // A record's documents (main and partitions) may all be in the batch: one entry each.
-      const summaries = new Map<string, ((record: IndexRecord) => IndexRecord)[]>()
-      for (const l of stored)
-        summaries.set(l.record, [...(summaries.get(l.record) ?? []), summaryOf(l)])
-      const changes = await this.#o.index.update([...summaries.keys()], (record, doc) => {
-        const all = summaries.get(doc)
-        return record && all
-          ? withDerived(
-              all.reduce((r, summary) => summary(r), record),
-              this.#o.viewer,
-            )
-          : undefined
+      const records = new Set(items.map((i) => parseSyncName(i.name).record as string))
+      const changes = await this.#o.index.update([...records], (record, doc) => {
+        if (!record) return undefined
+        const base = entry(record)
+        const all = summaries.get(doc) ?? []
+        if (base === record && all.length === 0) return undefined
+        return withDerived(
+          all.reduce((r, summary) => summary(r), base),
+          this.#o.viewer,
+        )
       })
       this.#o.onIndexChanges(changes)
     } finally {
+      for (const item of cold) {
+        if (this.#applying.get(item.name) === applying) this.#applying.delete(item.name)
+      }
+      applied()
       for (const l of held) this.#batched.delete(l.doc)
       await Promise.all(held.map((l) => this.release(l)))
     }
     return failed
   }
-}
 
-/**
- * What a loaded document says about its record's index entry (computed now, applied to the
- * entry later): a main document its name, pending change, state vector and status; a partition
- * document its own part of the entry.
- */
-function summaryOf(loaded: LoadedDoc): (record: IndexRecord) => IndexRecord {
-  const document = loaded.document
-  const pending = document.pending()
-  const deviceSV = Y.encodeStateVector(loaded.ydoc)
-  const fields = Object.keys(document.schema.fields)
-  if (loaded.partition !== null) {
-    return (record) => withDocState(record, loaded.doc, { pending, deviceSV, fields })
+  /**
+   * Applies updates to documents nobody holds: rows read in one transaction, additions appended
+   * together; announced once stored. Returns each stored document's record and summary.
+   */
+  async #applyCold(
+    items: readonly { name: string; update: Uint8Array }[],
+    failed: Map<string, unknown>,
+  ): Promise<[DocName, (record: IndexRecord) => IndexRecord][]> {
+    if (items.length === 0) return []
+    const rows = await this.#o.store.loadMany(items.map((i) => i.name))
+    const opened: { doc: StoredRecordDoc; added: Uint8Array[] }[] = []
+    for (const [at, item] of items.entries()) {
+      let doc: StoredRecordDoc | undefined
+      try {
+        const { record } = parseSyncName(item.name)
+        const schema = await this.#o.schema(parseDocName(record).sobject)
+        doc = new StoredRecordDoc(item.name, schema, rows[at]?.rows ?? [], this.#o)
+        opened.push({ doc, added: doc.apply(item.update, BULK_ORIGIN) })
+      } catch (error) {
+        doc?.destroy()
+        failed.set(item.name, error)
+      }
+    }
+    // Appended in one turn: the shared layout commits them in one transaction.
+    const appends = opened.map(({ doc, added }) =>
+      Promise.all(added.map((u) => this.#o.store.append(doc.doc, u, { durable: false }))),
+    )
+    const results = await Promise.allSettled(appends)
+    const stored: [DocName, (record: IndexRecord) => IndexRecord][] = []
+    for (const [at, { doc, added }] of opened.entries()) {
+      const result = results[at]
+      const record = doc.document.name
+      if (result?.status === 'rejected') failed.set(doc.doc, result.reason)
+      else {
+        stored.push([record, summaryOf(doc)])
+        for (const u of added) this.#o.onStored(doc.doc, record, u, 'remote')
+        if (added.length > 0) this.#o.onChange(record, 'remote')
+      }
+      doc.destroy()
+    }
+    return stored
   }
-  const deleted = document.isDeleted()
-  const draft = document.salesforceId() === null && document.draftKey() !== null
-  return (record) => ({
-    ...record,
-    name: loaded.displayName(record.name),
-    pending,
-    deviceSV,
-    fields,
-    deleted,
-    draft,
-  })
 }

@@ -67,6 +67,21 @@ export function runDocStoreContract(name: string, make: MakeDocStore): void {
       expect(await setup().store.load(DOC)).toEqual({ rows: [], lastKey: null })
     })
 
+    it('loads several documents at once, each as load reads it, in the order asked', async () => {
+      const { store } = setup()
+      const doc = new Y.Doc()
+      const first = edit(doc, 'Name', 'Acme')
+      void store.append(DOC, first, { durable: false })
+      const pending = store.append(DOC, edit(doc, 'Phone', '1'), { durable: false })
+      await store.append(THIRD, edit(new Y.Doc(), 'Name', 'Third'))
+      // An append accepted before the read is in it.
+      const many = await store.loadMany([THIRD, OTHER, DOC])
+      await pending
+      expect(many).toEqual([await store.load(THIRD), await store.load(OTHER), await store.load(DOC)])
+      expect(many[1]).toEqual({ rows: [], lastKey: null })
+      expect(merged(many[2]?.rows ?? [])).toEqual(doc.getMap('m').toJSON())
+    })
+
     it('never writes on load: 100 opens keep the bytes of one', async () => {
       const { store } = setup()
       await store.append(DOC, edit(new Y.Doc(), 'Name', 'Acme'))

@@ -22,6 +22,11 @@ export interface DocStore {
   /** Every stored row of a document (none for a document never stored). */
   load(doc: string): Promise<StoredDoc>
   /**
+   * {@link load} of several documents, in `docs` order: one read transaction where the layout
+   * allows it (a sync reads a page of documents at once).
+   */
+  loadMany(docs: readonly string[]): Promise<StoredDoc[]>
+  /**
    * Appends an update; resolves once it is committed. `durable: false` (updates the relay
    * already holds) may commit with relaxed durability; device edits are durable.
    */

@@ -61,6 +61,11 @@ export class IndexedDbDocStore implements DocStore {
     })
   }
 
+  /** One database per document: one read each, in parallel. */
+  loadMany(docs: readonly string[]): Promise<StoredDoc[]> {
+    return Promise.all(docs.map((d) => this.load(d)))
+  }
+
   append(doc: string, update: Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
     return this.#queue.append({ doc, update, durable: options.durable ?? true })
   }

@@ -45,15 +45,29 @@ export class IndexedDbSharedDocStore implements DocStore {
   }
 
   async load(doc: string): Promise<StoredDoc> {
-    await this.#queue.idle(doc)
+    const [stored] = await this.loadMany([doc])
+    return stored as StoredDoc
+  }
+
+  async loadMany(docs: readonly string[]): Promise<StoredDoc[]> {
+    if (docs.length === 0) return []
+    // Appends already accepted are committed first, so a load never misses one.
+    await this.#queue.idle(docs[0] as string)
     return this.#guarded('load', async (db) => {
       const index = db.transaction(UPDATES, 'readonly').objectStore(UPDATES).index(BY_DOC)
-      const [rows, keys] = await Promise.all([
-        requestResult(index.getAll(doc) as IDBRequest<Row[]>),
-        requestResult(index.getAllKeys(doc)),
-      ])
-      const last = keys.at(-1)
-      return { rows: rows.map((r) => r.update), lastKey: typeof last === 'number' ? last : null }
+      return Promise.all(
+        docs.map(async (doc) => {
+          const [rows, keys] = await Promise.all([
+            requestResult(index.getAll(doc) as IDBRequest<Row[]>),
+            requestResult(index.getAllKeys(doc)),
+          ])
+          const last = keys.at(-1)
+          return {
+            rows: rows.map((r) => r.update),
+            lastKey: typeof last === 'number' ? last : null,
+          }
+        }),
+      )
     })
   }
 

@@ -283,8 +283,15 @@ export class BulkSync {
     const relaySVs = new Map<string, Uint8Array>()
     const failures = new Map<string, SyncFailure>()
     const updates: { name: string; update: Uint8Array; payload: Uint8Array }[] = []
+    // Each name parsed once (a Salesforce Id's checksum is not free), answers grouped by record.
+    const recordOf = new Map<string, string>()
+    const byRecord = new Map<string, string[]>()
     for (const r of response) {
       const { record, partition } = parseSyncName(r.name)
+      recordOf.set(r.name, record)
+      const names = byRecord.get(record)
+      if (names) names.push(r.name)
+      else byRecord.set(record, [r.name])
       if (!r.ok) {
         // A partition the user no longer reads is dropped like a moved one.
         if (
@@ -318,62 +325,63 @@ export class BulkSync {
         })
       }
     }
-    const recordOf = (name: string): string => parseSyncName(name).record
     const befores = new Map(records.map((r) => [r.doc, r]))
-    // One transaction for the records whose entry changes: most records of a sync did not change,
-    // and their entries are neither read nor written again.
-    const touched = new Set([...failures.keys()].map(recordOf))
-    for (const [name, relaySV] of relaySVs) {
-      const before = befores.get(recordOf(name))
-      const known = before ? docState(before, name) : undefined
-      if (!before || !known || before.syncError !== null || !sameBytes(relaySV, known.relaySV))
-        touched.add(recordOf(name))
-    }
-    const changes = await this.#o.index.update([...touched], (record) => {
-      if (!record) return undefined
+    // The entry as this answer leaves it (the relay's state vectors, the sync error), or the
+    // same entry when nothing changes.
+    const answered = (record: IndexRecord): IndexRecord => {
       let next = record
-      for (const d of recordDocs(record)) {
-        const relaySV = relaySVs.get(d.name)
-        if (relaySV && !sameBytes(relaySV, d.relaySV))
-          next = withDocState(next, d.name, { relaySV })
-      }
-      for (const [name, relaySV] of relaySVs) {
-        if (recordOf(name) === record.doc && !docState(next, name)) {
+      const names = byRecord.get(record.doc) ?? []
+      for (const name of names) {
+        const relaySV = relaySVs.get(name)
+        const known = docState(next, name)
+        if (relaySV && (!known || !sameBytes(relaySV, known.relaySV)))
           next = withDocState(next, name, { relaySV })
-        }
       }
-      const failure = [...failures.values()].find((f) => f.doc === record.doc)
+      let failure: SyncFailure | undefined
+      for (const name of names) failure ??= failures.get(name)
       const syncError = failure ? { code: failure.code, message: failure.message } : null
       // Most records of a sync did not change: leave their entries alone.
-      if (next === record && sameError(syncError, record.syncError)) return undefined
-      return withDerived({ ...next, syncError }, this.#o.viewer)
-    })
-    this.#o.onIndexChanges(changes)
+      if (next === record && sameError(syncError, record.syncError)) return record
+      return { ...next, syncError }
+    }
     for (const [doc, relaySV] of relaySVs) {
       const loaded = held.get(doc) ?? this.#o.docs.get(doc)
       if (loaded) loaded.relaySV = relaySV
     }
     const needed = updates.filter((u) => {
-      const before = befores.get(recordOf(u.name))
+      const before = befores.get(recordOf.get(u.name) ?? '')
       if (!before) return false
       const loaded = held.get(u.name) ?? this.#o.docs.get(u.name)
       return (
         loaded !== undefined || !docState(before, u.name)?.deviceSV || insertsAnything(u.payload)
       )
     })
+    // Records with an update to store get their entry written with it; of the others, only the
+    // entries that change are read and written again (most records of a sync did not change).
+    const storing = new Set(needed.map((u) => recordOf.get(u.name)))
+    const touched = [...byRecord.keys()].filter((doc) => {
+      const before = befores.get(doc)
+      return !storing.has(doc) && (!before || answered(before) !== before)
+    })
+    const changes = await this.#o.index.update(touched, (record) => {
+      if (!record) return undefined
+      const next = answered(record)
+      return next === record ? undefined : withDerived(next, this.#o.viewer)
+    })
+    this.#o.onIndexChanges(changes)
     // Records with nothing to store are done now; the others as they are stored.
     let left = needed.length
     onProgress(left)
     for (let at = 0; at < needed.length; at += APPLY_CHUNK) {
       const chunk = needed.slice(at, at + APPLY_CHUNK)
-      const failedApply = await this.#o.docs.applyBulk(chunk, CONCURRENCY)
+      const failedApply = await this.#o.docs.applyBulk(chunk, CONCURRENCY, answered)
       result.changed += chunk.length - failedApply.size
       for (const [doc, error] of failedApply) {
         const code =
           isRecordError(error) || isBriefcaseClientError(error)
             ? error.code
             : 'BRIEFCASE_STORAGE_FAILED'
-        failures.set(doc, { doc: recordOf(doc) as DocName, code, message: String(error) })
+        failures.set(doc, { doc: parseSyncName(doc).record, code, message: String(error) })
       }
       left -= chunk.length
       onProgress(left)
