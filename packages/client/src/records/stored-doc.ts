@@ -25,7 +25,12 @@ export class StoredRecordDoc implements SummarySource {
   readonly ydoc: Y.Doc
   readonly schema: SchemaResponse
 
-  constructor(doc: string, schema: SchemaResponse, rows: readonly Uint8Array[], o: OpenStoredOptions) {
+  constructor(
+    doc: string,
+    schema: SchemaResponse,
+    rows: readonly Uint8Array[],
+    o: OpenStoredOptions,
+  ) {
     const { record, partition } = parseSyncName(doc)
     this.doc = doc
     this.partition = partition

@@ -77,7 +77,11 @@ export function runDocStoreContract(name: string, make: MakeDocStore): void {
       // An append accepted before the read is in it.
       const many = await store.loadMany([THIRD, OTHER, DOC])
       await pending
-      expect(many).toEqual([await store.load(THIRD), await store.load(OTHER), await store.load(DOC)])
+      expect(many).toEqual([
+        await store.load(THIRD),
+        await store.load(OTHER),
+        await store.load(DOC),
+      ])
       expect(many[1]).toEqual({ rows: [], lastKey: null })
       expect(merged(many[2]?.rows ?? [])).toEqual(doc.getMap('m').toJSON())
     })
