@@ -152,6 +152,7 @@ export class UserSpace {
       docs: this.docs,
       viewer: this.viewer,
       names: (record) => this.recordNames(record.doc, record),
+      store: this.store,
       onIndexChanges: (changes) => this.indexChanged(changes),
     })
     this.live = o.WebSocket

@@ -25,7 +25,14 @@ import type { RelayApi } from '../relay/relay-api.js'
 import type { CacheIndex, IndexChange } from '../storage/cache-index.js'
 import type { IndexRecord } from '../storage/index-record.js'
 import { docState, recordDocs, withDocState } from '../storage/index-record.js'
-import { covers, insertsAnything, sealStateVector, unseal } from './state-vectors.js'
+import type { DocStore } from '../storage/doc-store.js'
+import {
+  covers,
+  insertsAnything,
+  sealStateVector,
+  storedRequestDoc,
+  unseal,
+} from './state-vectors.js'
 
 /** Records per plain bulk request, for a relay without the streamed route. */
 const BATCH = 250
@@ -47,6 +54,8 @@ export interface BulkSyncOptions {
   viewer: Viewer
   /** The wire names of the documents of a record the user reads now (ADR 0005 partitions). */
   names: (record: IndexRecord) => Promise<string[]>
+  /** Where the documents are stored (dirty ones nobody holds are encoded from their rows). */
+  store: DocStore
   onIndexChanges: (changes: IndexChange[]) => void
 }
 
@@ -215,9 +224,11 @@ export class BulkSync {
     records: readonly IndexRecord[],
     held: Map<string, LoadedDoc>,
   ): Promise<BulkRequestDoc[]> {
-    // Records are encoded CONCURRENCY at a time (a dirty document is read from IndexedDB, whose
-    // latency, not the CPU, is what a record waits on), their documents kept in request order.
+    // Records are planned CONCURRENCY at a time (a loaded document is encoded from memory), their
+    // documents kept in request order; the dirty documents nobody holds are then read in one
+    // transaction and encoded from their stored rows, without loading them.
     const perRecord: BulkRequestDoc[][] = []
+    const unloaded: { record: IndexRecord; name: string; at: [number, number] }[] = []
     let next = 0
     let failed = false
     const worker = async (): Promise<void> => {
@@ -228,7 +239,11 @@ export class BulkSync {
           ...(await this.#o.names(record)),
         ])
         const docs: BulkRequestDoc[] = []
-        for (const name of names) docs.push(await this.#requestDoc(record, name, held))
+        for (const name of names) {
+          const doc = await this.#requestDoc(record, name, held)
+          if (doc === null) unloaded.push({ record, name, at: [i, docs.length] })
+          docs.push(doc ?? { name, stateVector: new Uint8Array(), update: new Uint8Array() })
+        }
         perRecord[i] = docs
       }
     }
@@ -242,17 +257,23 @@ export class BulkSync {
       ),
     )
     for (const s of settled) if (s.status === 'rejected') throw s.reason
+    const stored = await this.#o.store.loadMany(unloaded.map((u) => u.name))
+    for (const [k, { record, name, at }] of unloaded.entries()) {
+      const docs = perRecord[at[0]] as BulkRequestDoc[]
+      const relaySV = docState(record, name)?.relaySV ?? null
+      docs[at[1]] = storedRequestDoc(record.doc as DocName, name, relaySV, stored[k]?.rows ?? [])
+    }
     return perRecord.flat()
   }
 
+  /** A document's part of the request, or `null` for a dirty one nobody holds (read later). */
   async #requestDoc(
     record: IndexRecord,
     name: string,
     held: Map<string, LoadedDoc>,
-  ): Promise<BulkRequestDoc> {
+  ): Promise<BulkRequestDoc | null> {
     const state = docState(record, name) ?? { relaySV: null, deviceSV: null }
-    const dirty = !covers(state.relaySV, state.deviceSV)
-    if (dirty || this.#o.docs.get(name)) {
+    if (this.#o.docs.get(name)) {
       const loaded = await this.#o.docs.acquire(name)
       held.set(name, loaded)
       const d = loaded.document
@@ -264,6 +285,7 @@ export class BulkSync {
           : d.encodeState(),
       }
     }
+    if (!covers(state.relaySV, state.deviceSV)) return null
     return {
       name,
       stateVector: state.deviceSV

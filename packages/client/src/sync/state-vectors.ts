@@ -1,3 +1,4 @@
+import type { BulkRequestDoc } from '@briefcase/protocol'
 import type { DocName } from '@briefcase/record'
 import { PayloadKind, openEnvelope, sealEnvelope } from '@briefcase/record'
 import * as Y from 'yjs'
@@ -35,4 +36,23 @@ export function unseal(name: string, bytes: Uint8Array, kind: PayloadKind): Uint
     )
   }
   return envelope.payload
+}
+
+/**
+ * A document's part of a bulk request, from its stored rows (no document loaded): its state
+ * vector, and what a relay at `relaySV` (raw) lacks; everything without one.
+ */
+export function storedRequestDoc(
+  record: DocName,
+  name: string,
+  relaySV: Uint8Array | null,
+  rows: readonly Uint8Array[],
+): BulkRequestDoc {
+  const state = rows.length === 1 ? (rows[0] as Uint8Array) : Y.mergeUpdates([...rows])
+  const payload = relaySV ? Y.diffUpdate(state, relaySV) : state
+  return {
+    name,
+    stateVector: sealStateVector(record, Y.encodeStateVectorFromUpdate(state)),
+    update: sealEnvelope({ engine: 'yjs', kind: PayloadKind.update, name: record, payload }),
+  }
 }
