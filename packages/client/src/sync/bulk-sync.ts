@@ -228,7 +228,12 @@ export class BulkSync {
     // documents kept in request order; the dirty documents nobody holds are then read in one
     // transaction and encoded from their stored rows, without loading them.
     const perRecord: BulkRequestDoc[][] = []
-    const unloaded: { record: IndexRecord; name: string; at: [number, number] }[] = []
+    const unloaded: {
+      record: DocName
+      name: string
+      state: { relaySV: Uint8Array | null; deviceSV: Uint8Array }
+      at: [number, number]
+    }[] = []
     let next = 0
     let failed = false
     const worker = async (): Promise<void> => {
@@ -240,8 +245,17 @@ export class BulkSync {
         ])
         const docs: BulkRequestDoc[] = []
         for (const name of names) {
-          const doc = await this.#requestDoc(record, name, held)
-          if (doc === null) unloaded.push({ record, name, at: [i, docs.length] })
+          const state = docState(record, name) ?? { relaySV: null, deviceSV: null }
+          const doc = await this.#requestDoc(record, name, state, held)
+          if (doc === null && state.deviceSV) {
+            const { relaySV, deviceSV } = state
+            unloaded.push({
+              record: record.doc as DocName,
+              name,
+              state: { relaySV, deviceSV },
+              at: [i, docs.length],
+            })
+          }
           docs.push(doc ?? { name, stateVector: new Uint8Array(), update: new Uint8Array() })
         }
         perRecord[i] = docs
@@ -258,10 +272,9 @@ export class BulkSync {
     )
     for (const s of settled) if (s.status === 'rejected') throw s.reason
     const stored = await this.#o.store.loadMany(unloaded.map((u) => u.name))
-    for (const [k, { record, name, at }] of unloaded.entries()) {
+    for (const [k, { record, name, state, at }] of unloaded.entries()) {
       const docs = perRecord[at[0]] as BulkRequestDoc[]
-      const relaySV = docState(record, name)?.relaySV ?? null
-      docs[at[1]] = storedRequestDoc(record.doc as DocName, name, relaySV, stored[k]?.rows ?? [])
+      docs[at[1]] = storedRequestDoc(record, name, state, stored[k]?.rows ?? [])
     }
     return perRecord.flat()
   }
@@ -270,9 +283,9 @@ export class BulkSync {
   async #requestDoc(
     record: IndexRecord,
     name: string,
+    state: { relaySV: Uint8Array | null; deviceSV: Uint8Array | null },
     held: Map<string, LoadedDoc>,
   ): Promise<BulkRequestDoc | null> {
-    const state = docState(record, name) ?? { relaySV: null, deviceSV: null }
     if (this.#o.docs.get(name)) {
       const loaded = await this.#o.docs.acquire(name)
       held.set(name, loaded)

@@ -19,7 +19,9 @@ export function covers(relay: Uint8Array | null, device: Uint8Array | null): boo
 
 /** True when a raw Yjs update inserts anything (a pure delete set alone is not a change here). */
 export function insertsAnything(update: Uint8Array): boolean {
-  return Y.parseUpdateMeta(update).to.size > 0
+  // A (v1) update starts with the number of clients it has structs of, a varuint: zero is one
+  // zero byte. (Read without decoding the rest: most answers of a sync are small deletes.)
+  return update.length > 0 && update[0] !== 0
 }
 
 /** Seals a raw Yjs state vector for the wire. */
@@ -39,20 +41,23 @@ export function unseal(name: string, bytes: Uint8Array, kind: PayloadKind): Uint
 }
 
 /**
- * A document's part of a bulk request, from its stored rows (no document loaded): its state
- * vector, and what a relay at `relaySV` (raw) lacks; everything without one.
+ * A dirty document's part of a bulk request, from its stored rows (no document loaded): the
+ * state vector its index entry holds (never more than the rows: the relay may answer with
+ * something the device has, never miss something), and what a relay at `relaySV` (raw) lacks,
+ * each row diffed before the (small) diffs are merged.
  */
 export function storedRequestDoc(
   record: DocName,
   name: string,
-  relaySV: Uint8Array | null,
+  state: { relaySV: Uint8Array | null; deviceSV: Uint8Array },
   rows: readonly Uint8Array[],
 ): BulkRequestDoc {
-  const state = rows.length === 1 ? (rows[0] as Uint8Array) : Y.mergeUpdates([...rows])
-  const payload = relaySV ? Y.diffUpdate(state, relaySV) : state
+  const { relaySV, deviceSV } = state
+  const diffs = relaySV ? rows.map((row) => Y.diffUpdate(row, relaySV)) : rows
+  const payload = diffs.length === 1 ? (diffs[0] as Uint8Array) : Y.mergeUpdates([...diffs])
   return {
     name,
-    stateVector: sealStateVector(record, Y.encodeStateVectorFromUpdate(state)),
+    stateVector: sealStateVector(record, deviceSV),
     update: sealEnvelope({ engine: 'yjs', kind: PayloadKind.update, name: record, payload }),
   }
 }
