@@ -194,6 +194,8 @@ interface BulkSide {
   label: string
   rates: number[]
   cpu: number[]
+  /** The device's CPU (this process: encoding the request, applying the answers) per update, µs. */
+  device: number[]
   loads: string[]
 }
 
@@ -225,16 +227,19 @@ async function bulkRun(side: BulkSide, relay: ServerProcess, device: Device, run
   await idle(relay)
   const load = loadAverage()
   const cpu = relay.stats().cpuMs
+  const own = process.cpuUsage()
   const s = performance.now()
   const answers = await device.bulk()
   const ms = performance.now() - s
   const used = relay.stats().cpuMs - cpu
+  const mine = process.cpuUsage(own)
   if (answers.some((a) => !a.ok)) throw new Error('bulk refused')
   side.rates.push((BULK_DOCS / ms) * 1000)
   side.cpu.push((used / BULK_DOCS) * 1000)
+  side.device.push((mine.user + mine.system) / BULK_DOCS)
   side.loads.push(load.split(' ')[0] as string)
   console.log(
-    `bulk ${side.label}: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms, relay CPU ${used.toFixed(0)} ms (load ${load})`,
+    `bulk ${side.label}: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms, relay CPU ${used.toFixed(0)} ms, device CPU ${((mine.user + mine.system) / 1000).toFixed(0)} ms (load ${load})`,
   )
 }
 
@@ -246,7 +251,7 @@ if (process.env.BULK !== '0') {
   const running = []
   for (const side of sides) {
     running.push(await bulkRelay(side.port, side.root))
-    bulkSides.push({ label: side.label, rates: [], cpu: [], loads: [] })
+    bulkSides.push({ label: side.label, rates: [], cpu: [], device: [], loads: [] })
   }
   for (let run = 0; run < BULK_RUNS; run++) {
     for (let i = 0; i < running.length; i++) {
@@ -287,6 +292,6 @@ if (LIVE_ROUNDS > 0) {
 if (bulkSides.length > 0 && LIVE_ROUNDS === 0) console.log(HEADER)
 for (const side of bulkSides)
   console.log(
-    `| bulk (${BULK_DOCS} updates per request, ${BULK_RUNS} runs) | ${side.label} (fsynced) | ${formatSpread(side.rates, 0)} | ${formatSpread(side.cpu, 0)} | ${side.loads.join(', ')} |`,
+    `| bulk (${BULK_DOCS} updates per request, ${BULK_RUNS} runs) | ${side.label} (fsynced) | ${formatSpread(side.rates, 0)} | ${formatSpread(side.cpu, 0)} (device: ${formatSpread(side.device, 0)}) | ${side.loads.join(', ')} |`,
   )
 process.exit(0)
