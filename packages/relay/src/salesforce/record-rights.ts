@@ -97,6 +97,10 @@ export class RecordRights {
     }
     if (ask.length === 0) return out
     const conn = await this.#sessions.connectionFor(userId)
+    // Salesforce answers with 18-character Ids: each row goes to the first Id asked with its
+    // 15-character form (a lookup, not a scan of every Id asked for every row).
+    const byShortId = new Map<string, string>()
+    for (const id of ask) if (!byShortId.has(id.slice(0, 15))) byShortId.set(id.slice(0, 15), id)
     try {
       await Promise.all(
         chunks(ask, MAX_IDS_PER_QUERY).map(async (part) => {
@@ -111,7 +115,7 @@ export class RecordRights {
               edit: row.HasEditAccess === true,
               delete: row.HasDeleteAccess === true,
             }
-            const id = ask.find((i) => i.slice(0, 15) === (row.RecordId as string).slice(0, 15))
+            const id = byShortId.get(row.RecordId.slice(0, 15))
             if (id !== undefined) out.set(id, right)
           }
         }),
