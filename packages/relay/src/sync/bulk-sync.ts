@@ -251,11 +251,16 @@ export async function syncDocs(
     for (const r of resolved) if (r?.ok) hub.release(r.hot)
     for (const l of lineages) if (l) hub.release(l)
   }
+  // Counted per outcome and error code, not per document (a label lookup each).
+  const outcomes = new Map<string, number>()
+  const codes = new Map<string, number>()
   answers.forEach((a, i) => {
     const outcome = !a.ok ? 'error' : resolved[i] === undefined ? 'unchanged' : 'ok'
-    metrics.bulkDocs.inc({ outcome })
-    if (!a.ok) metrics.errors.inc({ code: a.code })
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
+    if (!a.ok) codes.set(a.code, (codes.get(a.code) ?? 0) + 1)
   })
+  for (const [outcome, n] of outcomes) metrics.bulkDocs.inc({ outcome }, n)
+  for (const [code, n] of codes) metrics.errors.inc({ code }, n)
   deps.logger?.debug(
     {
       docs: docs.length,
