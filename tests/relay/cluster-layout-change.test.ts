@@ -207,7 +207,11 @@ describe.skipIf(!postgres.available || !redis.available)(title, () => {
         String(row.Description).includes('<around>') &&
         String(row.Description).includes('<after>')
       )
-    }, 60_000)
+    }, 60_000).catch(() => {
+      const row = orgRow(org, record)
+      const held = { Website: row?.Website, Description: row?.Description }
+      throw new Error(`The org holds ${JSON.stringify(held)}`)
+    })
     const written = String(orgRow(org, record)?.Description)
     expect([count(written, '<around>'), count(written, '<after>')]).toEqual([1, 1])
     expect(movedCloses).toEqual([])

@@ -156,7 +156,14 @@ describe('a partitioned draft whose layout changed offline', () => {
     const row = await createdOnceWith('Layout Moved Co', values, manager)
     await eventually(() => draft.documents.length === documents, 'the new layout', 20_000)
     // The handle takes the moved documents' values as they load.
-    await eventually(() => draft.get('Phone') === '4155550606', 'the moved value on screen', 10_000)
+    await eventually(
+      () => draft.get('Phone') === '4155550606',
+      'the moved value on screen',
+      10_000,
+    ).catch(() => {
+      const held = draft.documents.map((d) => d.values())
+      throw new Error(`The handle holds ${JSON.stringify(held)}`)
+    })
     expect(draft.get('Phone')).toBe('4155550606')
     expect(draft.get('Credit_Limit__c')).toBe(12_345)
     await draft.close()
