@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { RefreshProgressEvent } from '../events.js'
+import { CacheIndex } from '../storage/cache-index.js'
+import { StorageGuard } from '../storage/storage-guard.js'
 import type { RelayHarness } from '../testing/relay-harness.js'
 import { eventually, startRelayHarness } from '../testing/relay-harness.js'
 
@@ -32,4 +34,25 @@ it('a first refresh reports progress as records are stored, not only when the re
   expect(between.length).toBeGreaterThan(0)
   expect(new Set(progress).size).toBe(progress.length)
   expect(progress).toEqual([...progress].sort((a, b) => a - b))
+})
+
+it('stores the relay state vectors of a fill as their own bytes, not views of the response they came in', async () => {
+  const { client, factory } = await h.device('vector-phone', 'rep1@briefcase.test')
+  await eventually(() => client.online, 'online')
+  await client.refresh()
+  const user = client.session?.user.id ?? ''
+  const index = await CacheIndex.open(
+    factory,
+    `briefcase:${user}:index`,
+    new StorageGuard(() => undefined),
+    'strict',
+  )
+  const entries = await index.all()
+  index.close()
+  expect(entries.length).toBeGreaterThan(40)
+  for (const entry of entries) {
+    // A stored view keeps its whole buffer (the answer stream's chunk): kB per entry.
+    expect(entry.relaySV?.byteLength).toBeGreaterThan(0)
+    expect(entry.relaySV?.buffer.byteLength).toBe(entry.relaySV?.byteLength)
+  }
 })

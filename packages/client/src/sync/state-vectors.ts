@@ -29,7 +29,11 @@ export function sealStateVector(name: DocName, payload: Uint8Array): Uint8Array 
   return sealEnvelope({ engine: 'yjs', kind: PayloadKind.stateVector, name, payload })
 }
 
-/** The raw payload of a sealed message for `name`, checking engine, name and kind. */
+/**
+ * The raw payload of a sealed message for `name`, checking engine, name and kind. A state vector
+ * is copied: the payload is a view of the whole response (or stream chunk) it came in, and a
+ * view kept in the index would store, and clone on every read, all of that buffer.
+ */
 export function unseal(name: string, bytes: Uint8Array, kind: PayloadKind): Uint8Array {
   const envelope = openEnvelope(bytes)
   if (envelope.engine !== 'yjs' || envelope.name !== name || envelope.kind !== kind) {
@@ -37,7 +41,7 @@ export function unseal(name: string, bytes: Uint8Array, kind: PayloadKind): Uint
       `Unexpected ${envelope.engine} message for ${envelope.name} (kind ${envelope.kind}).`,
     )
   }
-  return envelope.payload
+  return kind === PayloadKind.stateVector ? envelope.payload.slice() : envelope.payload
 }
 
 /**
