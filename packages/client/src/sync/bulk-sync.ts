@@ -38,6 +38,8 @@ import {
 const BATCH = 250
 /** Records read from the index, and answers applied, at a time in a streamed sync. */
 const PAGE = 500
+/** Pages of answers read ahead while one is applied. */
+const AHEAD = 2
 /** Documents applied at once (each is its own IndexedDB database). */
 const CONCURRENCY = 16
 /**
@@ -179,19 +181,29 @@ export class BulkSync {
       reported = n
       onProgress(Math.min(n, docs.length), docs.length)
     }
-    const flush = async (): Promise<void> => {
-      const answered = [...new Set(page.map((a) => parseSyncName(a.name).record))]
+    const apply = async (answers: BulkResponseDoc[]): Promise<void> => {
+      const answered = [...new Set(answers.map((a) => parseSyncName(a.name).record))]
       const size = answered.length
       await this.#apply(
-        page,
+        answers,
         answered.flatMap((doc) => records.get(doc) ?? []),
         new Map(),
         result,
         (left) => report(done + size - left),
       )
       done += size
-      page = []
       report(done)
+    }
+    // Pages are applied one after another while the next ones are read (at most AHEAD pages
+    // wait), so the relay's work and the device's overlap.
+    let applying: Promise<void> = Promise.resolve()
+    const waiting: Promise<void>[] = []
+    const flush = (): void => {
+      const answers = page
+      page = []
+      applying = applying.then(() => apply(answers))
+      applying.catch(() => undefined)
+      waiting.push(applying)
     }
     try {
       for await (const answer of readAnswerStream(body)) {
@@ -202,10 +214,15 @@ export class BulkSync {
           })
         }
         page.push(answer)
-        if (page.length >= PAGE) await flush()
+        if (page.length < PAGE) continue
+        flush()
+        if (waiting.length > AHEAD) await waiting.shift()
       }
-      await flush()
+      flush()
+      await applying
     } catch (error) {
+      // Nothing is left applying when the sync ends.
+      await applying.catch(() => undefined)
       if (isBriefcaseClientError(error)) throw error
       signal?.throwIfAborted()
       throw new BriefcaseClientError(
