@@ -386,7 +386,7 @@ export class BulkSync {
       for (const name of names) {
         const relaySV = relaySVs.get(name)
         const known = docState(next, name)
-        if (relaySV && (!known || !sameBytes(relaySV, known.relaySV)))
+        if (relaySV && (!known || !sameBytes(relaySV, known.relaySV) || isView(known.relaySV)))
           next = withDocState(next, name, { relaySV })
       }
       let failure: SyncFailure | undefined
@@ -445,6 +445,14 @@ export class BulkSync {
 function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
   if (a === null || b === null) return a === b
   return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+/**
+ * True for a vector stored as a view of a larger buffer (what clients before cf331df stored):
+ * rewritten as its own bytes, the entry is no longer kilobytes.
+ */
+function isView(bytes: Uint8Array | null): boolean {
+  return bytes !== null && bytes.byteLength !== bytes.buffer.byteLength
 }
 
 function sameError(
