@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { USAGE, readConfig } from './config.js'
+import { boundHeapGrowth } from './heap-growth.js'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'])
       delete process.env[name]
   }
+  boundHeapGrowth()
   const { pino } = await import('pino')
   const { startServer } = await import('./server.js')
   const { redactUrl } = await import('@briefcase/relay')
