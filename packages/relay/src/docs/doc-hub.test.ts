@@ -221,6 +221,37 @@ describe('DocHub', () => {
     expect(await other.read(key, (doc) => doc.get('Name'))).toBe('A7')
   })
 
+  it('reloads a document from its log of updates, and from a compacted state and the updates after it', async () => {
+    for (const compactAfter of [1000, 12]) {
+      const { store, hub } = make({ compactAfter })
+      await hub.putGroup(group)
+      const key = { name: 'Account/001000000000001AAA', group: 'g1' }
+      const hot = hub.create(key, group)
+      hot.doc.applyServerRecord({ Name: 'A', Phone: '1', Description: 'Loaded' }, info(1))
+      await hub.flush()
+      for (let k = 0; k < 20; k++) {
+        hot.doc.set('Phone', `415555${k}`)
+        hot.doc.insertText('Description', 0, `${k} `)
+        await hub.flush()
+      }
+      const log = await store.updateCount(key)
+      expect(log).toBeGreaterThan(1)
+      if (compactAfter === 12) expect(log).toBeLessThan(12)
+      const other = new DocHub({ store, engine: yjsEngine, logger })
+      const again = await other.read(key, (doc, h) => ({
+        values: doc.values(),
+        pending: doc.pending(),
+        vector: Y.encodeStateVector(other.ydocOf(h)),
+      }))
+      expect(again).toEqual({
+        values: hot.doc.values(),
+        pending: hot.doc.pending(),
+        vector: Y.encodeStateVector(hub.ydocOf(hot)),
+      })
+      hub.release(hot)
+    }
+  })
+
   it('evicts unused documents beyond its bound, never one in use', async () => {
     const { hub } = make({ maxHotDocs: 2 })
     await hub.putGroup(group)
