@@ -191,22 +191,11 @@ export class LiveSync {
           return
         }
         conn = this.#open(ws, resolved, session)
-      },
-      onMessage: (event) => {
-        if (!conn) return
+        // Frames are read from the socket itself: Hono's onMessage would wrap each in a
+        // MessageEvent and copy its bytes. Nothing is lost: Hono's own buffering only holds what
+        // arrives before onOpen, and onOpen runs in the same turn as the socket is handed over.
         const c = conn
-        if (typeof event.data === 'string' || !(event.data instanceof ArrayBuffer)) {
-          this.#close(c, LiveCloseCode.malformed, 'binary frames only')
-          return
-        }
-        if (event.data.byteLength > MAX_FRAME_BYTES) {
-          this.#close(c, LiveCloseCode.tooBig, 'frame too large')
-          return
-        }
-        const frame = new Uint8Array(event.data)
-        c.queue = c.queue
-          .then(() => this.#handle(c, frame))
-          .catch((error: unknown) => this.#fail(c, error))
+        raw(ws).on('message', (data, isBinary) => this.#receive(c, data, isBinary))
       },
       onClose: () => {
         if (conn) this.#leave(conn)
@@ -298,6 +287,28 @@ export class LiveSync {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  /** Queues a frame of a connection for {@link LiveSync.#handle}, in order. */
+  #receive(conn: Connection, data: WebSocket.RawData, isBinary: boolean): void {
+    if (conn.closed) return
+    if (!isBinary) {
+      this.#close(conn, LiveCloseCode.malformed, 'binary frames only')
+      return
+    }
+    // `ws` gives a Buffer (its default binary type, fragments joined), used as it is: no copy.
+    const frame: Uint8Array = Array.isArray(data)
+      ? Buffer.concat(data)
+      : data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : data
+    if (frame.byteLength > MAX_FRAME_BYTES) {
+      this.#close(conn, LiveCloseCode.tooBig, 'frame too large')
+      return
+    }
+    conn.queue = conn.queue
+      .then(() => this.#handle(conn, frame))
+      .catch((error: unknown) => this.#fail(conn, error))
+  }
 
   #open(ws: WSContext<unknown>, resolved: ResolvedDoc, session: RelaySession): Connection {
     let room = this.#rooms.get(resolved.hot)
@@ -456,7 +467,7 @@ export class LiveSync {
       this.#close(conn, LiveCloseCode.tryAgainLater, 'too slow')
       return false
     }
-    conn.ws.send(message as Uint8Array<ArrayBuffer>)
+    raw(conn.ws).send(message)
     return true
   }
 
