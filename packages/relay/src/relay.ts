@@ -24,6 +24,7 @@ import { FillStreams } from './cache/fill-streams.js'
 import { DocHub } from './docs/doc-hub.js'
 import { CreationLocks } from './docs/creation-locks.js'
 import { DocResolver } from './docs/doc-resolver.js'
+import { isLiveOrigin } from './docs/doc-write.js'
 import { ObjectLayouts } from './docs/object-layouts.js'
 import { RetiredDocs } from './docs/retired-docs.js'
 import { RelayMetrics } from './metrics/relay-metrics.js'
@@ -228,16 +229,6 @@ export function createRelay(options: RelayOptions): Relay {
       metrics.commitSeconds.observe({ durability: info.durability }, info.ms / 1000)
     },
   })
-  // A record Salesforce no longer shows (deleted, or a write refused for access) loses its cached
-  // "may read" answers at once, rather than after their minute.
-  hub.onCommit(({ hot }) => {
-    const id = hot.doc.salesforceId()
-    const status = hot.doc.status()
-    if (id && (hot.doc.isDeleted() || (status?.state === 'error' && isNoAccessCode(status.code)))) {
-      access.forget(id)
-      rights.forget(id)
-    }
-  })
   metrics.watchHotDocuments(() => hub.hotCount)
   const layouts: ObjectLayouts = new ObjectLayouts(hub, {
     shared,
@@ -296,6 +287,20 @@ export function createRelay(options: RelayOptions): Relay {
     ...(options.livePingIntervalMs === undefined
       ? {}
       : { pingIntervalMs: options.livePingIntervalMs }),
+  })
+  // A record Salesforce no longer shows (deleted, or a write refused for access) loses its cached
+  // "may read" answers at once, rather than after their minute.
+  // Registered after live sync, whose broadcast comes first; a device's live edit cannot change
+  // any of these (the guard refuses it; its delete reaches Salesforce through the projector, whose
+  // acknowledgement then comes here), so commits of live edits only are skipped.
+  hub.onCommit(({ hot, updates }) => {
+    if (updates.every((u) => isLiveOrigin(u.origin))) return
+    const id = hot.doc.salesforceId()
+    const status = hot.doc.status()
+    if (id && (hot.doc.isDeleted() || (status?.state === 'error' && isNoAccessCode(status.code)))) {
+      access.forget(id)
+      rights.forget(id)
+    }
   })
   // Without a bus (no Redis), the bridge still catches live documents up from the store.
   const bridge: BusBridge | undefined = shared

@@ -453,6 +453,7 @@ export class DocHub {
     const writes: DocWrite[] = []
     const events: DocCommitEvent[] = []
     const queued: QueuedWrite[] = []
+    let transactionMs = 0
     try {
       for (const q of batch.docs.values()) {
         const w = docWriteOf(q, this.engine.name, !this.#shared)
@@ -467,14 +468,7 @@ export class DocHub {
       // CommitQueue), so that no broadcast waits for a disk flush.
       const seqs =
         writes.length > 0 ? await this.store.commit(writes, { durability: 'written' }) : []
-      if (writes.length > 0) {
-        this.#onTransaction?.({
-          docs: writes.length,
-          updates: writes.reduce((n, w) => n + (w.updates?.length ?? 0), 0),
-          durability: 'written',
-          ms: performance.now() - started,
-        })
-      }
+      transactionMs = performance.now() - started
       const now = this.#now()
       events.forEach((event, i) => {
         const { hot } = event
@@ -503,6 +497,15 @@ export class DocHub {
       // would be lost under ours. Catch up, and if anything came, write the row again.
       if (this.#shared && event.pending === null) this.#remote.recheckPending(event.hot)
       if (event.hot.sinceCompaction >= this.#compactAfter) await this.#compact(event.hot)
+    }
+    // Counted once the listeners (the broadcast) have run.
+    if (writes.length > 0) {
+      this.#onTransaction?.({
+        docs: writes.length,
+        updates: writes.reduce((n, w) => n + (w.updates?.length ?? 0), 0),
+        durability: 'written',
+        ms: transactionMs,
+      })
     }
     this.#evict()
   }
