@@ -10,7 +10,13 @@ import type {
 } from './engine.js'
 import { EngineName } from './engine.js'
 import { RecordError, RecordErrorCode } from './errors.js'
-import { checkYjsDoc, checkYjsUpdate, textRootName } from './yjs-update-check.js'
+import type { DecodedYjsUpdate } from './yjs-update-check.js'
+import {
+  checkDecodedYjsUpdate,
+  checkYjsDoc,
+  checkYjsUpdate,
+  textRootName,
+} from './yjs-update-check.js'
 
 /** The origin of changes made through {@link EngineDoc.transact}. */
 export const LOCAL_ORIGIN = 'local'
@@ -106,6 +112,11 @@ export class YjsEngineDoc implements EngineDoc {
   /** Checks a raw Yjs update (as y-protocols carries it) without applying it. */
   check(update: Uint8Array): void {
     checkYjsUpdate(update, this.#textFields)
+  }
+
+  /** {@link YjsEngineDoc.check} of an update already decoded (`decodeYjsUpdate`). */
+  checkDecoded(decoded: DecodedYjsUpdate): void {
+    checkDecodedYjsUpdate(decoded, this.#textFields)
   }
 
   /**

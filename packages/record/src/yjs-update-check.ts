@@ -22,12 +22,26 @@ function refuse(message: string, cause?: unknown): never {
  * not decode. Throws `BRIEFCASE_MALFORMED_UPDATE`.
  */
 export function checkYjsUpdate(update: Uint8Array, textFields: ReadonlySet<string>): void {
-  let decoded: ReturnType<typeof Y.decodeUpdate>
+  checkDecodedYjsUpdate(decodeYjsUpdate(update), textFields)
+}
+
+/** A Yjs update decoded (`Y.decodeUpdate`); throws `BRIEFCASE_MALFORMED_UPDATE` when it does not. */
+export function decodeYjsUpdate(update: Uint8Array): DecodedYjsUpdate {
   try {
-    decoded = Y.decodeUpdate(update)
+    return Y.decodeUpdate(update)
   } catch (cause) {
     refuse('the bytes do not decode as a Yjs update.', cause)
   }
+}
+
+/** What `Y.decodeUpdate` gives: the structs and the delete set of an update. */
+export type DecodedYjsUpdate = ReturnType<typeof Y.decodeUpdate>
+
+/** {@link checkYjsUpdate} of an update already decoded (so that a caller decodes it once). */
+export function checkDecodedYjsUpdate(
+  decoded: DecodedYjsUpdate,
+  textFields: ReadonlySet<string>,
+): void {
   checkDeleteSet(decoded.ds)
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue

@@ -1,13 +1,13 @@
 import { RelayErrorCode } from '@briefcase/protocol'
-import type { FieldSchema } from '@briefcase/record'
-import { MapRoot, YjsEngineDoc, isDraftKey } from '@briefcase/record'
+import type { DecodedYjsUpdate, FieldSchema } from '@briefcase/record'
+import { MapRoot, YjsEngineDoc, decodeYjsUpdate, isDraftKey } from '@briefcase/record'
 import * as Y from 'yjs'
 import { RelayError, toRelayError } from '../errors.js'
 import type { DocHub } from './doc-hub.js'
 import type { HotDoc } from './hot-doc.js'
 import { checkDocumentAuthor } from './identity-guard.js'
 import type { GuardContext } from './update-guard.js'
-import { guardYjsUpdate } from './update-guard.js'
+import { guardDecodedUpdate } from './update-guard.js'
 
 /** Who writes through a device connection, and which fields they may edit. */
 export interface DeviceWriter {
@@ -57,8 +57,9 @@ export function parentIdsOf(
   if (!writer.parent || !(engineDoc instanceof YjsEngineDoc)) return []
   const ids = new Set<string>()
   try {
-    engineDoc.check(payload)
-    guardYjsUpdate(engineDoc.ydoc, payload, {
+    const decoded = decodeYjsUpdate(payload)
+    engineDoc.checkDecoded(decoded)
+    guardDecodedUpdate(engineDoc.ydoc, decoded, {
       ...guardContext(hub, hot, writer),
       parent: (_field, id) => void ids.add(id),
     })
@@ -85,14 +86,17 @@ export function applyDeviceUpdate(
   if (!(engineDoc instanceof YjsEngineDoc)) {
     throw new RelayError(RelayErrorCode.engineMismatch, 'The relay syncs Yjs documents only.')
   }
+  // Decoded once, for the structural check and the guard (Yjs decodes it again to apply it).
+  let decoded: DecodedYjsUpdate
   try {
-    engineDoc.check(payload)
+    decoded = decodeYjsUpdate(payload)
+    engineDoc.checkDecoded(decoded)
   } catch (error) {
     throw toRelayError(error)
   }
   const ydoc = engineDoc.ydoc
   checkDocumentAuthor(ydoc, writer)
-  const clients = guardYjsUpdate(ydoc, payload, guardContext(hub, hot, writer))
+  const clients = guardDecodedUpdate(ydoc, decoded, guardContext(hub, hot, writer))
   Y.applyUpdate(ydoc, payload, origin)
   hot.owners ??= new Map()
   for (const client of clients) if (!hot.owners.has(client)) hot.owners.set(client, writer.device)

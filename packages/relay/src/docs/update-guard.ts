@@ -1,5 +1,5 @@
 import { RelayErrorCode } from '@briefcase/protocol'
-import type { FieldSchema, ObjectSchema } from '@briefcase/record'
+import type { DecodedYjsUpdate, FieldSchema, ObjectSchema } from '@briefcase/record'
 import {
   FieldType,
   MapRoot,
@@ -247,7 +247,15 @@ function checkDeletion(ctx: GuardContext, place: Place): void {
  * Returns the Yjs clients whose new content the update brings.
  */
 export function guardYjsUpdate(doc: Y.Doc, update: Uint8Array, ctx: GuardContext): Set<number> {
-  const decoded = Y.decodeUpdate(update)
+  return guardDecodedUpdate(doc, Y.decodeUpdate(update), ctx)
+}
+
+/** {@link guardYjsUpdate} of an update already decoded (`decodeYjsUpdate`: decoded once). */
+export function guardDecodedUpdate(
+  doc: Y.Doc,
+  decoded: DecodedYjsUpdate,
+  ctx: GuardContext,
+): Set<number> {
   const items = new Map<number, Y.Item[]>()
   const newUntil = new Map<number, number>()
   const clients = new Set<number>()
