@@ -168,6 +168,8 @@ export function createProjector(config: ProjectorConfig): Projector {
   let debounce: ReturnType<typeof setTimeout> | undefined
   let interval: ReturnType<typeof setInterval> | undefined
   let due: ReturnType<typeof setTimeout> | undefined
+  /** When `due` fires (ms). */
+  let dueAt = 0
 
   const pass = (): Promise<ProjectionReport> =>
     runPass(ctx, {
@@ -204,9 +206,16 @@ export function createProjector(config: ProjectorConfig): Projector {
     due = undefined
     const at = schedule.nextDueAt()
     if (!started || stopped || at === undefined) return
+    dueAt = at
     due = setTimeout(
       () => {
         due = undefined
+        // Live edits since moved the record's due time later: wait for it, no run yet.
+        const next = schedule.nextDueAt()
+        if (next !== undefined && next > now()) {
+          armDue()
+          return
+        }
         if (running) again = true
         kick()
       },
@@ -250,8 +259,11 @@ export function createProjector(config: ProjectorConfig): Projector {
       if (doc !== undefined && typeof doc !== 'string' && arrival !== undefined) {
         const key = refKey(doc)
         schedule.edited(key, arrival, now())
-        if (schedule.dueAt(key) > now()) {
-          if (!running) armDue()
+        const at = schedule.dueAt(key)
+        if (at > now()) {
+          // A live edit mostly moves its record's due time later: the timer already armed, for
+          // earlier, stays (it re-arms when it fires), rather than being re-armed at each edit.
+          if (!running && !(due && dueAt <= at)) armDue()
           return
         }
       }
