@@ -77,6 +77,13 @@ export class RecordRights {
     for (const k of [...this.#known.keys()]) if (k.endsWith(`|${id}`)) this.#known.delete(k)
   }
 
+  /** The user's rights to one record when a fresh answer is known (no call); else undefined. */
+  known(userId: string, id: string, question: RightsQuestion = {}): RecordRight | undefined {
+    const known = this.#known.get(`${userId}|${id}`)
+    const ttl = question.held === true ? this.#heldTtl : this.#ttl
+    return known && this.#now() - known.at < ttl ? known.right : undefined
+  }
+
   /**
    * The user's rights to each of `ids`: fresh answers from the cache, the rest asked of
    * Salesforce. Throws a `RelayError` when Salesforce cannot answer.

@@ -363,16 +363,23 @@ export class LiveSync {
       }
       case 'update': {
         const id = recordIdOf(room.hot)
+        const { userId } = conn.session
+        // Known (the upgrade asked for it): no await, so a live edit is applied in the turn its
+        // frame arrived in.
         const right =
           id === null
             ? undefined
-            : (await this.#rights.of(conn.session.userId, [id], { held: true })).get(id)
-        // A draft being created: the rights on the Salesforce records its lookups name.
-        const parentIds = parentIdsOf(this.#hub, room.hot, msg.update, this.#writer(conn, right))
-        const parents =
-          parentIds.length > 0 ? await this.#rights.of(conn.session.userId, parentIds) : new Map()
+            : (this.#rights.known(userId, id, { held: true }) ??
+              (await this.#rights.of(userId, [id], { held: true })).get(id))
+        let writer = this.#writer(conn, right)
+        if (writer.parent) {
+          // A draft being created: the rights on the Salesforce records its lookups name.
+          const parentIds = parentIdsOf(this.#hub, room.hot, msg.update, writer)
+          if (parentIds.length > 0)
+            writer = this.#writer(conn, right, await this.#rights.of(userId, parentIds))
+        }
         if (conn.closed) return
-        applyDeviceUpdate(this.#hub, room.hot, msg.update, this.#writer(conn, right, parents), conn)
+        applyDeviceUpdate(this.#hub, room.hot, msg.update, writer, conn)
         conn.edited = true
         room.editing = true
         return
