@@ -453,7 +453,7 @@ export class DocHub {
     const writes: DocWrite[] = []
     const events: DocCommitEvent[] = []
     const queued: QueuedWrite[] = []
-    let transactionMs = 0
+    let transactionMs: number
     try {
       for (const q of batch.docs.values()) {
         const w = docWriteOf(q, this.engine.name, !this.#shared)
