@@ -239,7 +239,7 @@ async function bulkRun(side: BulkSide, relay: ServerProcess, device: Device, run
   side.device.push((mine.user + mine.system) / BULK_DOCS)
   side.loads.push(load.split(' ')[0] as string)
   console.log(
-    `bulk ${side.label}: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms, relay CPU ${used.toFixed(0)} ms, device CPU ${((mine.user + mine.system) / 1000).toFixed(0)} ms (load ${load})`,
+    `bulk ${side.label}: ${BULK_DOCS} updates in one request, acknowledged (fsynced) in ${ms.toFixed(0)} ms, relay CPU ${used.toFixed(0)} ms, device CPU ${((mine.user + mine.system) / 1000).toFixed(0)} ms, ${device.lastBulkBytes.sent} bytes sent, ${device.lastBulkBytes.received} received (load ${load})`,
   )
 }
 
