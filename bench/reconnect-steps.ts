@@ -16,6 +16,8 @@ export interface FillStep extends StepTiming {
   failed: number
   /** The cached Account documents (`Account/<Id>`). */
   docs: string[]
+  /** What the origin stores after the fill (`navigator.storage.estimate()`), where there is one. */
+  storedBytes: number | undefined
 }
 
 /** `performance.now()` as ms since the epoch, comparable with the network's request times. */
@@ -33,7 +35,11 @@ export async function fill(client: BriefcaseClient, item: string): Promise<FillS
   const ms = performance.now() - t0
   client.removeEventListener('refresh-progress', onProgress)
   const docs = (await client.listCache({ sobject: 'Account' })).map((e) => e.doc)
-  return { startedAt: epoch(t0), ms, progress, failed: result.failed.length, docs }
+  // Node has a `navigator` (without `storage`) from version 21.
+  const storage: StorageManager | undefined = (globalThis.navigator as Navigator | undefined)
+    ?.storage
+  const storedBytes = storage ? (await storage.estimate()).usage : undefined
+  return { startedAt: epoch(t0), ms, progress, failed: result.failed.length, docs, storedBytes }
 }
 
 /** Goes offline and sets `Phone` of each of `docs` to `prefix` + its index. */

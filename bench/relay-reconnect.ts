@@ -67,6 +67,8 @@ const mb = (b: number): number => b / 1024 / 1024
 const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?'
 /** Chromium's processes shown apart in the table (the rest summed as `other`). */
 const SHOWN = ['renderer', 'browser'] as const
+const stored = ({ storedBytes }: DeviceFill): string =>
+  storedBytes === undefined ? '—' : `${mb(storedBytes).toFixed(1)} MB`
 const cpuText = ({ deviceCpu, processes }: DeviceCpu): string => {
   const parts = Object.entries(processes)
     .sort((a, b) => b[1] - a[1])
@@ -186,7 +188,8 @@ async function round(
     console.log(
       `${size} ${kind.name} round ${r + 1}: fill ${fill.ms.toFixed(0)} ms (plan ` +
         `${fill.planMs.toFixed(0)} ms, first progress ${fill.firstProgressMs.toFixed(0)} ms, ` +
-        `${fill.progress.length} progress events; device ${cpuText(fill)} s CPU; relay ` +
+        `${fill.progress.length} progress events; device ${cpuText(fill)} s CPU, ` +
+        `${stored(fill)} stored; relay ` +
         `${fill.cpu.toFixed(1)} s CPU, ${mb(fill.rss).toFixed(0)} MB peak; load ${loadAverage()})`,
     )
 
@@ -239,7 +242,8 @@ function row(size: number, kind: string, results: readonly Round[]): string {
     `${pick((x) => x.reconnect.cpu, 2)} | ${pick((x) => mb(x.reconnect.rss))} | ` +
     `${pick((x) => x.fill.ms)} | ${pick((x) => x.fill.trips)} | ${pick((x) => x.fill.planMs)} | ` +
     `${pick((x) => x.fill.firstProgressMs)} | ${pick((x) => x.fill.deviceCpu, 1)} | ` +
-    `${pick((x) => x.fill.cpu, 1)} | ${pick((x) => mb(x.fill.rss))} |`
+    `${pick((x) => x.fill.cpu, 1)} | ${pick((x) => mb(x.fill.rss))} | ` +
+    `${results.some((x) => x.fill.storedBytes === undefined) ? '—' : pick((x) => mb(x.fill.storedBytes ?? 0), 1)} |`
   )
 }
 
@@ -298,7 +302,7 @@ console.log(
   '\n| cached records | device | rounds | reconnect round trips | reconnect wall (ms) | ' +
     'device CPU (s) | of which renderer / browser / other Chromium processes (s) | relay CPU (s) | relay peak RSS (MB) | first fill (ms) | ' +
     'fill bulk requests | fill: plan until bulk request (ms) | first progress (ms) | ' +
-    'fill device CPU (s) | fill relay CPU (s) | fill relay peak RSS (MB) |',
+    'fill device CPU (s) | fill relay CPU (s) | fill relay peak RSS (MB) | device storage after fill (MB) |',
 )
-console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const l of lines) console.log(l)
