@@ -448,7 +448,7 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
 }
 
 /**
- * True for a vector stored as a view of a larger buffer (what clients before cf331df stored):
+ * True for a vector stored as a view of a larger buffer (what clients before 87c6e05 stored):
  * rewritten as its own bytes, the entry is no longer kilobytes.
  */
 function isView(bytes: Uint8Array | null): boolean {
