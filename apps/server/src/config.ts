@@ -130,6 +130,9 @@ export const USAGE: string = `Usage: node apps/server/dist/main.js [options]
   -h, --help           this text
   --version            the server's version
 
+The server lets V8's heap grow to 1.5x its live data (node's default here: 4x) unless node is
+given a heap flag (node --max-old-space-size=<MB> apps/server/dist/main.js, or NODE_OPTIONS).
+
 Through npm: npm start -- --port 5000 --return-origin http://localhost:5173`
 
 /**
