@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RelayHarness, TestDevice } from './testing/relay-harness.js'
 import { eventually, startRelayHarness } from './testing/relay-harness.js'
 import { storedText } from './testing/stored-text.js'
+import { BriefcaseClientErrorCode, isBriefcaseClientError } from './errors.js'
 
 type Row = Record<string, unknown>
 
@@ -140,7 +141,20 @@ describe('a refused document holding edits the relay already has', () => {
     expect(await storedText(rep.factory)).toContain('<off>')
 
     calls.failing = false
-    await rep.client.sync()
+    // Each failed request took the client offline until its next probe of the relay answered (the
+    // probe's request never failed), so the next sync is the first the client accepts from now.
+    await eventually(
+      () =>
+        rep.client.sync().then(
+          () => true,
+          (error: unknown) => {
+            if (isBriefcaseClientError(error, BriefcaseClientErrorCode.offline)) return false
+            throw error
+          },
+        ),
+      'a sync the client accepts',
+      30_000,
+    )
     await eventually(
       () => !Object.hasOwn(r.schema.schema.fields, 'Website'),
       'the rep’s handle moved',
