@@ -102,6 +102,37 @@ describe('CometD endpoint', () => {
     ])
   })
 
+  it('delivers an event to a connect held longer than the client timeout (a held client is not forgotten)', async () => {
+    await t.close()
+    t = await startOrg({ seed: false, streaming: { connectTimeoutMs: 5000, clientTimeoutMs: 100 } })
+    const token = t.org.issueToken(MANAGER)
+    const [hs] = await bayeux([handshake], token)
+    const clientId = hs?.clientId as string
+    const connect = { channel: '/meta/connect', clientId, connectionType: 'long-polling' }
+    await bayeux([{ ...connect, id: '2' }], token)
+    const channel = '/data/AccountChangeEvent'
+    const [subscribed] = await bayeux(
+      [{ channel: '/meta/subscribe', clientId, subscription: channel, id: '3' }],
+      token,
+    )
+    expect(subscribed?.successful).toBe(true)
+    const held = bayeux([{ ...connect, id: '4' }], token)
+    // The change comes after the client timeout, while the connect is held.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const created = await t.fetch('/services/data/v62.0/sobjects/Account', {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Name: 'Held Co' }),
+    })
+    expect(created.status).toBe(201)
+    const replies = await held
+    expect(replies.map((r) => [r.channel, r.successful ?? 'event'])).toEqual([
+      [channel, 'event'],
+      ['/meta/connect', true],
+    ])
+  })
+
   it('refuses API versions before 37.0 and transports other than long polling', async () => {
     const res = await fetch(`${t.url}/cometd/36.0`, { method: 'POST', body: '[]' })
     expect(res.status).toBe(400)

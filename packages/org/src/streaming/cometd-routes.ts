@@ -27,6 +27,8 @@ function authenticate(state: OrgState, header: string | undefined): Auth {
 function hold(client: BayeuxClient, ms: number, env: OrgBindings | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
+      // A client is seen while it holds a long poll: it is forgotten only after not reconnecting.
+      client.lastSeen = Date.now()
       clearTimeout(timer)
       env?.outgoing?.off('close', done)
       if (client.wake === done) client.wake = undefined
