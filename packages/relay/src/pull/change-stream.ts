@@ -95,7 +95,6 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
   const logger = config.logger
   const streamed = new Set<string>()
   const fullPull = new Set<string>()
-  const catchUp = new Set<string>()
   const acked = new Map<string, number>()
   const queue: StreamEvent[] = []
   const timers: ReturnType<typeof setInterval>[] = []
@@ -120,6 +119,7 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
       const batch = queue.splice(0)
       for (const sobject of [...new Set(batch.map((e) => e.sobject))]) {
         const events = batch.filter((e) => e.sobject === sobject)
+        const started = performance.now()
         try {
           await take(sobject, events)
         } catch (error) {
@@ -131,6 +131,9 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
           }, o.restartDelayMs ?? 1000)
           continue
         }
+        const records = events.reduce((n, e) => n + e.recordIds.length, 0)
+        const ms = Math.round(performance.now() - started)
+        logger.info({ sobject, events: events.length, records, ms }, 'Took change events in')
         for (const e of events) await stage('applied', e)
         const last = events.reduce((max, e) => Math.max(max, e.replayId), 0)
         await config.replay.setReplayId(changeChannel(sobject), last)
@@ -208,10 +211,11 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
       onSubscribed: (sobject) => {
         restartDelay = o.restartDelayMs ?? 1000
         const whole = fullPull.delete(sobject)
-        const fromScratch = catchUp.delete(sobject) && !acked.has(changeChannel(sobject))
+        const fromScratch = !acked.has(changeChannel(sobject))
         // Changes made before the subscription are read once: after a gap, the whole object; for
-        // an object never acknowledged (held before the stream opened, or whose first documents
-        // just appeared), what changed since the last pull. The object counts as streamed once
+        // an object with no acknowledged event (held before the stream opened, whose first
+        // documents just appeared, or resubscribed by Faye after `403::Unknown client` from new
+        // events only), what changed since the last pull. The object counts as streamed once
         // that read is done.
         const read = whole
           ? resync(sobject).catch((e: unknown) => warn(e, 'A full pull failed'))
@@ -249,7 +253,6 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
       },
     })
     for (const s of known) {
-      catchUp.add(s)
       // An object whose watermark is being set subscribes once it is (see follow).
       if (!following.has(s)) client.subscribe(s)
     }
@@ -304,7 +307,6 @@ export function createChangeStream(config: ChangeStreamConfig): ChangeStream {
    * from a watermark set now (the puller reads from a minute before it), not the whole object.
    */
   const follow = (sobject: string): void => {
-    catchUp.add(sobject)
     following.add(sobject)
     config.pullStore
       .watermark(sobject)
