@@ -76,6 +76,9 @@ const cpuText = ({ deviceCpu, processes }: DeviceCpu): string => {
   return deviceCpu.toFixed(2) + (parts.length > 0 ? ` (${parts.join(', ')})` : '')
 }
 
+/** The relay's store transactions (each change event's documents should share few). */
+const COMMITS = 'briefcase_store_commits_total{durability="written"}'
+
 async function metric(relay: ServerProcess, name: string): Promise<number> {
   const text = await (await fetch(`${relay.url}/metrics`)).text()
   const line = text.split('\n').find((l) => l.startsWith(`${name} `))
@@ -129,6 +132,8 @@ async function changeAndPull(
   for (let attempt = 0; attempt < 3; attempt++) {
     website = `https://changed-${name}-${attempt}.example`
     const pulledBefore = await metric(relay, 'briefcase_pull_merged_records_total')
+    const commitsBefore = await metric(relay, COMMITS)
+    const started = Date.now()
     await changeInOrg(
       orgUrl,
       changed.map((d) => d.split('/')[1] as string),
@@ -143,6 +148,12 @@ async function changeAndPull(
     ).then(
       () => true,
       (error: unknown) => (console.warn(String(error)), false),
+    )
+    const merged = (await metric(relay, 'briefcase_pull_merged_records_total')) - pulledBefore
+    console.log(
+      `${name}: ${changed.length} org changes, attempt ${attempt + 1}: ${merged} merged by the ` +
+        `relay ${((Date.now() - started) / 1000).toFixed(1)} s after the first request ` +
+        `(${(await metric(relay, COMMITS)) - commitsBefore} store transactions)`,
     )
     if (pulled) break
   }

@@ -44,6 +44,15 @@ async function relayOn(
   return t
 }
 
+/** The relay's store transactions so far (its metric). */
+async function transactions(t: TestRelay): Promise<number> {
+  const text = await (await fetch(`${t.url}/metrics`)).text()
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('briefcase_store_commits_total{durability="written"}'))
+  return line ? Number(line.split(' ')[1]) : 0
+}
+
 /** Waits until the relay follows Account's change events. */
 async function streaming(t: TestRelay): Promise<void> {
   await until(() => t.relay.projection?.stream?.status().streamed.includes('Account') === true)
@@ -166,6 +175,66 @@ describe('the relay follows Salesforce change events', () => {
     const repDoc = JSON.stringify((await rep.open(name)).snapshot())
     expect(repDoc).not.toContain('Credit_Limit__c')
     expect(repDoc).not.toContain('777000')
+    await t.close()
+  })
+
+  it('takes in an event naming many records (a collection call) in one store transaction, not one per record', async () => {
+    const many = createOrg({ accounts: 12 })
+    const names = (many.snapshot().Account ?? []).map((a) => `Account/${String(a.Id)}`)
+    const named: number[] = []
+    const acknowledged: number[] = []
+    const t = await startTestRelay({
+      org: many,
+      projection: {
+        ...NO_POLL,
+        changeEvents: { safetyIntervalMs: 3_600_000 },
+        onStreamStage: (stage, event) => {
+          if (stage === 'received') named.push(event.recordIds.length)
+          if (stage === 'acknowledged') acknowledged.push(event.replayId)
+        },
+      },
+    })
+    const phone = await Device.signIn(t.url, 'manager', 'cdc-many')
+    await phone.bulk(names)
+    await streaming(t)
+    const before = await transactions(t)
+    const records = names.map((n) => ({
+      attributes: { type: 'Account' },
+      id: n.split('/')[1],
+      Website: 'https://many.example',
+    }))
+    const res = await many.app.request('/services/data/v62.0/composite/sobjects', {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${many.issueToken('manager@briefcase.test')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ allOrNone: true, records }),
+    })
+    expect(res.status).toBe(200)
+    // The org names the records in a few events (those with the same changed fields share one).
+    const total = (): number => named.reduce((n, c) => n + c, 0)
+    await until(() => total() === names.length && acknowledged.length === named.length)
+    expect(named.length).toBeLessThan(names.length / 2)
+    // A transaction (and fsync) for each event's documents, one more if a commit was under way.
+    expect((await transactions(t)) - before).toBeLessThanOrEqual(named.length + 1)
+    for (const name of names) await sees(phone, name, 'Website', 'https://many.example')
+    await t.close()
+    await many.close()
+  })
+
+  it('reads the changes made while Faye resubscribes before any event was acknowledged', async () => {
+    const id = String(org.snapshot().Account?.[2]?.Id)
+    const name = `Account/${id}`
+    const t = await startTestRelay({ org, projection: NO_POLL })
+    const phone = await Device.signIn(t.url, 'rep1', 'cdc-forgotten')
+    await phone.bulk([name])
+    await streaming(t)
+    // The org forgets the relay's client: Faye handshakes again and subscribes from new events
+    // (no replay id acknowledged yet), after this change.
+    org.dropStreamingClients()
+    expect((await patch(id, { Industry: 'While forgotten' })).status).toBe(204)
+    await sees(phone, name, 'Industry', 'While forgotten', 10_000)
     await t.close()
   })
 

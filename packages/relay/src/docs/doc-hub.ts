@@ -301,6 +301,25 @@ export class DocHub {
     }
   }
 
+  /**
+   * Changes several documents as {@link DocHub.mutate} does, loaded together and made durable in
+   * one commit (one transaction and fsync, not one each). `fn` runs on each document that exists;
+   * resolves with how many did.
+   */
+  async mutateAll(
+    keys: readonly DocKey[],
+    fn: (doc: RecordDocument, key: DocKey) => void,
+  ): Promise<number> {
+    const hots = [...(await this.acquire(keys)).values()]
+    try {
+      for (const hot of hots) fn(hot.doc, hot.key)
+      await this.flush()
+      return hots.length
+    } finally {
+      for (const hot of hots) this.release(hot)
+    }
+  }
+
   /** Records that `user` holds a document (written with the next commit). */
   noteUser(hot: HotDoc, user: string): void {
     if (hot.users.has(user)) return

@@ -37,6 +37,11 @@ export interface ProjectionHub {
   readonly store: Pick<RelayStore, 'listDocs' | 'docUsers' | 'findBySalesforceId'>
   listPending(): Promise<PendingEntry[]>
   mutate<T>(key: DocKey, fn: (doc: RecordDocument) => T): Promise<{ value: T } | undefined>
+  /** Changes several documents in one commit; resolves with how many exist. */
+  mutateAll(
+    keys: readonly DocKey[],
+    fn: (doc: RecordDocument, key: DocKey) => void,
+  ): Promise<number>
   onCommit(listener: (event: DocCommitEvent) => void): () => void
 }
 
